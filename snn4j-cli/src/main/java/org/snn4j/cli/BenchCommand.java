@@ -1,0 +1,80 @@
+package org.snn4j.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.snn4j.experiment.Params;
+import org.snn4j.experiment.Workload;
+import org.snn4j.util.InputException;
+import org.snn4j.util.Json;
+import org.snn4j.util.Provenance;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code snn4j bench NAME [--key value ...]}: runs one benchmark workload and prints exactly one JSON
+ * line on standard output. {@code wall_s} counts from the launcher's start (SNN4J_LAUNCH_NS) or, if
+ * run without the launcher, from JVM start.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Run one benchmark workload; prints one JSON line. Options are the workload's parameters, "
+                + "e.g. 'bench cuba --neurons 4000 --duration 1 --threads 2' ('snn4j list --params' lists them).")
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Workload name.")
+    String name;
+
+    @Unmatched
+    List<String> options = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Workload w = Registry.workload(name);
+        Params p = w.defaults();
+        for (int k = 0; k < options.size(); k++) {
+            String o = options.get(k);
+            if (!o.startsWith("--")) throw new InputException("bench " + name + ": unexpected argument '" + o + "'");
+            String key = o.substring(2), value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (k + 1 < options.size() && !options.get(k + 1).startsWith("--")) {
+                value = options.get(++k);
+            } else {
+                value = "true";
+            }
+            p.applyAssignment(key.replace('-', '_') + "=" + value);
+        }
+        Map<String, Object> fields = w.run(p);
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("tool", "snn4j");
+        line.put("version", Provenance.version());
+        line.put("workload", w.name());
+        line.putAll(fields);
+        line.put("wall_s", wallSeconds());
+        line.put("peak_rss_mb", Math.round(Provenance.peakRssMb() * 10) / 10.0);
+        line.put("java", System.getProperty("java.version"));
+        System.out.println(Json.write(line));
+        System.out.flush();
+        return 0;
+    }
+
+    static double wallSeconds() {
+        String launch = System.getenv("SNN4J_LAUNCH_NS");
+        if (launch != null) {
+            try {
+                long ns = Long.parseLong(launch.trim());
+                java.time.Instant now = java.time.Instant.now();
+                long nowNs = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                return Math.round((nowNs - ns) / 1e6) / 1000.0;
+            } catch (NumberFormatException ignored) {
+                // fall back to JVM start
+            }
+        }
+        long start = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        return (System.currentTimeMillis() - start) / 1000.0;
+    }
+}

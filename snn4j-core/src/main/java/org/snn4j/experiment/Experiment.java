@@ -1,0 +1,20 @@
+package org.snn4j.experiment;
+
+/**
+ * A named, reproducible result: {@code snn4j run NAME}. Implementations register themselves with
+ * {@link java.util.ServiceLoader} ({@code META-INF/services/org.snn4j.experiment.Experiment}), so a
+ * module adds experiments without touching the command line.
+ */
+public interface Experiment {
+    /** The name used on the command line, lower-case with dashes. */
+    String name();
+
+    /** One line for {@code snn4j list}. */
+    String description();
+
+    /** Every parameter with its default at the paper's size, or at the quick size for tests. */
+    Params defaults(boolean quick);
+
+    /** Runs with the resolved parameters, writing into the run folder of {@code run}. */
+    void run(RunContext run) throws Exception;
+}

@@ -1,0 +1,24 @@
+package org.snn4j.sim;
+
+/**
+ * The plug-in point of the simulation loop: monitors, input generators, learning rules and trainers
+ * run here, every step, without touching the loop itself. Hooks run on the loop's main thread, in
+ * the order they were added.
+ */
+public interface StepHook {
+    /** Before the neurons of step {@code step} are advanced: set inputs, inject currents. */
+    default void beforeStep(Simulation sim, long step) {
+    }
+
+    /**
+     * After step {@code step} is complete (neurons advanced, this step's spikes delivered); this
+     * step's spikes are in {@link Simulation#spikes}. Learning rules that act on each spike iterate
+     * them here.
+     */
+    default void afterStep(Simulation sim, long step) {
+    }
+
+    /** Once, when a run ends (also when it ends with an error). */
+    default void afterRun(Simulation sim) {
+    }
+}
