@@ -11,11 +11,14 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 final class SpinBarrier {
     private static final int SLOT = 32;   // 128 bytes into a 256-byte array
     private final int parties;
+    /** Spins before yielding: long when every party has a core, short when threads outnumber cores. */
+    private final int spinLimit;
     private final AtomicIntegerArray arrived = new AtomicIntegerArray(2 * SLOT);
     private final AtomicIntegerArray generation = new AtomicIntegerArray(2 * SLOT);
 
     SpinBarrier(int parties) {
         this.parties = parties;
+        this.spinLimit = parties <= Runtime.getRuntime().availableProcessors() ? 50_000 : 50;
     }
 
     void await() {
@@ -27,7 +30,7 @@ final class SpinBarrier {
         }
         int spins = 0;
         while (generation.get(SLOT) == g) {
-            if (++spins < 50_000) Thread.onSpinWait();
+            if (++spins < spinLimit) Thread.onSpinWait();
             else Thread.yield();
         }
     }
