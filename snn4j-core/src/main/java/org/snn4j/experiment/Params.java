@@ -67,8 +67,7 @@ public final class Params {
         try {
             text = Files.readString(file);
         } catch (IOException e) {
-            throw new InputException("cannot read config file " + file + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw InputException.unreadable("config file", file, e);
         }
         Map<String, Object> m = Json.parseObject(text, file.toString());
         for (Map.Entry<String, Object> e : m.entrySet()) set(e.getKey(), e.getValue(), file.toString());
