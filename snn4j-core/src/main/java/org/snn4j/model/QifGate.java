@@ -1,0 +1,175 @@
+package org.snn4j.model;
+
+import java.util.List;
+
+/**
+ * Quadratic integrate-and-fire neuron in phase (theta) form with a gate-function synapse
+ * (Huh &amp; Sejnowski, NeurIPS 2018): a spiking neuron whose dynamics are a smooth ODE, so that the
+ * exact gradient of a loss can be computed through it (see {@code org.snn4j.learn.exact}).
+ *
+ * <p>Continuous equations (t in ms, θ in rad, I dimensionless, s in 1/ms):
+ * <pre>
+ *   τ_v dθ/dt = (1 − cos θ) + (1 + cos θ) · I            (v = tan(θ/2) is the QIF voltage)
+ *   τ_s ds/dt = −s + g(θ) · dθ/dt                         (gate-function synapse)
+ * </pre>
+ * A spike is the passage of θ through π; θ is kept in [−π, π) by wrapping (the dynamics are
+ * 2π-periodic, so the wrap is no discontinuity of the flow). The gate g ({@link GateShape}) is
+ * non-negative, non-zero only in the active zone |π − |θ|| &lt; Δ/2 and has ∫ g dθ = 1, so a full
+ * passage through the zone adds one unit of charge to the synapse: ∫ s dt = 1 (ms · 1/ms) per spike
+ * however fast θ moves; a phase that enters the zone and turns back gives a graded response. For
+ * I &gt; 0 the neuron fires periodically with period π τ_v / √I; for I &lt; 0 it rests at
+ * cos θ* = (1 + I)/(1 − I), θ* &lt; 0.
+ *
+ * <p>Discretisation (explicit Euler, step dt), the map Φ that the adjoint differentiates:
+ * <pre>
+ *   f      = ((1 − cos θ) + (1 + cos θ) · I) / τ_v        (computed as ·(1/τ_v))
+ *   s'     = s + (dt/τ_s) · (g(θ) · f − s)
+ *   θ'     = wrap(θ + dt · f)                             (spike reported when θ + dt·f ≥ π)
+ * </pre>
+ * {@link #advance} is this map and {@link #backward} its exact transposed Jacobian (vector-Jacobian
+ * product); both are static kernels over a contiguous range of flat indices so that a learner uses
+ * the same code as the simulation loop.
+ *
+ * <p>Variables: {@code theta} (rad), {@code s} (1/ms), {@code i} (the total input current I, read
+ * every step and never reset by the kernel: whoever drives the population writes it, e.g. a hook
+ * that sets I = W s + U x + I_0 before each step; a projection adding into it makes a step current).
+ */
+public final class QifGate implements NeuronModel {
+    private static final double PI = Math.PI, TWO_PI = 2 * Math.PI;
+    private final QifGateParams p;
+    private final int size, batch;
+    /** Phase θ (rad), in [−π, π). */
+    public final double[] theta;
+    /** Synaptic trace s (1/ms). */
+    public final double[] s;
+    /** Total input current I (dimensionless). */
+    public final double[] current;
+    private double dt = Double.NaN;
+
+    public QifGate(QifGateParams params, int size) {
+        this(params, size, 1);
+    }
+
+    public QifGate(QifGateParams params, int size, int batch) {
+        if (size <= 0 || batch <= 0) throw new IllegalArgumentException("size and batch must be positive: " + size + ", " + batch);
+        this.p = params;
+        this.size = size;
+        this.batch = batch;
+        theta = new double[size * batch];
+        s = new double[size * batch];
+        current = new double[size * batch];
+    }
+
+    public QifGateParams params() {
+        return p;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public List<String> variableNames() {
+        return List.of("theta", "s", "i");
+    }
+
+    @Override
+    public double[] variable(String name) {
+        switch (name) {
+            case "theta": return theta;
+            case "s": return s;
+            case "i": return current;
+            default: throw NeuronModel.unknownVariable(this, name);
+        }
+    }
+
+    @Override
+    public void prepare(double dtMs) {
+        if (!(dtMs > 0)) throw new IllegalArgumentException("dt must be positive: " + dtMs);
+        this.dt = dtMs;
+    }
+
+    /** The step length set by {@link #prepare}. */
+    public double dt() {
+        return dt;
+    }
+
+    @Override
+    public void step(StepContext ctx) {
+        advance(p, ctx.dt(), theta, s, current, ctx.from(), ctx.to(), ctx);
+    }
+
+    /**
+     * One Euler step Φ of flat indices [from, to): reads I from {@code cur}, updates θ and s in place
+     * and reports each passage of θ through π to {@code spikes} (may be null), in ascending order.
+     */
+    public static void advance(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int from, int to,
+                               StepContext spikes) {
+        final double invTv = 1 / p.tauV(), a = dt / p.tauS(), h = 0.5 * p.zoneWidth();
+        final GateShape shape = p.shape();
+        for (int i = from; i < to; i++) {
+            double th = theta[i], c = Math.cos(th), in = cur[i];
+            double f = ((1 - c) + (1 + c) * in) * invTv;
+            double u = PI - Math.abs(th);
+            double g = u < h ? shape.value(u, h) : 0.0;
+            double si = s[i];
+            s[i] = si + a * (g * f - si);
+            double thn = th + dt * f;
+            if (thn >= PI) {
+                thn -= TWO_PI;
+                if (spikes != null) spikes.spike(i);
+            } else if (thn < -PI) thn += TWO_PI;
+            theta[i] = thn;
+        }
+    }
+
+    /**
+     * The exact vector-Jacobian product of {@link #advance} for {@code n} neurons. Inputs: the state
+     * before the step (θ, s, I at {@code theta[so + j]}, {@code s[so + j]}, {@code cur[so + j]}) and
+     * the adjoints λ_θ', λ_s' of the state after it ({@code lamTheta[ao + j]}, {@code lamS[ao + j]}).
+     * Outputs, in place: λ_θ ← (∂θ'/∂θ)λ_θ' + (∂s'/∂θ)λ_s', λ_s ← (1 − dt/τ_s)λ_s' (the direct path
+     * only; the caller adds the recurrent path through I), and {@code gI[ao + j]} = ∂L/∂I for this
+     * step. If {@code gTau} is not null, ∂L/∂τ_v and ∂L/∂τ_s of this step are added to gTau[0], gTau[1].
+     * <pre>
+     *   λ_f = (dt/τ_s) g λ_s' + dt λ_θ'
+     *   ∂L/∂I = λ_f (1 + cos θ)/τ_v
+     *   λ_θ  = λ_θ' + λ_f · sin θ (1 − I)/τ_v + λ_s' (dt/τ_s) g'(θ) f
+     * </pre>
+     */
+    public static void backward(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int so,
+                                double[] lamTheta, double[] lamS, double[] gI, int ao, int n, double[] gTau) {
+        final double invTv = 1 / p.tauV(), a = dt / p.tauS(), h = 0.5 * p.zoneWidth(), oneMinusA = 1 - a;
+        final GateShape shape = p.shape();
+        double dTv = 0, dTs = 0;
+        for (int j = 0; j < n; j++) {
+            double th = theta[so + j], c = Math.cos(th), in = cur[so + j];
+            double f = ((1 - c) + (1 + c) * in) * invTv;
+            double u = PI - Math.abs(th);
+            double g = 0, gth = 0;
+            if (u < h) {
+                g = shape.value(u, h);
+                double slope = shape.slope(u, h);
+                gth = th >= 0 ? -slope : slope;
+            }
+            double lt = lamTheta[ao + j], ls = lamS[ao + j];
+            double lf = a * g * ls + dt * lt;
+            gI[ao + j] = lf * (1 + c) * invTv;
+            lamTheta[ao + j] = lt + lf * Math.sin(th) * (1 - in) * invTv + ls * a * gth * f;
+            lamS[ao + j] = ls * oneMinusA;
+            if (gTau != null) {
+                dTv -= lf * f * invTv;
+                dTs -= ls * (g * f - s[so + j]) * a / p.tauS();
+            }
+        }
+        if (gTau != null) {
+            gTau[0] += dTv;
+            gTau[1] += dTs;
+        }
+    }
+}
