@@ -1,0 +1,156 @@
+package org.snn4j.learn.exact;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.snn4j.model.GateShape;
+import org.snn4j.model.QifGateParams;
+import org.snn4j.util.AtomicFiles;
+import org.snn4j.util.InputException;
+import org.snn4j.util.Json;
+import org.snn4j.util.Provenance;
+import org.snn4j.util.Rng;
+
+/**
+ * A recurrent network of {@link org.snn4j.model.QifGate} neurons and its trainable parameters, all
+ * in one flat array {@link #w} (so that optimisers, clipping and files see one vector):
+ * <pre>
+ *   I_k = W s_k + U x_k + I_0        W: n×n at [offW + i·n + j] (from j to i), U: n×nIn at [offU + i·nIn + d],
+ *                                    I_0: n at [offI0 + i]
+ *   o_k = O s_{k+1}                  O: nOut×n at [offO + o·n + i]
+ * </pre>
+ * s is in 1/ms (one spike adds a unit of charge ∫ s dt = 1), so a weight w_ij is the current a
+ * neuron i receives per unit rate of neuron j (in spikes/ms). Every trial starts from θ = 0, s = 0.
+ * After changing {@link #w}, call {@link #sync()} (it refreshes the transposed copy of W used by the
+ * forward pass).
+ */
+public final class QifNet {
+    public final int n, nIn, nOut;
+    /** Time step (ms). */
+    public final double dt;
+    /** Neuron model (τ_v, τ_s, gate). */
+    public final QifGateParams model;
+    public final int offW, offU, offI0, offO;
+    /** All trainable parameters. */
+    public final double[] w;
+    /** W transposed: wt[j·n + i] = W_ij (the forward pass's unit-stride layout). */
+    final double[] wt;
+
+    public QifNet(int n, int nIn, int nOut, double dtMs, QifGateParams model) {
+        if (n <= 0 || nIn < 0 || nOut <= 0) throw new InputException("network sizes must be positive: n=" + n + " nIn=" + nIn + " nOut=" + nOut);
+        if (!(dtMs > 0)) throw new InputException("dt must be positive: " + dtMs);
+        this.n = n;
+        this.nIn = nIn;
+        this.nOut = nOut;
+        this.dt = dtMs;
+        this.model = model;
+        offW = 0;
+        offU = n * n;
+        offI0 = offU + n * nIn;
+        offO = offI0 + n;
+        w = new double[offO + nOut * n];
+        wt = new double[n * n];
+    }
+
+    /** Number of trainable parameters. */
+    public int size() {
+        return w.length;
+    }
+
+    /** Refreshes derived arrays after {@link #w} changed. */
+    public void sync() {
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) wt[j * n + i] = w[offW + i * n + j];
+    }
+
+    /**
+     * Random initial parameters: W_ij ~ N(0, (gW/√n)²) with zero diagonal, U ~ N(0, gU²),
+     * I_0 ~ N(i0Mean, i0Sd²), O ~ N(0, (gO/√n)²).
+     */
+    public QifNet randomize(Rng rng, double gW, double gU, double i0Mean, double i0Sd, double gO) {
+        double sw = gW / Math.sqrt(n), so = gO / Math.sqrt(n);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) w[offW + i * n + j] = i == j ? 0 : sw * rng.nextGaussian();
+        for (int k = offU; k < offI0; k++) w[k] = gU * rng.nextGaussian();
+        for (int k = offI0; k < offO; k++) w[k] = i0Mean + i0Sd * rng.nextGaussian();
+        for (int k = offO; k < w.length; k++) w[k] = so * rng.nextGaussian();
+        sync();
+        return this;
+    }
+
+    /** Name and index of a flat parameter position, e.g. "W[3,7]" (for error messages). */
+    public String describe(int k) {
+        if (k < offU) return "W[" + (k - offW) / n + "," + (k - offW) % n + "]";
+        if (k < offI0) return "U[" + (k - offU) / Math.max(1, nIn) + "," + (k - offU) % Math.max(1, nIn) + "]";
+        if (k < offO) return "I0[" + (k - offI0) + "]";
+        return "O[" + (k - offO) / n + "," + (k - offO) % n + "]";
+    }
+
+    /** Saves the network (sizes, model, parameters) and the given provenance as JSON, atomically. */
+    public void save(Path file, Map<String, Object> provenance) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", "snn4j-exact-qif");
+        m.put("format_version", 1L);
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("snn4j_version", Provenance.version());
+        prov.put("git_commit", Provenance.gitCommit());
+        prov.put("saved_at", java.time.Instant.now().toString());
+        if (provenance != null) prov.putAll(provenance);
+        m.put("provenance", prov);
+        m.put("n", (long) n);
+        m.put("n_in", (long) nIn);
+        m.put("n_out", (long) nOut);
+        m.put("dt_ms", dt);
+        m.put("tau_v_ms", model.tauV());
+        m.put("tau_s_ms", model.tauS());
+        m.put("zone_width", model.zoneWidth());
+        m.put("gate_shape", model.shape().name().toLowerCase());
+        m.put("w", w);
+        AtomicFiles.writeString(file, Json.write(m) + "\n");
+    }
+
+    /** Loads a network saved by {@link #save}; its provenance is in {@link #lastLoadedProvenance}. */
+    @SuppressWarnings("unchecked")
+    public static QifNet load(Path file) throws IOException {
+        Map<String, Object> m = Json.parseObject(Files.readString(file), file.toString());
+        if (!"snn4j-exact-qif".equals(m.get("format"))) throw new InputException(file + ": not an snn4j exact-qif model file");
+        try {
+            QifGateParams p = new QifGateParams(num(m, "tau_v_ms"), num(m, "tau_s_ms"), num(m, "zone_width"),
+                    GateShape.parse((String) m.get("gate_shape")));
+            QifNet net = new QifNet((int) num(m, "n"), (int) num(m, "n_in"), (int) num(m, "n_out"), num(m, "dt_ms"), p);
+            List<Object> w = (List<Object>) m.get("w");
+            if (w == null || w.size() != net.w.length)
+                throw new InputException(file + ": expected " + net.w.length + " parameters, found " + (w == null ? 0 : w.size()));
+            for (int k = 0; k < w.size(); k++) net.w[k] = ((Number) w.get(k)).doubleValue();
+            net.sync();
+            net.provenance = (Map<String, Object>) m.get("provenance");
+            return net;
+        } catch (ClassCastException | IllegalArgumentException e) {
+            throw new InputException(file + ": malformed model file: " + e.getMessage());
+        }
+    }
+
+    private Map<String, Object> provenance = Map.of();
+
+    /** The provenance recorded in the file this network was loaded from (empty if not loaded). */
+    public Map<String, Object> lastLoadedProvenance() {
+        return provenance;
+    }
+
+    private static double num(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number)) throw new InputException("model file: missing number '" + key + "'");
+        return ((Number) v).doubleValue();
+    }
+
+    /** A copy with the same parameters and a different neuron model (e.g. for gradients w.r.t. τ). */
+    public QifNet withModel(QifGateParams m) {
+        QifNet c = new QifNet(n, nIn, nOut, dt, m);
+        System.arraycopy(w, 0, c.w, 0, w.length);
+        c.sync();
+        return c;
+    }
+}
