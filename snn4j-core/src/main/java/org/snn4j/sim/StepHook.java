@@ -21,4 +21,22 @@ public interface StepHook {
     /** Once, when a run ends (also when it ends with an error). */
     default void afterRun(Simulation sim) {
     }
+
+    /** Called for each spike of a population (flat neuron index, step), in ascending index order. */
+    @FunctionalInterface
+    interface SpikeListener {
+        void onSpike(int neuron, long step);
+    }
+
+    /** A hook that calls {@code listener} on every spike of {@code population}: event-driven rules plug in here. */
+    static StepHook onSpikes(org.snn4j.network.Population population, SpikeListener listener) {
+        return new StepHook() {
+            @Override
+            public void afterStep(Simulation sim, long step) {
+                org.snn4j.util.IntBuffer s = sim.spikes(population);
+                int[] raw = s.raw();
+                for (int k = 0, n = s.size(); k < n; k++) listener.onSpike(raw[k], step);
+            }
+        };
+    }
 }

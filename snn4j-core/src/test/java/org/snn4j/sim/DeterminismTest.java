@@ -67,6 +67,17 @@ class DeterminismTest {
     }
 
     @Test
+    void spikeListenerSeesEverySpikeOnce() {
+        CubaNetwork cuba = new CubaNetwork(1000, 0.02, 3);
+        Simulation sim = new Simulation(cuba.network, 0.1, 1, 1);
+        SpikeMonitor m = new SpikeMonitor(cuba.neurons);
+        long[] seen = new long[1000];
+        sim.add(m).add(StepHook.onSpikes(cuba.neurons, (i, step) -> seen[i]++));
+        sim.run(2000);
+        assertArrayEquals(m.counts(), seen);
+    }
+
+    @Test
     void lifParamsRejectNonsense() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new LifParams(-1, 5, 10, -50, -60, -49, 5));
