@@ -1,0 +1,161 @@
+package org.snn4j.model;
+
+import java.util.Arrays;
+import java.util.List;
+import org.snn4j.util.Rng;
+
+/**
+ * Stochastic escape-rate neurons driven by an input current, drawn event by event: eRBP's data and
+ * label neurons (Neftci et al. 2017, the SRM0 units of the authors' code, without synaptic input).
+ *
+ * <p>Neuron i fires as a Poisson process with dead time: rate
+ * <pre>
+ *   ρ_i = ν_0 · exp((I_i − θ)/δ)        (Hz; ν_0 = 100 Hz, θ = 0.1, δ = 0.05 in eRBP)
+ * </pre>
+ * while not refractory, and is refractory for t_ref (4 ms) after each spike. I_i = −∞ (or any
+ * non-finite or very negative value giving ρ = 0) silences the neuron. eRBP's data neurons take
+ * I = β·pixel + γ (β = 0.5, γ = −0.215) for non-zero pixels and are silent on zero pixels, which is
+ * what {@link #setPixels} does.
+ *
+ * <p>Event-driven: instead of a random draw per neuron per step, each neuron draws its next spike
+ * time once per spike: the step after the refractory period plus ⌊E/dt⌋ with E ~ Exp(ρ_i), so a
+ * step costs one comparison per neuron and one random draw per spike. Changing the currents (through
+ * {@link #setCurrents}/{@link #setPixels}, which mark the neurons for a redraw) is exact because the
+ * exponential is memoryless. Draws come from the chunk's stream: deterministic for a seed.
+ *
+ * <p>Variables: {@code i_in} (read-only through {@link #variable}: set it with {@link #setCurrents}).
+ */
+public final class EscapeRateSource implements NeuronModel {
+    private final int size, batch;
+    private final double nu0Hz, theta, delta, tRef;
+    /** Input current per neuron. */
+    private final double[] iIn;
+    private final long[] next, refEnd;
+    private final boolean[] stale;
+    private double dt;
+    private int refSteps;
+
+    /** eRBP's data neurons: ν_0 = 100 Hz, θ = 0.1, δ = 0.05, t_ref = 4 ms. */
+    public static EscapeRateSource erbp(int size) {
+        return new EscapeRateSource(size, 1, 100, 0.1, 0.05, 4.0);
+    }
+
+    public EscapeRateSource(int size, int batch, double nu0Hz, double theta, double delta, double tRefMs) {
+        if (size <= 0 || batch <= 0) throw new IllegalArgumentException("size and batch must be positive");
+        if (!(nu0Hz > 0) || !(delta > 0) || !(tRefMs >= 0) || !Double.isFinite(theta))
+            throw new IllegalArgumentException("need nu0 > 0, delta > 0, tRef >= 0: " + nu0Hz + ", " + delta + ", " + tRefMs);
+        this.size = size;
+        this.batch = batch;
+        this.nu0Hz = nu0Hz;
+        this.theta = theta;
+        this.delta = delta;
+        this.tRef = tRefMs;
+        int n = size * batch;
+        iIn = new double[n];
+        Arrays.fill(iIn, Double.NEGATIVE_INFINITY);
+        next = new long[n];
+        Arrays.fill(next, Long.MAX_VALUE);
+        refEnd = new long[n];
+        Arrays.fill(refEnd, Long.MIN_VALUE / 2);
+        stale = new boolean[n];
+    }
+
+    /** Firing rate (Hz, while not refractory) for input current I. */
+    public double rateHz(double current) {
+        return current == Double.NEGATIVE_INFINITY ? 0 : nu0Hz * Math.exp((current - theta) / delta);
+    }
+
+    /** Mean rate including the dead time, 1/(t_ref + 1/ρ) in Hz (ignoring the step grid). */
+    public double meanRateHz(double current) {
+        double r = rateHz(current);
+        return r == 0 ? 0 : 1.0 / (tRef * 1e-3 + 1.0 / r);
+    }
+
+    /** Sets the input currents of the flat indices [offset, offset + currents.length); effective from the next step. */
+    public void setCurrents(int offset, double[] currents) {
+        for (int k = 0; k < currents.length; k++) {
+            iIn[offset + k] = currents[k];
+            stale[offset + k] = true;
+        }
+    }
+
+    /** Sets one neuron's current. */
+    public void setCurrent(int i, double current) {
+        iIn[i] = current;
+        stale[i] = true;
+    }
+
+    /** Silences every neuron. */
+    public void silence() {
+        Arrays.fill(iIn, Double.NEGATIVE_INFINITY);
+        Arrays.fill(stale, true);
+    }
+
+    /**
+     * eRBP's pixel coding for batch entry {@code b}: I = beta·pixel + gamma for pixel &gt; 0, silent for
+     * pixel = 0.
+     */
+    public void setPixels(int b, float[] pixels, double beta, double gamma) {
+        int off = b * size;
+        for (int k = 0; k < size; k++) {
+            float px = pixels[k];
+            iIn[off + k] = px > 0 ? beta * px + gamma : Double.NEGATIVE_INFINITY;
+            stale[off + k] = true;
+        }
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public List<String> variableNames() {
+        return List.of("i_in");
+    }
+
+    @Override
+    public double[] variable(String name) {
+        if (name.equals("i_in")) return iIn;
+        throw NeuronModel.unknownVariable(this, name);
+    }
+
+    @Override
+    public void prepare(double dtMs) {
+        dt = dtMs;
+        refSteps = Math.max(1, (int) Math.round(tRef / dtMs));
+    }
+
+    private long draw(long earliest, double current, Rng rng) {
+        double r = rateHz(current);
+        if (!(r > 0)) return Long.MAX_VALUE;
+        double waitMs = -Math.log(rng.nextDoubleOpenZero()) / r * 1e3;
+        double steps = Math.floor(waitMs / dt);
+        return steps > 1e15 ? Long.MAX_VALUE : earliest + (long) steps;
+    }
+
+    @Override
+    public void step(StepContext ctx) {
+        final long s = ctx.step();
+        final long[] next = this.next;
+        Rng rng = null;
+        for (int i = ctx.from(), to = ctx.to(); i < to; i++) {
+            if (stale[i]) {
+                stale[i] = false;
+                if (rng == null) rng = ctx.rng();
+                next[i] = draw(Math.max(s, refEnd[i]), iIn[i], rng);
+            }
+            if (next[i] <= s) {
+                ctx.spike(i);
+                refEnd[i] = s + refSteps;
+                if (rng == null) rng = ctx.rng();
+                next[i] = draw(refEnd[i], iIn[i], rng);
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.snn4j.model;
+
+import java.util.List;
+import org.snn4j.util.Rng;
+
+/**
+ * The two-compartment integrate-and-fire neuron of event-driven random back-propagation (eRBP,
+ * Neftci et al. 2017): a synaptic current I, a leaky soma V that spikes, and a leaky dendrite U that
+ * integrates the error and drives learning but not the soma.
+ *
+ * <p>Equations (t in ms, I, V, U in the units of {@link TwoCompartmentParams}):
+ * <pre>
+ *   τ_syn dI/dt = −I                       (a spike of a presynaptic neuron adds its weight to I: variable i_syn)
+ *   τ_V   dV/dt = −V + I + I_ext + noise   (V &gt; V_T → spike, V ← 0, held at 0 for t_ref)
+ *   τ_U   dU/dt = −U                       (an error spike adds its weight to U: variable u)
+ * </pre>
+ * noise: Poisson events of rate ν (noiseRateHz) each adding σ (noiseWeight) to V (eRBP+).
+ *
+ * <p>The linear system is integrated exactly over a step of dt, with E_x = exp(−dt/τ_x):
+ * <pre>
+ *   V ← V·E_V + I_ext·(1 − E_V) + I·c,   c = τ_syn/(τ_syn − τ_V)·(E_syn − E_V)  (limit (dt/τ_V)·E_V when equal)
+ *   I ← I·E_syn,  U ← U·E_U
+ * </pre>
+ * so that a constant I_ext from V = 0 gives V(t) = I_ext·(1 − e^{−t/τ_V}) at every step, whatever
+ * dt. A noise event (probability ν·dt per step, drawn from the chunk's stream) adds σ to V after the
+ * integration. Refractory handling is {@link LifCuba}'s: after a spike at step s, V is held at 0 for
+ * the next round(t_ref/dt) − 1 steps. I and U keep evolving while refractory.
+ *
+ * <p>Variables: {@code i_syn}, {@code v}, {@code u}, {@code i_ext}.
+ */
+public final class TwoCompartmentLif implements NeuronModel {
+    private final TwoCompartmentParams p;
+    private final int size, batch;
+    /** Synaptic current (the receptor of forward projections). */
+    public final double[] iSyn;
+    /** Somatic membrane potential. */
+    public final double[] v;
+    /** Dendritic potential (the receptor of error projections). */
+    public final double[] u;
+    /** Constant external drive. */
+    public final double[] iExt;
+    private final int[] ref;
+    private double eV, eS, eU, c;
+    private int refSteps;
+    private long noiseThreshold;
+
+    public TwoCompartmentLif(TwoCompartmentParams params, int size) {
+        this(params, size, 1);
+    }
+
+    public TwoCompartmentLif(TwoCompartmentParams params, int size, int batch) {
+        if (size <= 0 || batch <= 0) throw new IllegalArgumentException("size and batch must be positive: " + size + ", " + batch);
+        this.p = params;
+        this.size = size;
+        this.batch = batch;
+        int n = size * batch;
+        iSyn = new double[n];
+        v = new double[n];
+        u = new double[n];
+        iExt = new double[n];
+        ref = new int[n];
+    }
+
+    public TwoCompartmentParams params() {
+        return p;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public List<String> variableNames() {
+        return List.of("i_syn", "v", "u", "i_ext");
+    }
+
+    @Override
+    public double[] variable(String name) {
+        switch (name) {
+            case "i_syn": return iSyn;
+            case "v": return v;
+            case "u": return u;
+            case "i_ext": return iExt;
+            default: throw NeuronModel.unknownVariable(this, name);
+        }
+    }
+
+    /** Sets every state variable (not i_ext) to 0 and ends refractory periods. */
+    public void resetState() {
+        java.util.Arrays.fill(iSyn, 0);
+        java.util.Arrays.fill(v, 0);
+        java.util.Arrays.fill(u, 0);
+        java.util.Arrays.fill(ref, 0);
+    }
+
+    @Override
+    public void prepare(double dt) {
+        eV = Math.exp(-dt / p.tauV());
+        eS = Math.exp(-dt / p.tauSyn());
+        eU = Math.exp(-dt / p.tauU());
+        c = LifCuba.coupling(p.tauSyn(), p.tauV(), dt);
+        refSteps = (int) Math.round(p.tRef() / dt);
+        double prob = p.noiseRateHz() * dt * 1e-3;
+        if (prob > 1) throw new IllegalArgumentException("noise rate " + p.noiseRateHz() + " Hz is more than one event per step of " + dt + " ms");
+        // nextLong() >>> 11 is uniform on [0, 2^53): an event when it is below prob·2^53
+        noiseThreshold = (long) (prob * 0x1.0p53);
+    }
+
+    @Override
+    public void step(StepContext ctx) {
+        final int from = ctx.from(), to = ctx.to();
+        final double eV = this.eV, eS = this.eS, eU = this.eU, c = this.c, oneMinusEV = 1 - eV;
+        final double[] v = this.v, iSyn = this.iSyn, u = this.u, iExt = this.iExt;
+        for (int i = from; i < to; i++) {
+            double ii = iSyn[i];
+            v[i] = v[i] * eV + iExt[i] * oneMinusEV + ii * c;
+            iSyn[i] = ii * eS;
+            u[i] *= eU;
+        }
+        if (noiseThreshold > 0) {
+            Rng rng = ctx.rng();
+            final double s = p.noiseWeight();
+            final long th = noiseThreshold;
+            for (int i = from; i < to; i++) if ((rng.nextLong() >>> 11) < th) v[i] += s;
+        }
+        final double vt = p.vThresh();
+        final int refAfterSpike = refSteps - 1;
+        final int[] ref = this.ref;
+        for (int i = from; i < to; i++) {
+            int r = ref[i];
+            if (r > 0) {
+                v[i] = 0;
+                ref[i] = r - 1;
+            } else if (v[i] > vt) {
+                v[i] = 0;
+                ref[i] = refAfterSpike;
+                ctx.spike(i);
+            }
+        }
+    }
+}

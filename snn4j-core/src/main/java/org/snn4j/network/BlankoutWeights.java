@@ -1,0 +1,142 @@
+package org.snn4j.network;
+
+import org.snn4j.util.Rng;
+
+/**
+ * Stochastic ("blank-out") synapses over a dense matrix: each synapse transmits each presynaptic
+ * spike independently with probability p (eRBP×, Neftci et al. 2017; DropConnect in time).
+ *
+ * <p>The draws are counter-based, so they do not depend on the thread count or on who asks: the
+ * n-th delivery of row i transmits through synapse (i, j) when byte (j mod 8) of
+ * SplitMix64(key(seed, i, n) + ⌊j/8⌋·φ) is below round(256·p); p is therefore quantised to k/256
+ * (0.45 → 115/256 = 0.449). One 64-bit hash serves 8 synapses. A learning rule that must act only
+ * on the synapses that transmitted asks {@link #lastMask} for the same draws.
+ */
+public final class BlankoutWeights implements Weights {
+    private final DenseWeights w;
+    private final long seed;
+    private final int threshold;
+    private long[][] count;
+    private int[] bounds;
+
+    /** @param p transmission probability in [0, 1] */
+    public BlankoutWeights(DenseWeights weights, double p, long seed) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("transmission probability must be in [0, 1]: " + p);
+        this.w = weights;
+        this.seed = seed;
+        this.threshold = (int) Math.round(p * 256);
+        this.bounds = new int[] {0, weights.cols()};
+        this.count = new long[1][weights.rows()];
+    }
+
+    /** The underlying weights (live). */
+    public DenseWeights dense() {
+        return w;
+    }
+
+    /** The effective transmission probability, round(256·p)/256. */
+    public double probability() {
+        return threshold / 256.0;
+    }
+
+    private long key(int row, long n) {
+        return Rng.splitMix(Rng.splitMix(seed ^ 0xB1A4C0DEL) ^ ((long) row * 0x9E3779B97F4A7C15L) ^ Rng.splitMix(n + 0x632BE59BD9B4E019L));
+    }
+
+    private static long block(long key, int b) {
+        return Rng.splitMix(key + b * 0x9E3779B97F4A7C15L);
+    }
+
+    @Override
+    public int rows() {
+        return w.rows();
+    }
+
+    @Override
+    public int cols() {
+        return w.cols();
+    }
+
+    @Override
+    public long synapses() {
+        return w.synapses();
+    }
+
+    @Override
+    public long bytes() {
+        return w.bytes() + 8L * count.length * count[0].length;
+    }
+
+    @Override
+    public void partition(int[] colBounds) {
+        bounds = colBounds.clone();
+        count = new long[colBounds.length - 1][w.rows()];
+    }
+
+    @Override
+    public void deliverRow(int row, int part, double[] target, int offset) {
+        int lo = bounds[part], hi = bounds[part + 1], cols = w.cols(), base = row * cols;
+        long key = key(row, count[part][row]++);
+        double[] ww = w.w;
+        int th = threshold;
+        long bits = 0;
+        for (int j = lo; j < hi; j++) {
+            if (j == lo || (j & 7) == 0) bits = block(key, j >>> 3) >>> ((j & 7) << 3);
+            if ((int) (bits & 0xFF) < th) target[offset + j] += ww[base + j];
+            bits >>>= 8;
+        }
+    }
+
+    @Override
+    public void deliverRowDelayed(int row, int part, double[][] ring, int slot0, int uniformDelay, int offset) {
+        deliverRow(row, part, ring[(slot0 + uniformDelay) % ring.length], offset);
+    }
+
+    /**
+     * Which synapses of row {@code row} transmitted its most recent delivery: sets mask[j] for every
+     * column and returns how many transmitted (all false before the first delivery).
+     */
+    public int lastMask(int row, boolean[] mask) {
+        long n = count[0][row] - 1;
+        int cols = w.cols(), k = 0;
+        if (n < 0) {
+            java.util.Arrays.fill(mask, 0, cols, false);
+            return 0;
+        }
+        long key = key(row, n);
+        long bits = 0;
+        for (int j = 0; j < cols; j++) {
+            if ((j & 7) == 0) bits = block(key, j >>> 3);
+            boolean t = (int) (bits & 0xFF) < threshold;
+            mask[j] = t;
+            if (t) k++;
+            bits >>>= 8;
+        }
+        return k;
+    }
+
+    @Override
+    public int maxSynapseDelay() {
+        return 0;
+    }
+
+    @Override
+    public double get(int i, int j) {
+        return w.get(i, j);
+    }
+
+    @Override
+    public void set(int i, int j, double value) {
+        w.set(i, j, value);
+    }
+
+    @Override
+    public double[][] toDense() {
+        return w.toDense();
+    }
+
+    @Override
+    public void setFromDense(double[][] m) {
+        w.setFromDense(m);
+    }
+}
