@@ -21,6 +21,15 @@ import org.snn4j.util.Rng;
  * streams of the evaluator's seed, so every evaluation point sees the same signals. The training
  * network is not touched.
  *
+ * <p>Spike-train variability is measured as Brendel et al. (2020, FanoCV.m) do, under constant
+ * inputs: for each of {@code varInputs} random unit directions U the command c = varAmplitude·U is
+ * held for {@code varTrials} trials of {@code varSteps} steps (fresh state, fresh noise). Per neuron
+ * with more than one spike per trial on average: the Fano factor of its trial spike counts and the ISI
+ * CV of its pooled intervals; the pairwise correlation is the mean Pearson correlation of the counts
+ * in {@code corrWindowMs} windows within trials (noise correlations: the input is constant).
+ * cvIsiMedian, fanoMedian: the median over neurons, averaged over inputs. (cvIsiSignal: the median
+ * ISI CV over the test run with the time-varying signal, inflated by the rate modulation it causes.)
+ *
  * <p>Excitatory and inhibitory input currents of neuron i: the positive and negative parts of its
  * feed-forward terms dt·F_ki c_k and of its recurrent inputs C_ki o_k (k ≠ i: the self-reset is not
  * a synaptic input), each low-pass filtered with the membrane's leak; {@code eiBalanceCorr} is the
@@ -34,18 +43,22 @@ public final class ScnEvaluator {
      * @param amplitude   amplitude A of the smoothed-noise signals
      * @param sigmaSteps  sd of the smoothing kernel (steps)
      * @param blockSteps  length of one signal sequence (steps)
-     * @param fanoWindowMs window of the Fano factor (ms)
+     * @param varInputs   constant inputs of the variability measurement (0: skip it)
+     * @param varTrials   trials per constant input
+     * @param varSteps    steps per trial
+     * @param varAmplitude norm of the constant command c
      * @param corrWindowMs window of the pairwise count correlations (ms)
      * @param rasterSteps steps of the test run whose spikes and signal are kept for plots
      * @param seed        seed of the signals and of the network noise
      */
     public record Config(double dtMs, long fitSteps, long testSteps, double amplitude, double sigmaSteps, int blockSteps,
-                         double fanoWindowMs, double corrWindowMs, int rasterSteps, long seed) {
+                         int varInputs, int varTrials, long varSteps, double varAmplitude, double corrWindowMs, int rasterSteps,
+                         long seed) {
     }
 
     /** What one evaluation measured. */
     public static final class Result {
-        public double decodingError, meanRateHz, cvIsiMedian, fanoMedian, pairwiseCorrMean, eiBalanceCorr, voltageVar;
+        public double decodingError, meanRateHz, cvIsiSignal, cvIsiMedian, fanoMedian, pairwiseCorrMean, eiBalanceCorr, voltageVar;
         public long spikes;
         /** The readout used (fitted here, or the fixed one given). */
         public double[][] decoder;
@@ -135,17 +148,83 @@ public final class ScnEvaluator {
         double durMs = cfg.testSteps() * cfg.dtMs();
         int active = n - (silenced == null ? 0 : silenced.length);
         res.meanRateHz = SpikeStats.meanRateHz(mon.totalSpikes(), Math.max(1, active), durMs);
-        int[][] trains = SpikeStats.trains(mon.steps(), mon.indices(), n);
-        res.cvIsiMedian = SpikeStats.nanMedian(SpikeStats.cvIsi(trains));
-        int fw = (int) Math.max(1, Math.round(cfg.fanoWindowMs() / cfg.dtMs()));
-        int nf = (int) (cfg.testSteps() / fw);
-        res.fanoMedian = nf >= 2 ? SpikeStats.nanMedian(SpikeStats.fano(trains, 0, fw, nf)) : Double.NaN;
-        int cw = (int) Math.max(1, Math.round(cfg.corrWindowMs() / cfg.dtMs()));
-        int nc = (int) (cfg.testSteps() / cw);
-        res.pairwiseCorrMean = nc >= 2 ? SpikeStats.pairwiseCorrelation(trains, 0, cw, nc, 5000, Rng.stream(cfg.seed(), 13)) : Double.NaN;
+        res.cvIsiSignal = SpikeStats.nanMedian(SpikeStats.cvIsi(SpikeStats.trains(mon.steps(), mon.indices(), n)));
+        variability(f, omega, thresh, params, silenced, res);
         res.eiBalanceCorr = cur.balance();
         res.voltageVar = cur.voltageVar();
         return res;
+    }
+
+    /** Fano factor, ISI CV and pairwise count correlation under constant inputs (see the class comment). */
+    private void variability(double[][] f, double[][] omega, double[] thresh, ScnParams params, int[] silenced, Result res) {
+        res.cvIsiMedian = res.fanoMedian = res.pairwiseCorrMean = Double.NaN;
+        if (cfg.varInputs() <= 0 || cfg.varTrials() < 2) return;
+        int n = thresh.length, j = f.length;
+        int cw = (int) Math.max(1, Math.round(cfg.corrWindowMs() / cfg.dtMs()));
+        int nc = (int) (cfg.varSteps() / cw);
+        double cvSum = 0, fanoSum = 0, corrSum = 0;
+        int cvUsed = 0, fanoUsed = 0, corrUsed = 0;
+        Rng dirs = Rng.stream(cfg.seed(), 21);
+        for (int h = 0; h < cfg.varInputs(); h++) {
+            double[] u = new double[j];
+            double norm = 0;
+            for (int q = 0; q < j; q++) {
+                u[q] = dirs.nextGaussian();
+                norm += u[q] * u[q];
+            }
+            double[][] level = new double[1][j];
+            for (int q = 0; q < j; q++) level[0][q] = cfg.varAmplitude() * u[q] / Math.sqrt(norm) / params.lambda();
+            ScnNetwork net = copy(f, omega, thresh, params, silenced);
+            double[][] counts = new double[n][cfg.varTrials()];
+            IntBuffer[] isis = new IntBuffer[n];
+            for (int i = 0; i < n; i++) isis[i] = new IntBuffer(16);
+            for (int s = 0; s < cfg.varTrials(); s++) {
+                net.model.resetState();
+                ScnInput in = new ScnInput(net, ScnSignal.steps(level, Integer.MAX_VALUE, params.lambda()));
+                SpikeMonitor mon = new SpikeMonitor(net.population, 50_000_000);
+                Simulation sim = new Simulation(net.network, cfg.dtMs(), Rng.stream(cfg.seed(), 22, h, s).nextLong(), 1);
+                sim.add(in).add(mon);
+                sim.run(cfg.varSteps());
+                int[][] trains = SpikeStats.trains(mon.steps(), mon.indices(), n);
+                for (int i = 0; i < n; i++) {
+                    counts[i][s] = trains[i].length;
+                    for (int k = 1; k < trains[i].length; k++) isis[i].add(trains[i][k] - trains[i][k - 1]);
+                }
+                if (nc >= 2) {
+                    double c = SpikeStats.pairwiseCorrelation(trains, 0, cw, nc, 5000, Rng.stream(cfg.seed(), 23, h, s));
+                    if (!Double.isNaN(c)) {
+                        corrSum += c;
+                        corrUsed++;
+                    }
+                }
+            }
+            double[] fano = new double[n], cv = new double[n];
+            for (int i = 0; i < n; i++) {
+                double m = SpikeStats.mean(counts[i]);
+                fano[i] = cv[i] = Double.NaN;
+                if (m > 1) {
+                    fano[i] = SpikeStats.variance(counts[i]) * cfg.varTrials() / (cfg.varTrials() - 1) / m;
+                    int ni = isis[i].size();
+                    if (ni >= 2) {
+                        double[] d = new double[ni];
+                        for (int k = 0; k < ni; k++) d[k] = isis[i].raw()[k];
+                        cv[i] = Math.sqrt(SpikeStats.variance(d) * ni / (ni - 1)) / SpikeStats.mean(d);
+                    }
+                }
+            }
+            double fm = SpikeStats.nanMedian(fano), cm = SpikeStats.nanMedian(cv);
+            if (!Double.isNaN(fm)) {
+                fanoSum += fm;
+                fanoUsed++;
+            }
+            if (!Double.isNaN(cm)) {
+                cvSum += cm;
+                cvUsed++;
+            }
+        }
+        res.cvIsiMedian = cvUsed == 0 ? Double.NaN : cvSum / cvUsed;
+        res.fanoMedian = fanoUsed == 0 ? Double.NaN : fanoSum / fanoUsed;
+        res.pairwiseCorrMean = corrUsed == 0 ? Double.NaN : corrSum / corrUsed;
     }
 
     private ScnSignal signal(int j, long stream) {

@@ -80,7 +80,7 @@ class ScnLearningRulesTest {
     @Test
     void shortTrainingLowersDecodingErrorAndOmegaDistance() {
         ScnTrainer t = new ScnTrainer(ScnTrainer.brendelFig2(42));
-        ScnEvaluator ev = new ScnEvaluator(new ScnEvaluator.Config(1.0, 10_000, 10_000, 2000, 30, 1000, 100, 10, 0, 7));
+        ScnEvaluator ev = new ScnEvaluator(new ScnEvaluator.Config(1.0, 10_000, 10_000, 2000, 30, 1000, 0, 2, 1000, 90, 10, 0, 7));
         ScnEvaluator.Result before = ev.evaluate(t.net);
         double dBefore = t.net.omegaDistance();
         t.trainTo(200_000);
