@@ -81,6 +81,16 @@ public final class QifNet {
         return this;
     }
 
+    /** A per-parameter vector holding one value per tensor (W, U, I_0, O), e.g. learning-rate multipliers. */
+    public double[] perTensor(double w, double u, double i0, double o) {
+        double[] v = new double[size()];
+        java.util.Arrays.fill(v, offW, offU, w);
+        java.util.Arrays.fill(v, offU, offI0, u);
+        java.util.Arrays.fill(v, offI0, offO, i0);
+        java.util.Arrays.fill(v, offO, size(), o);
+        return v;
+    }
+
     /** Name and index of a flat parameter position, e.g. "W[3,7]" (for error messages). */
     public String describe(int k) {
         if (k < offU) return "W[" + (k - offW) / n + "," + (k - offW) % n + "]";
