@@ -16,6 +16,8 @@ import org.snn4j.util.Rng;
 public final class XorTask implements Trainer.TrialSource {
     public final long seed;
     public final int split;
+    /** What the readout must report: 0 = XOR (the task), 1 = the first sign, 2 = the second sign (diagnostics). */
+    public int target;
     public final double dt, trialMs, pulseSigmaMs, t1MinMs, t1MaxMs, d1MinMs, d1MaxMs, d2MinMs, d2MaxMs, windowDelayMs, windowMs;
 
     public XorTask(long seed, int split, double dt, double trialMs, double pulseSigmaMs, double t1MinMs, double t1MaxMs,
@@ -40,7 +42,9 @@ public final class XorTask implements Trainer.TrialSource {
     }
 
     public XorTask withSplit(int s) {
-        return new XorTask(seed, s, dt, trialMs, pulseSigmaMs, t1MinMs, t1MaxMs, d1MinMs, d1MaxMs, d2MinMs, d2MaxMs, windowDelayMs, windowMs);
+        XorTask c = new XorTask(seed, s, dt, trialMs, pulseSigmaMs, t1MinMs, t1MaxMs, d1MinMs, d1MaxMs, d2MinMs, d2MaxMs, windowDelayMs, windowMs);
+        c.target = target;
+        return c;
     }
 
     private static double grid(Rng r, double lo, double hi) {
@@ -59,7 +63,7 @@ public final class XorTask implements Trainer.TrialSource {
         double t1 = grid(r, t1MinMs, t1MaxMs), t2 = t1 + grid(r, d1MinMs, d1MaxMs), tg = t2 + grid(r, d2MinMs, d2MaxMs);
         int steps = (int) Math.round(trialMs / dt);
         double[] x = new double[steps * 2], y = new double[steps], m = new double[steps];
-        int label = s1 != s2 ? 1 : -1;
+        int label = target == 1 ? s1 : target == 2 ? s2 : s1 != s2 ? 1 : -1;
         double inv = 1 / (2 * pulseSigmaMs * pulseSigmaMs);
         double w0 = tg + windowDelayMs, w1 = w0 + windowMs;
         for (int k = 0; k < steps; k++) {
