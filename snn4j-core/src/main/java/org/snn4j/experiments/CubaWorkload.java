@@ -70,6 +70,7 @@ public final class CubaWorkload implements Workload {
         m.put("p", pc);
         m.put("conn", p.getBoolean("fixed_indegree") ? "fixed_indegree" : "fixed_p");
         m.put("threads", sim.threads());
+        m.put("parallel_fallbacks", sim.parallelFallbacks());
         m.put("synapses", syn);
         m.put("spikes", spikes.totalSpikes());
         m.put("rate_hz", spikes.totalSpikes() / (double) n / dur);

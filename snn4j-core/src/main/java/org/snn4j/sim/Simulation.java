@@ -53,6 +53,12 @@ public final class Simulation {
     private long step;
     private boolean prepared;
     private final AtomicReference<Throwable> workerError = new AtomicReference<>();
+    /** Steps between checks of the threads' waiting time (a power of two). */
+    private static final int FALLBACK_CHECK_STEPS = 256;
+    private int parts = 1;
+    private int parallelFallbacks;
+    /** Tests: fall back to one thread after this many parallel steps (a multiple of the check interval). */
+    long forceFallbackAt = -1;
 
     /**
      * @param dtMs    step length in ms, &gt; 0
@@ -97,6 +103,14 @@ public final class Simulation {
             t = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), neurons / MIN_NEURONS_PER_THREAD));
         }
         return Math.min(t, Math.max(1, chunks.length));
+    }
+
+    /**
+     * How many times a parallel run fell back to one thread because the threads mostly waited for
+     * each other (other processes on the cores).
+     */
+    public int parallelFallbacks() {
+        return parallelFallbacks;
     }
 
     /** Steps completed so far. */
@@ -147,6 +161,7 @@ public final class Simulation {
         chunks = cs.toArray(new Chunk[0]);
         prepared = true;
         int t = threads();
+        parts = t;
         List<Projection> prs = network.projections();
         projs = new ProjRuntime[prs.size()];
         for (int k = 0; k < prs.size(); k++) projs[k] = new ProjRuntime(prs.get(k), popIndex.get(prs.get(k).pre().population()), t);
@@ -160,22 +175,25 @@ public final class Simulation {
         prepare();
         int t = threads();
         try {
-            if (t == 1) {
-                for (long s = 0; s < steps; s++) {
-                    before();
-                    phaseA(0, 1);
-                    phaseB(0);
-                    after();
-                }
-            } else {
-                runParallel(steps, t);
+            long done = t == 1 ? 0 : runParallel(steps, t);
+            for (long s = done; s < steps; s++) {
+                before();
+                phaseA(0, 1);
+                for (int part = 0; part < parts; part++) phaseB(part);
+                after();
             }
         } finally {
             for (StepHook h : hooks) h.afterRun(this);
         }
     }
 
-    private void runParallel(long steps, int t) {
+    /**
+     * Runs steps on t threads; returns how many were done. If the threads spend most of their time
+     * waiting for each other (the machine's cores are busy with other work, so a thread is often
+     * descheduled), it stops early and the caller finishes on one thread: the result is the same
+     * either way, only faster.
+     */
+    private long runParallel(long steps, int t) {
         SpinBarrier barrier = new SpinBarrier(t);
         final long[] remaining = {steps};
         Thread[] workers = new Thread[t - 1];
@@ -202,8 +220,10 @@ public final class Simulation {
             workers[w - 1].setDaemon(true);
             workers[w - 1].start();
         }
+        long s = 0;
+        long segmentStart = System.nanoTime(), waited = 0;
         try {
-            for (long s = 0; s < steps; s++) {
+            for (; s < steps; s++) {
                 before();
                 barrier.await();
                 Throwable mine = null;
@@ -212,7 +232,9 @@ public final class Simulation {
                 } catch (Throwable e) {
                     mine = e;
                 }
+                long w0 = System.nanoTime();
                 barrier.await();
+                waited += System.nanoTime() - w0;
                 try {
                     if (mine == null) phaseB(0);
                 } catch (Throwable e) {
@@ -227,7 +249,18 @@ public final class Simulation {
                     throw new RuntimeException(err);
                 }
                 after();
+                if ((s & (FALLBACK_CHECK_STEPS - 1)) == FALLBACK_CHECK_STEPS - 1) {
+                    long now = System.nanoTime();
+                    if (waited > (now - segmentStart) / 2 || s + 1 == forceFallbackAt) {
+                        parallelFallbacks++;
+                        s++;
+                        break;
+                    }
+                    segmentStart = now;
+                    waited = 0;
+                }
             }
+            return s;
         } finally {
             remaining[0] = 0;
             barrier.await();

@@ -18,12 +18,17 @@ import org.snn4j.network.Projection;
 class DeterminismTest {
     /** Spike trains and final state of a network with random input, delays and a CUBA core. */
     private static Object[] run(int threads) {
+        return run(threads, -1);
+    }
+
+    private static Object[] run(int threads, long forceFallbackAt) {
         CubaNetwork cuba = new CubaNetwork(5000, 0.02, 3);
         Network net = cuba.network;
         Population noise = net.add(new Population("noise", new PoissonSource(3000, 5.0)));
         net.add(Projection.connect("drive", noise.all(), cuba.neurons.all(), "ge",
                 Connectors.fixedProbability(0.01, 0.5, true), 4, 3));
         Simulation sim = new Simulation(net, 0.1, 77, threads);
+        sim.forceFallbackAt = forceFallbackAt;
         SpikeMonitor m = new SpikeMonitor(cuba.neurons);
         SpikeMonitor n = new SpikeMonitor(noise);
         sim.add(m).add(n);
@@ -34,9 +39,9 @@ class DeterminismTest {
 
     @Test
     void oneAndTwoThreadsGiveIdenticalSpikeTrains() {
-        Object[] one = run(1), two = run(2), three = run(3);
+        Object[] one = run(1), two = run(2), three = run(3), fellBack = run(2, 1024);
         assertTrue(((int[]) one[0]).length > 1000, "network must be active");
-        for (Object[] other : new Object[][] {two, three}) {
+        for (Object[] other : new Object[][] {two, three, fellBack}) {
             assertArrayEquals((int[]) one[0], (int[]) other[0]);
             assertArrayEquals((int[]) one[1], (int[]) other[1]);
             assertArrayEquals((int[]) one[2], (int[]) other[2]);
