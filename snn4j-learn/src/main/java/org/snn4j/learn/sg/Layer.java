@@ -1,0 +1,89 @@
+package org.snn4j.learn.sg;
+
+/**
+ * One layer of a batched spiking network, processing whole sequences: its input and output are
+ * {@link Seq}s of B samples × T steps (batch-major), and its backward pass runs back through time
+ * over the stored forward state.
+ *
+ * <p>The work is split so that a mini-batch runs in parallel and deterministically:
+ * {@link #forward} and {@link #backward} handle a range of samples [b0, b1) (samples are
+ * independent), and the parameter gradients, which sum over all samples and steps, are split into
+ * {@link #paramTasks} disjoint column blocks, each summing over (sample, step) in the same order
+ * whatever thread runs it.
+ */
+public abstract class Layer {
+    /** Input and output widths. */
+    public final int in, out;
+    protected int steps, batch;
+
+    protected Layer(int in, int out) {
+        if (in <= 0 || out <= 0) throw new IllegalArgumentException("layer widths must be positive: " + in + " -> " + out);
+        this.in = in;
+        this.out = out;
+    }
+
+    /** Short name for messages, e.g. "linear(784->256)". */
+    public abstract String name();
+
+    /** True when the output is binary (spikes, bit sets), false when it is dense floats. */
+    public abstract boolean binaryOutput();
+
+    /** Allocates the per-batch state for B samples of T steps. */
+    public void allocate(int steps, int batch) {
+        this.steps = steps;
+        this.batch = batch;
+    }
+
+    /** Runs samples [b0, b1) of the input x (all T steps) into the output y. */
+    public abstract void forward(Seq x, Seq y, int b0, int b1, Scratch s);
+
+    /**
+     * Back-propagates through time for samples [b0, b1): given gy = ∂L/∂y (dense, batch-major,
+     * may be overwritten), writes gx = ∂L/∂x (dense; null when the input needs no gradient).
+     */
+    public abstract void backward(Seq x, Seq y, float[] gy, float[] gx, int b0, int b1, Scratch s);
+
+    /** Called once per batch before the backward passes (e.g. to transpose weights). */
+    public void beforeBackward() {
+    }
+
+    /** Number of independent parameter-gradient work items. */
+    public int paramTasks() {
+        return 0;
+    }
+
+    /** Computes (overwrites) the part {@code task} of the parameter gradients from x and gy over the whole batch. */
+    public void paramGrads(Seq x, float[] gy, int task, Scratch s) {
+    }
+
+    /** Trainable tensors (live arrays) and their gradients, in the same order. */
+    public float[][] params() {
+        return new float[0][];
+    }
+
+    public float[][] grads() {
+        return new float[0][];
+    }
+
+    public String[] paramNames() {
+        return new String[0];
+    }
+
+    /** Bytes of per-batch state held by the layer (beyond its parameters). */
+    public long stateBytes() {
+        return 0;
+    }
+
+    /** Per-thread scratch buffers, sized for the widest layer. */
+    public static final class Scratch {
+        public final int[] idx;
+        public final float[] val, carry, row;
+
+        public Scratch(int width) {
+            idx = new int[width];
+            val = new float[width];
+            carry = new float[width];
+            row = new float[width];
+        }
+    }
+}
