@@ -14,8 +14,10 @@ package org.snn4j.model;
  *                (per neuron and step; Brendel et al. use 0.01), ≥ 0
  * @param rule    {@link SpikeRule#ONE_PER_STEP} (the greedy rule: at most one spike per step, the
  *                neuron furthest above threshold) or {@link SpikeRule#ALL_ABOVE}
+ * @param refractorySteps after a spike a neuron cannot spike again for this many steps (its voltage
+ *                evolves normally; 0 = none; Brendel et al.'s E/I network uses 10), ≥ 0
  */
-public record ScnParams(double lambda, double mu, double nu, double sigmaV, double sigmaT, SpikeRule rule) {
+public record ScnParams(double lambda, double mu, double nu, double sigmaV, double sigmaT, SpikeRule rule, int refractorySteps) {
     /** Which neurons spike in a step. */
     public enum SpikeRule {
         /** At most one spike per step and batch entry: the neuron with the largest V − T − σ_T ξ, if that is &gt; 0. */
@@ -31,6 +33,12 @@ public record ScnParams(double lambda, double mu, double nu, double sigmaV, doub
         if (!(sigmaV >= 0) || !(sigmaT >= 0) || Double.isInfinite(sigmaV) || Double.isInfinite(sigmaT))
             throw new IllegalArgumentException("SCN noise levels must be finite and >= 0: sigmaV=" + sigmaV + " sigmaT=" + sigmaT);
         if (rule == null) throw new IllegalArgumentException("SCN spike rule must be given");
+        if (refractorySteps < 0) throw new IllegalArgumentException("SCN refractory steps must be >= 0: " + refractorySteps);
+    }
+
+    /** Parameters without a refractory period. */
+    public ScnParams(double lambda, double mu, double nu, double sigmaV, double sigmaT, SpikeRule rule) {
+        this(lambda, mu, nu, sigmaV, sigmaT, rule, 0);
     }
 
     /** The parameters of Brendel et al. 2020, Fig. 2: λ = 50/s, μ = 0.02/0.9, noise 0.001 and 0.01, one spike per step. */
@@ -40,16 +48,16 @@ public record ScnParams(double lambda, double mu, double nu, double sigmaV, doub
 
     /** The same parameters with another rate cost μ. */
     public ScnParams withMu(double newMu) {
-        return new ScnParams(lambda, newMu, nu, sigmaV, sigmaT, rule);
+        return new ScnParams(lambda, newMu, nu, sigmaV, sigmaT, rule, refractorySteps);
     }
 
     /** The same parameters with other noise levels. */
     public ScnParams withNoise(double newSigmaV, double newSigmaT) {
-        return new ScnParams(lambda, mu, nu, newSigmaV, newSigmaT, rule);
+        return new ScnParams(lambda, mu, nu, newSigmaV, newSigmaT, rule, refractorySteps);
     }
 
     /** The same parameters with another spike rule. */
     public ScnParams withRule(SpikeRule newRule) {
-        return new ScnParams(lambda, mu, nu, sigmaV, sigmaT, newRule);
+        return new ScnParams(lambda, mu, nu, sigmaV, sigmaT, newRule, refractorySteps);
     }
 }

@@ -28,7 +28,8 @@ import org.snn4j.util.Rng;
  *   r_t = a r_{t−1} + o_{t−1}
  *   V_t = a V_{t−1} + i_ff + i_rec + σ_V ξ      (i_ff = dt F c_t set by the input, i_rec = −Ω o_{t−1}
  *                                                 delivered by the projection, then cleared)
- *   spikes o_t from V_t − T − σ_T ξ &gt; 0, by the {@link ScnParams.SpikeRule}
+ *   spikes o_t from V_t − T − σ_T ξ &gt; 0, by the {@link ScnParams.SpikeRule}, among the neurons
+ *   that did not spike in the last {@link ScnParams#refractorySteps} steps
  * </pre>
  * With x_t = a x_{t−1} + dt c_t, F = Dᵀ, Ω = DᵀD + μI and no noise, this keeps the voltage identity
  * V_t = Dᵀ(x_t − D r_t) − μ r_t exactly at every step (from zero initial state).
@@ -58,6 +59,8 @@ public final class SpikeCodingModel implements NeuronModel {
     public final double[] thresh;
     /** 1 where the neuron spiked in the previous step. */
     private final byte[] last;
+    /** Steps during which the neuron still cannot spike (refractory countdown). */
+    private final int[] ref;
     private double a;
 
     public SpikeCodingModel(ScnParams params, int size) {
@@ -76,6 +79,7 @@ public final class SpikeCodingModel implements NeuronModel {
         r = new double[n];
         thresh = new double[n];
         last = new byte[n];
+        ref = new int[n];
         Arrays.fill(thresh, 0.5);
     }
 
@@ -127,6 +131,7 @@ public final class SpikeCodingModel implements NeuronModel {
         Arrays.fill(iRec, 0);
         Arrays.fill(r, 0);
         Arrays.fill(last, (byte) 0);
+        Arrays.fill(ref, 0);
     }
 
     /** Decay factor a = 1 − λ·dt of the last {@link #prepare}. */
@@ -165,6 +170,7 @@ public final class SpikeCodingModel implements NeuronModel {
             iRec[i] = 0;
             last[i] = 0;
         }
+        if (p.refractorySteps() > 0) for (int i = from; i < to; i++) if (ref[i] > 0) ref[i]--;
         if (sv > 0) for (int i = from; i < to; i++) v[i] += sv * rng.nextGaussian();
     }
 
@@ -174,8 +180,9 @@ public final class SpikeCodingModel implements NeuronModel {
         for (int i = from; i < to; i++) {
             double m = v[i] - thresh[i];
             if (st > 0) m -= st * rng.nextGaussian();
-            if (m > 0) {
+            if (m > 0 && ref[i] == 0) {
                 last[i] = 1;
+                if (p.refractorySteps() > 0) ref[i] = p.refractorySteps() + 1;
                 ctx.spike(i);
             }
         }
@@ -189,13 +196,14 @@ public final class SpikeCodingModel implements NeuronModel {
         for (int i = from; i < to; i++) {
             double m = v[i] - thresh[i];
             if (st > 0) m -= st * rng.nextGaussian();
-            if (m > best) {
+            if (m > best && ref[i] == 0) {
                 best = m;
                 k = i;
             }
         }
         if (best > 0) {
             last[k] = 1;
+            if (p.refractorySteps() > 0) ref[k] = p.refractorySteps() + 1;
             ctx.spike(k);
         }
     }

@@ -11,24 +11,42 @@ import org.snn4j.sim.StepHook;
  * being (or last) computed; learning rules and readouts use it in {@code afterStep}.
  */
 public final class ScnInput implements StepHook {
-    private final ScnNetwork net;
+    private final org.snn4j.network.DenseWeights ff;
+    private final org.snn4j.model.SpikeCodingModel model;
+    private final double lambda;
+    private final int j, n;
     private ScnSignal signal;
     private final double[] c, x;
     private long offset;
     private boolean active = true;
 
     public ScnInput(ScnNetwork net, ScnSignal signal) {
-        if (signal.dims() != net.j)
-            throw new IllegalArgumentException("SCN input: signal has " + signal.dims() + " dimensions, network " + net.j);
-        this.net = net;
+        this(net.ff, net.model, signal);
+    }
+
+    /**
+     * Drives {@code model} through feed-forward weights {@code ff} (J×N, {@code ff.w[j*N + k]} = F_kj),
+     * e.g. the excitatory population of an E/I network.
+     */
+    public ScnInput(org.snn4j.network.DenseWeights ff, org.snn4j.model.SpikeCodingModel model, ScnSignal signal) {
+        if (ff.cols() != model.size() || model.batch() != 1)
+            throw new IllegalArgumentException("SCN input: feed-forward weights have " + ff.cols() + " columns for " + model.size()
+                    + " neurons (batch must be 1)");
+        this.ff = ff;
+        this.model = model;
+        this.lambda = model.params().lambda();
+        this.j = ff.rows();
+        this.n = ff.cols();
+        if (signal.dims() != j)
+            throw new IllegalArgumentException("SCN input: signal has " + signal.dims() + " dimensions, network " + j);
         this.signal = signal;
-        this.c = new double[net.j];
-        this.x = new double[net.j];
+        this.c = new double[j];
+        this.x = new double[j];
     }
 
     /** Replaces the signal (from the next step on) and clears x; its steps count from the next step. */
     public void setSignal(ScnSignal s, long nextStep) {
-        if (s.dims() != net.j) throw new IllegalArgumentException("SCN input: signal has " + s.dims() + " dimensions, network " + net.j);
+        if (s.dims() != j) throw new IllegalArgumentException("SCN input: signal has " + s.dims() + " dimensions, network " + j);
         this.signal = s;
         this.offset = nextStep;
         java.util.Arrays.fill(x, 0);
@@ -53,10 +71,10 @@ public final class ScnInput implements StepHook {
     public void beforeStep(Simulation sim, long step) {
         if (active) signal.next(step - offset, c);
         else java.util.Arrays.fill(c, 0);
-        double dtS = sim.dt() * 1e-3, a = 1 - net.params.lambda() * dtS;
-        int jj = net.j, n = net.n;
+        double dtS = sim.dt() * 1e-3, a = 1 - lambda * dtS;
+        int jj = j;
         for (int q = 0; q < jj; q++) x[q] = a * x[q] + dtS * c[q];
-        double[] f = net.ff.w, iff = net.model.iFf;
+        double[] f = ff.w, iff = model.iFf;
         for (int k = 0; k < n; k++) iff[k] = 0;
         for (int q = 0; q < jj; q++) {
             double cq = dtS * c[q];

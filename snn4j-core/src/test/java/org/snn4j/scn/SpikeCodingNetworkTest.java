@@ -179,6 +179,25 @@ class SpikeCodingNetworkTest {
     }
 
     @Test
+    void refractoryNeuronWaitsItsSteps() {
+        // One neuron, constant drive far above threshold, no recurrent reset: without a refractory period
+        // it spikes at every step; with 3 refractory steps exactly every 4th step.
+        for (int refSteps : new int[] {0, 3}) {
+            SpikeCodingModel m = new SpikeCodingModel(new ScnParams(50, 0, 0, 0, 0, SpikeRule.ONE_PER_STEP, refSteps), 1);
+            m.iFf[0] = 10;
+            Network net = new Network();
+            Population p = net.add(new Population("p", m));
+            SpikeMonitor mon = new SpikeMonitor(p);
+            Simulation sim = new Simulation(net, 1.0, 1, 1);
+            sim.add(mon);
+            sim.run(40);
+            int[] steps = mon.steps();
+            assertEquals(refSteps == 0 ? 40 : 10, steps.length);
+            for (int k = 1; k < steps.length; k++) assertEquals(refSteps + 1, steps[k] - steps[k - 1]);
+        }
+    }
+
+    @Test
     void silencedNeuronNeverSpikes() {
         double[][] d = ring(8, 0.5);
         ScnNetwork net = ScnNetwork.analytic(d, new ScnParams(50, 0.01, 0, 0.001, 0.01, SpikeRule.ONE_PER_STEP));
