@@ -1,0 +1,217 @@
+package org.snn4j.learn.scn;
+
+import org.snn4j.monitor.SpikeMonitor;
+import org.snn4j.scn.LinearReadout;
+import org.snn4j.scn.ScnInput;
+import org.snn4j.scn.ScnSignal;
+import org.snn4j.sim.Simulation;
+import org.snn4j.sim.StepHook;
+import org.snn4j.stats.SpikeStats;
+import org.snn4j.util.IntBuffer;
+import org.snn4j.util.Rng;
+
+/**
+ * Measures a frozen copy of a {@link DaleNetwork} with the protocol of {@link ScnEvaluator}: optimal
+ * linear readouts of the signal from the E rates and from the I rates fitted on a held-out run,
+ * decoding errors, rates and voltage variance on a test run, the E/I balance of the E neurons and the
+ * spike-train variability of the E neurons under constant inputs.
+ *
+ * <p>Balance: for each E neuron, its excitatory current is the positive part of its feed-forward
+ * terms dt·F_E,ki c_k plus its E→E input (without the autapse), its inhibitory current the negative
+ * part of the feed-forward terms plus its I→E input, both low-pass filtered with the leak;
+ * {@code eiBalanceCorr} is the mean over E neurons of corr(E_i, −I_i).
+ */
+public final class DaleEvaluator {
+    /** Measures of one evaluation (E population unless named). */
+    public static final class Result {
+        public double decodingError, decodingErrorI, meanRateHz, meanRateHzI, cvIsiMedian, fanoMedian, pairwiseCorrMean,
+                eiBalanceCorr, voltageVar;
+        public int[] rasterSteps, rasterNeurons;
+    }
+
+    private final ScnEvaluator.Config cfg;
+
+    public DaleEvaluator(ScnEvaluator.Config cfg) {
+        this.cfg = cfg;
+    }
+
+    private ScnSignal signal(int j, long stream) {
+        return ScnSignal.smoothedNoise(j, cfg.amplitude(), cfg.sigmaSteps(), cfg.blockSteps(), Rng.stream(cfg.seed(), stream));
+    }
+
+    public Result evaluate(DaleNetwork proto) {
+        int ne = proto.ne, ni = proto.ni, j = proto.j;
+        Result res = new Result();
+        DaleNetwork fit = proto.copy();
+        ScnInput fin = new ScnInput(fit.ffE, fit.e, signal(j, 1));
+        LinearReadout lrE = new LinearReadout(ne, j), lrI = new LinearReadout(ni, j);
+        Simulation fs = new Simulation(fit.network, cfg.dtMs(), Rng.stream(cfg.seed(), 11).nextLong(), 1);
+        fs.add(fin).add(new StepHook() {
+            @Override
+            public void afterStep(Simulation s, long step) {
+                lrE.add(fit.e.r, fin.x());
+                lrI.add(fit.i.r, fin.x());
+            }
+        });
+        fs.run(cfg.fitSteps());
+        LinearReadout.ErrorMeter mE = new LinearReadout.ErrorMeter(lrE.solve(1e-9)), mI = new LinearReadout.ErrorMeter(lrI.solve(1e-9));
+
+        DaleNetwork net = proto.copy();
+        ScnInput in = new ScnInput(net.ffE, net.e, signal(j, 2));
+        SpikeMonitor monE = new SpikeMonitor(net.popE, 20_000_000), monI = new SpikeMonitor(net.popI, 20_000_000);
+        int rs = (int) Math.min(cfg.rasterSteps(), cfg.testSteps());
+        IntBuffer rStep = new IntBuffer(1024), rNeuron = new IntBuffer(1024);
+        double a = 1 - net.params.lambda() * cfg.dtMs() * 1e-3;
+        double[] ec = new double[ne], ic = new double[ne], pe = new double[ne], pi = new double[ne];
+        double[] se = new double[ne], si = new double[ne], see = new double[ne], sii = new double[ne], sei = new double[ne],
+                sv = new double[ne], svv = new double[ne];
+        long[] count = {0};
+        Simulation ts = new Simulation(net.network, cfg.dtMs(), Rng.stream(cfg.seed(), 12).nextLong(), 1);
+        ts.add(in).add(monE).add(monI).add(new StepHook() {
+            @Override
+            public void afterStep(Simulation s, long step) {
+                mE.add(net.e.r, in.x());
+                mI.add(net.i.r, in.x());
+                double dtS = s.dt() * 1e-3;
+                double[] f = net.ffE.w, c = in.c(), v = net.e.v;
+                for (int k = 0; k < ne; k++) {
+                    double xe = pe[k], xi = pi[k];
+                    for (int q = 0; q < j; q++) {
+                        double t = f[q * ne + k] * c[q] * dtS;
+                        if (t > 0) xe += t;
+                        else xi += t;
+                    }
+                    ec[k] = a * ec[k] + xe;
+                    ic[k] = a * ic[k] + xi;
+                    pe[k] = 0;
+                    pi[k] = 0;
+                    double x = ec[k], y = -ic[k];
+                    se[k] += x;
+                    si[k] += y;
+                    see[k] += x * x;
+                    sii[k] += y * y;
+                    sei[k] += x * y;
+                    sv[k] += v[k];
+                    svv[k] += v[k] * v[k];
+                }
+                count[0]++;
+                IntBuffer spE = s.spikes(net.popE), spI = s.spikes(net.popI);
+                for (int m = 0; m < spE.size(); m++) {
+                    int src = spE.raw()[m], base = src * ne;
+                    for (int k = 0; k < ne; k++) if (k != src) pe[k] += net.ee.w[base + k];
+                }
+                for (int m = 0; m < spI.size(); m++) {
+                    int base = spI.raw()[m] * ne;
+                    for (int k = 0; k < ne; k++) pi[k] += net.ie.w[base + k];
+                }
+                if (step < rs) {
+                    for (int m = 0; m < spE.size(); m++) {
+                        rStep.add((int) step);
+                        rNeuron.add(spE.raw()[m]);
+                    }
+                    for (int m = 0; m < spI.size(); m++) {
+                        rStep.add((int) step);
+                        rNeuron.add(ne + spI.raw()[m]);
+                    }
+                }
+            }
+        });
+        ts.run(cfg.testSteps());
+        res.decodingError = mE.error();
+        res.decodingErrorI = mI.error();
+        double durMs = cfg.testSteps() * cfg.dtMs();
+        res.meanRateHz = SpikeStats.meanRateHz(monE.totalSpikes(), ne, durMs);
+        res.meanRateHzI = SpikeStats.meanRateHz(monI.totalSpikes(), ni, durMs);
+        double bal = 0, vv = 0;
+        int used = 0;
+        long n = count[0];
+        for (int k = 0; k < ne; k++) {
+            double mx = se[k] / n, my = si[k] / n;
+            double vx = see[k] / n - mx * mx, vy = sii[k] / n - my * my, cxy = sei[k] / n - mx * my;
+            if (vx > 1e-300 && vy > 1e-300) {
+                bal += cxy / Math.sqrt(vx * vy);
+                used++;
+            }
+            double m = sv[k] / n;
+            vv += svv[k] / n - m * m;
+        }
+        res.eiBalanceCorr = used == 0 ? Double.NaN : bal / used;
+        res.voltageVar = vv / ne;
+        res.rasterSteps = java.util.Arrays.copyOf(rStep.raw(), rStep.size());
+        res.rasterNeurons = java.util.Arrays.copyOf(rNeuron.raw(), rNeuron.size());
+        variability(proto, res);
+        return res;
+    }
+
+    /** ISI CV, Fano factor and pairwise count correlation of the E neurons under constant inputs (as {@link ScnEvaluator}). */
+    private void variability(DaleNetwork proto, Result res) {
+        res.cvIsiMedian = res.fanoMedian = res.pairwiseCorrMean = Double.NaN;
+        if (cfg.varInputs() <= 0 || cfg.varTrials() < 2) return;
+        int ne = proto.ne, j = proto.j;
+        int cw = (int) Math.max(1, Math.round(cfg.corrWindowMs() / cfg.dtMs()));
+        int nc = (int) (cfg.varSteps() / cw);
+        double cvSum = 0, fanoSum = 0, corrSum = 0;
+        int cvUsed = 0, fanoUsed = 0, corrUsed = 0;
+        Rng dirs = Rng.stream(cfg.seed(), 21);
+        double lam = proto.params.lambda();
+        for (int h = 0; h < cfg.varInputs(); h++) {
+            double[] u = new double[j];
+            double norm = 0;
+            for (int q = 0; q < j; q++) {
+                u[q] = dirs.nextGaussian();
+                norm += u[q] * u[q];
+            }
+            double[][] level = new double[1][j];
+            for (int q = 0; q < j; q++) level[0][q] = cfg.varAmplitude() * u[q] / Math.sqrt(norm) / lam;
+            double[][] counts = new double[ne][cfg.varTrials()];
+            IntBuffer[] isis = new IntBuffer[ne];
+            for (int k = 0; k < ne; k++) isis[k] = new IntBuffer(16);
+            for (int s = 0; s < cfg.varTrials(); s++) {
+                DaleNetwork net = proto.copy();
+                ScnInput in = new ScnInput(net.ffE, net.e, ScnSignal.steps(level, Integer.MAX_VALUE, lam));
+                SpikeMonitor mon = new SpikeMonitor(net.popE, 50_000_000);
+                Simulation sim = new Simulation(net.network, cfg.dtMs(), Rng.stream(cfg.seed(), 22, h, s).nextLong(), 1);
+                sim.add(in).add(mon);
+                sim.run(cfg.varSteps());
+                int[][] trains = SpikeStats.trains(mon.steps(), mon.indices(), ne);
+                for (int k = 0; k < ne; k++) {
+                    counts[k][s] = trains[k].length;
+                    for (int m = 1; m < trains[k].length; m++) isis[k].add(trains[k][m] - trains[k][m - 1]);
+                }
+                if (nc >= 2) {
+                    double c = SpikeStats.pairwiseCorrelation(trains, 0, cw, nc, 5000, Rng.stream(cfg.seed(), 23, h, s));
+                    if (!Double.isNaN(c)) {
+                        corrSum += c;
+                        corrUsed++;
+                    }
+                }
+            }
+            double[] fano = new double[ne], cv = new double[ne];
+            for (int k = 0; k < ne; k++) {
+                double m = SpikeStats.mean(counts[k]);
+                fano[k] = cv[k] = Double.NaN;
+                if (m > 1) {
+                    fano[k] = SpikeStats.variance(counts[k]) * cfg.varTrials() / (cfg.varTrials() - 1) / m;
+                    int nk = isis[k].size();
+                    if (nk >= 2) {
+                        double[] d = new double[nk];
+                        for (int q = 0; q < nk; q++) d[q] = isis[k].raw()[q];
+                        cv[k] = Math.sqrt(SpikeStats.variance(d) * nk / (nk - 1)) / SpikeStats.mean(d);
+                    }
+                }
+            }
+            double fm = SpikeStats.nanMedian(fano), cm = SpikeStats.nanMedian(cv);
+            if (!Double.isNaN(fm)) {
+                fanoSum += fm;
+                fanoUsed++;
+            }
+            if (!Double.isNaN(cm)) {
+                cvSum += cm;
+                cvUsed++;
+            }
+        }
+        res.cvIsiMedian = cvUsed == 0 ? Double.NaN : cvSum / cvUsed;
+        res.fanoMedian = fanoUsed == 0 ? Double.NaN : fanoSum / fanoUsed;
+        res.pairwiseCorrMean = corrUsed == 0 ? Double.NaN : corrSum / corrUsed;
+    }
+}
