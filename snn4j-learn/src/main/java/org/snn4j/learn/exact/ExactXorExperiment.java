@@ -40,35 +40,38 @@ public final class ExactXorExperiment implements Experiment {
     @Override
     public Params defaults(boolean quick) {
         return new Params(name())
-                .declare("neurons", quick ? 30L : 100L, "recurrent QIF neurons", 1, 100000)
-                .declare("trial_s", quick ? 0.6 : 1.0, "trial length (s)", 0.01, 100)
+                .declare("neurons", 100L, "recurrent QIF neurons", 1, 100000)
+                .declare("trial_s", quick ? 0.4 : 1.0, "trial length (s)", 0.01, 100)
                 .declare("dt_ms", 1.0, "time step (ms)", 1e-4, 10)
                 .declare("tau_v_ms", 10.0, "membrane time constant τ_v (ms)", 1e-3, 1e4)
-                .declare("tau_s_ms", 20.0, "synaptic time constant τ_s (ms)", 1e-3, 1e4)
+                .declare("tau_s_ms", 80.0, "synaptic time constant τ_s (ms); 80 ms: a trial is 12.5 of them, the delays up to 7.5", 1e-3, 1e4)
                 .declare("zone_width", 1.0, "gate active-zone width around θ = π (rad)", 1e-6, 6.28)
                 .declare("gate_shape", "cosine", "gate shape: rect, triangle or cosine")
                 .declare("pulse_sigma_ms", 10.0, "s.d. of the Gaussian input pulses (ms)", 0.1, 1000)
                 .declare("t1_min_ms", 50.0, "earliest first pulse (ms)", 0, 1e6)
                 .declare("t1_max_ms", quick ? 100.0 : 150.0, "latest first pulse (ms)", 0, 1e6)
-                .declare("d1_min_ms", 100.0, "shortest delay between the two pulses (ms)", 0, 1e6)
-                .declare("d1_max_ms", quick ? 150.0 : 300.0, "longest delay between the two pulses (ms)", 0, 1e6)
-                .declare("d2_min_ms", 100.0, "shortest delay from the second pulse to the go cue (ms)", 0, 1e6)
-                .declare("d2_max_ms", quick ? 150.0 : 300.0, "longest delay from the second pulse to the go cue (ms)", 0, 1e6)
+                .declare("d1_min_ms", quick ? 20.0 : 100.0, "shortest delay between the two pulses (ms)", 0, 1e6)
+                .declare("d1_max_ms", quick ? 60.0 : 300.0, "longest delay between the two pulses (ms)", 0, 1e6)
+                .declare("d2_min_ms", quick ? 20.0 : 100.0, "shortest delay from the second pulse to the go cue (ms)", 0, 1e6)
+                .declare("d2_max_ms", quick ? 60.0 : 300.0, "longest delay from the second pulse to the go cue (ms)", 0, 1e6)
+                .declare("curriculum_trials", quick ? 0L : 32000L, "training trials over which the delays grow from curriculum_start of their range to all of it (0: off)", 0, 1e12)
+                .declare("curriculum_start", 0.1, "delay scale at the start of the curriculum", 0, 1)
+                .declare("target", "xor", "what the readout reports: xor (the task), first or second sign (diagnostics)")
                 .declare("window_delay_ms", 10.0, "start of the scoring window after the cue (ms)", 0, 1e6)
                 .declare("window_ms", 100.0, "length of the scoring window (ms)", 1, 1e6)
-                .declare("iterations", quick ? 40L : 3000L, "training iterations (mini-batches)", 1, 1e9)
+                .declare("iterations", quick ? 300L : 2500L, "training iterations (mini-batches)", 1, 1e9)
                 .declare("batch", 16L, "trials per mini-batch", 1, 1e6)
                 .declare("optimizer", "adam", "adam or sgd (with momentum)")
-                .declare("lr", 0.005, "learning rate", 1e-12, 10)
+                .declare("lr", 0.01, "learning rate", 1e-12, 10)
                 .declare("lr_final_fraction", 0.1, "learning rate at the end as a fraction of lr (exponential decay)", 1e-6, 1)
                 .declare("momentum", 0.9, "momentum of sgd", 0, 0.999)
                 .declare("lr_scale_i0", 0.2, "learning-rate multiplier of the bias I_0", 0, 1e6)
                 .declare("lr_scale_o", 20.0, "learning-rate multiplier of the readout O (s is small: ~0.01/ms)", 0, 1e6)
                 .declare("clip", 0.0, "clip the gradient's global norm to this (0: no clipping)", 0, 1e12)
                 .declare("activity_cost", 0.0, "weight of the mean squared synaptic activity in the loss", 0, 1e12)
-                .declare("w_gain", 2.0, "initial recurrent weights: s.d. w_gain/√n", 0, 1e6)
+                .declare("w_gain", 5.0, "initial recurrent weights: s.d. w_gain/√n", 0, 1e6)
                 .declare("u_gain", 1.0, "initial input weights: s.d.", 0, 1e6)
-                .declare("i0_mean", 0.0, "initial bias current: mean", -100, 100)
+                .declare("i0_mean", -0.05, "initial bias current: mean", -100, 100)
                 .declare("i0_sd", 0.1, "initial bias current: s.d.", 0, 100)
                 .declare("o_gain", 10.0, "initial readout weights: s.d. o_gain/√n", 0, 1e6)
                 .declare("bptt_checkpoint_every", 0L, "adjoint memory: 0 keeps the trajectory, m > 0 stores every m-th state and recomputes", 0, 1e9)
@@ -90,6 +93,14 @@ public final class ExactXorExperiment implements Experiment {
         XorTask task = new XorTask(run.seed(), 0, dt, trialMs, p.getDouble("pulse_sigma_ms"), p.getDouble("t1_min_ms"),
                 p.getDouble("t1_max_ms"), p.getDouble("d1_min_ms"), p.getDouble("d1_max_ms"), p.getDouble("d2_min_ms"),
                 p.getDouble("d2_max_ms"), p.getDouble("window_delay_ms"), p.getDouble("window_ms"));
+        switch (p.getString("target")) {
+            case "xor": task.target = 0; break;
+            case "first": task.target = 1; break;
+            case "second": task.target = 2; break;
+            default: throw new org.snn4j.util.InputException("exact-xor: target must be xor, first or second, got '" + p.getString("target") + "'");
+        }
+        task.curriculumTrials = p.getLong("curriculum_trials");
+        task.curriculumStart = p.getDouble("curriculum_start");
         int steps = (int) Math.round(trialMs / dt);
         QifNet net = new QifNet(n, 2, 1, dt, model(p)).randomize(Rng.stream(run.seed(), 0x1417L), p.getDouble("w_gain"),
                 p.getDouble("u_gain"), p.getDouble("i0_mean"), p.getDouble("i0_sd"), p.getDouble("o_gain"));
@@ -163,10 +174,11 @@ public final class ExactXorExperiment implements Experiment {
             examples(run, net, bg.workspace(), task.withSplit(2));
             run.note(String.format("%d QIF neurons (τ_v = %.3g ms, τ_s = %.3g ms, %s gate of width %.3g rad), dt = %.3g ms, trials of %.3g s; "
                             + "trained on %d trials (%d iterations, batch %d, %s) in %.1f s; test accuracy %.4f on %d held-out trials "
-                            + "(sign of the mean readout over the %.0f ms window starting %.0f ms after the go cue). Target: ≥ 0.98.",
+                            + "(sign of the mean readout over the %.0f ms window starting %.0f ms after the go cue; test trials use the full "
+                            + "delay ranges, training ramps them up over the first %d trials). Target: ≥ 0.98.",
                     n, p.getDouble("tau_v_ms"), p.getDouble("tau_s_ms"), p.getString("gate_shape"), p.getDouble("zone_width"), dt,
                     trialMs / 1000, (long) done * batch, done, batch, p.getString("optimizer"), trainS, acc, nTest, p.getDouble("window_ms"),
-                    p.getDouble("window_delay_ms")));
+                    p.getDouble("window_delay_ms"), p.getLong("curriculum_trials")));
         }
     }
 

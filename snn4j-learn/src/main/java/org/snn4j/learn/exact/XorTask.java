@@ -18,6 +18,12 @@ public final class XorTask implements Trainer.TrialSource {
     public final int split;
     /** What the readout must report: 0 = XOR (the task), 1 = the first sign, 2 = the second sign (diagnostics). */
     public int target;
+    /**
+     * Curriculum (training split only): over the first {@code curriculumTrials} trials the two delays
+     * are drawn from [f·min, f·max] with f growing linearly from {@code curriculumStart} to 1; 0 = off.
+     */
+    public long curriculumTrials;
+    public double curriculumStart = 0.1;
     public final double dt, trialMs, pulseSigmaMs, t1MinMs, t1MaxMs, d1MinMs, d1MaxMs, d2MinMs, d2MaxMs, windowDelayMs, windowMs;
 
     public XorTask(long seed, int split, double dt, double trialMs, double pulseSigmaMs, double t1MinMs, double t1MaxMs,
@@ -44,12 +50,14 @@ public final class XorTask implements Trainer.TrialSource {
     public XorTask withSplit(int s) {
         XorTask c = new XorTask(seed, s, dt, trialMs, pulseSigmaMs, t1MinMs, t1MaxMs, d1MinMs, d1MaxMs, d2MinMs, d2MaxMs, windowDelayMs, windowMs);
         c.target = target;
+        c.curriculumTrials = curriculumTrials;
+        c.curriculumStart = curriculumStart;
         return c;
     }
 
     private static double grid(Rng r, double lo, double hi) {
         int n = (int) Math.floor((hi - lo) / 10 + 1e-9);
-        return lo + 10 * r.nextInt(n + 1);
+        return Math.rint(lo) + 10 * r.nextInt(n + 1);
     }
 
     /** Trial {@code index}; signs forced to (s1, s2) if {@code forced} is a pair of ±1, else random. */
@@ -60,7 +68,9 @@ public final class XorTask implements Trainer.TrialSource {
             s1 = forced[0];
             s2 = forced[1];
         }
-        double t1 = grid(r, t1MinMs, t1MaxMs), t2 = t1 + grid(r, d1MinMs, d1MaxMs), tg = t2 + grid(r, d2MinMs, d2MaxMs);
+        double f = split == 0 && curriculumTrials > 0 && index < curriculumTrials
+                ? curriculumStart + (1 - curriculumStart) * index / (double) curriculumTrials : 1;
+        double t1 = grid(r, t1MinMs, t1MaxMs), t2 = t1 + grid(r, f * d1MinMs, f * d1MaxMs), tg = t2 + grid(r, f * d2MinMs, f * d2MaxMs);
         int steps = (int) Math.round(trialMs / dt);
         double[] x = new double[steps * 2], y = new double[steps], m = new double[steps];
         int label = target == 1 ? s1 : target == 2 ? s2 : s1 != s2 ? 1 : -1;

@@ -1,0 +1,17 @@
+/**
+ * Exact gradient descent for spiking networks (Huh &amp; Sejnowski, NeurIPS 2018).
+ *
+ * <p>The network is made of the core model {@link org.snn4j.model.QifGate} (QIF neurons in theta
+ * form with gate-function synapses, a smooth ODE); {@link org.snn4j.learn.exact.QifNet} holds its
+ * trainable parameters (I = W s + U x + I_0, o = O s). {@link org.snn4j.learn.exact.ExactGradient}
+ * runs a trial through the core model's step kernel and back-propagates the discrete adjoint of that
+ * same step ({@link org.snn4j.model.QifGate#backward}), giving the exact gradient of the discretised
+ * loss for W, U, I_0, O (and τ_v, τ_s), keeping the trajectory or checkpointing every m steps.
+ * {@link org.snn4j.learn.exact.BatchGradient} runs mini-batches on several threads (deterministic),
+ * {@link org.snn4j.learn.exact.Trainer} trains with {@link org.snn4j.learn.exact.Optimizer} (Adam,
+ * SGD with momentum), clipping, NaN/Inf checks and resumable checkpoints.
+ *
+ * <p>Experiments: {@code exact-xor} ({@link org.snn4j.learn.exact.ExactXorExperiment}); benchmark:
+ * {@code exact-qif} ({@link org.snn4j.learn.exact.ExactQifWorkload}).
+ */
+package org.snn4j.learn.exact;
