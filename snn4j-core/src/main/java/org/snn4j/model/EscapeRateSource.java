@@ -18,8 +18,10 @@ import org.snn4j.util.Rng;
  * what {@link #setPixels} does.
  *
  * <p>Event-driven: instead of a random draw per neuron per step, each neuron draws its next spike
- * time once per spike: the step after the refractory period plus ⌊E/dt⌋ with E ~ Exp(ρ_i), so a
- * step costs one comparison per neuron and one random draw per spike. Changing the currents (through
+ * time once per spike: the step after the refractory period plus ⌊E/dt⌋ with E ~ Exp(ρ_i). Pending
+ * spikes sit in a timing wheel of {@value #WHEEL} step buckets (a neuron further ahead waits in its
+ * bucket for more turns), so a step touches only the neurons that fire in it: one random draw and
+ * one bucket insertion per spike, nothing per silent neuron. Changing the currents (through
  * {@link #setCurrents}/{@link #setPixels}, which mark the neurons for a redraw) is exact because the
  * exponential is memoryless. Draws come from the chunk's stream: deterministic for a seed.
  *
@@ -32,6 +34,14 @@ public final class EscapeRateSource implements NeuronModel {
     private final double[] iIn;
     private final long[] next, refEnd;
     private final boolean[] stale;
+    /** Timing wheel size in steps (a power of two). */
+    public static final int WHEEL = 4096;
+    private final int[] link;
+    /** Per chunk of {@link org.snn4j.sim.Simulation#CHUNK} flat indices: its wheel, epoch and scratch. */
+    private final int[][] heads;
+    private final long[] chunkEpoch;
+    private final IntBufferLite[] fired;
+    private long epoch;
     private double dt;
     private int refSteps;
 
@@ -58,6 +68,13 @@ public final class EscapeRateSource implements NeuronModel {
         refEnd = new long[n];
         Arrays.fill(refEnd, Long.MIN_VALUE / 2);
         stale = new boolean[n];
+        link = new int[n];
+        int chunks = (n + org.snn4j.sim.Simulation.CHUNK - 1) / org.snn4j.sim.Simulation.CHUNK;
+        heads = new int[chunks][WHEEL];
+        chunkEpoch = new long[chunks];
+        Arrays.fill(chunkEpoch, -1);
+        fired = new IntBufferLite[chunks];
+        for (int c = 0; c < chunks; c++) fired[c] = new IntBufferLite();
     }
 
     /** Firing rate (Hz, while not refractory) for input current I. */
@@ -77,18 +94,21 @@ public final class EscapeRateSource implements NeuronModel {
             iIn[offset + k] = currents[k];
             stale[offset + k] = true;
         }
+        epoch++;
     }
 
     /** Sets one neuron's current. */
     public void setCurrent(int i, double current) {
         iIn[i] = current;
         stale[i] = true;
+        epoch++;
     }
 
     /** Silences every neuron. */
     public void silence() {
         Arrays.fill(iIn, Double.NEGATIVE_INFINITY);
         Arrays.fill(stale, true);
+        epoch++;
     }
 
     /**
@@ -102,6 +122,7 @@ public final class EscapeRateSource implements NeuronModel {
             iIn[off + k] = px > 0 ? beta * px + gamma : Double.NEGATIVE_INFINITY;
             stale[off + k] = true;
         }
+        epoch++;
     }
 
     @Override
@@ -139,23 +160,88 @@ public final class EscapeRateSource implements NeuronModel {
         return steps > 1e15 ? Long.MAX_VALUE : earliest + (long) steps;
     }
 
+    /** The chunk index of a kernel range (the loop's chunks are multiples of Simulation.CHUNK). */
+    private int chunk(int from) {
+        if (from % org.snn4j.sim.Simulation.CHUNK != 0)
+            throw new IllegalStateException("EscapeRateSource expects ranges starting at multiples of Simulation.CHUNK, got " + from);
+        return from / org.snn4j.sim.Simulation.CHUNK;
+    }
+
+    private void insert(int[] head, int i) {
+        long t = next[i];
+        if (t == Long.MAX_VALUE) return;
+        int b = (int) (t & (WHEEL - 1));
+        link[i] = head[b];
+        head[b] = i;
+    }
+
     @Override
     public void step(StepContext ctx) {
         final long s = ctx.step();
+        final int from = ctx.from(), to = ctx.to();
+        final int c = chunk(from);
+        final int[] head = heads[c];
         final long[] next = this.next;
-        Rng rng = null;
-        for (int i = ctx.from(), to = ctx.to(); i < to; i++) {
-            if (stale[i]) {
-                stale[i] = false;
-                if (rng == null) rng = ctx.rng();
-                next[i] = draw(Math.max(s, refEnd[i]), iIn[i], rng);
+        Rng rng = ctx.rng();
+        if (chunkEpoch[c] != epoch) {
+            // currents changed: redraw the changed neurons (memoryless) and rebuild this chunk's wheel
+            chunkEpoch[c] = epoch;
+            Arrays.fill(head, -1);
+            for (int i = from; i < to; i++) {
+                if (stale[i]) {
+                    stale[i] = false;
+                    next[i] = draw(Math.max(s, refEnd[i]), iIn[i], rng);
+                }
+                insert(head, i);
             }
+        }
+        int b = (int) (s & (WHEEL - 1));
+        int i = head[b];
+        if (i < 0) return;
+        head[b] = -1;
+        IntBufferLite fired = this.fired[c];
+        fired.clear();
+        while (i >= 0) {
+            int nxt = link[i];
             if (next[i] <= s) {
-                ctx.spike(i);
-                refEnd[i] = s + refSteps;
-                if (rng == null) rng = ctx.rng();
-                next[i] = draw(refEnd[i], iIn[i], rng);
+                fired.add(i);
+            } else {
+                link[i] = head[b];
+                head[b] = i;
             }
+            i = nxt;
+        }
+        int n = fired.size;
+        int[] f = fired.data;
+        for (int a = 1; a < n; a++) {  // insertion sort: spikes are reported in ascending order
+            int v = f[a], k = a - 1;
+            while (k >= 0 && f[k] > v) {
+                f[k + 1] = f[k];
+                k--;
+            }
+            f[k + 1] = v;
+        }
+        for (int k = 0; k < n; k++) {
+            int j = f[k];
+            ctx.spike(j);
+            refEnd[j] = s + refSteps;
+            next[j] = draw(refEnd[j], iIn[j], rng);
+            insert(head, j);
+        }
+    }
+
+    /** A minimal growable int array (kernel-local scratch). */
+    private static final class IntBufferLite {
+        int[] data = new int[64];
+        int size;
+
+        void clear() {
+            size = 0;
+        }
+
+        void add(int v) {
+            if (size == data.length) data = Arrays.copyOf(data, 2 * size);
+            data[size++] = v;
         }
     }
 }

@@ -23,7 +23,8 @@ import org.snn4j.util.Rng;
  * </pre>
  * so that a constant I_ext from V = 0 gives V(t) = I_ext·(1 − e^{−t/τ_V}) at every step, whatever
  * dt. A noise event (probability ν·dt per step, drawn from the chunk's stream) adds σ to V after the
- * integration. Refractory handling is {@link LifCuba}'s: after a spike at step s, V is held at 0 for
+ * integration; each 64-bit draw serves four neurons with 16 bits each, so the probability is
+ * quantised to k/65536 (ν·dt = 0.1 → 6554/65536, a relative error of 6·10⁻⁵). Refractory handling is {@link LifCuba}'s: after a spike at step s, V is held at 0 for
  * the next round(t_ref/dt) − 1 steps. I and U keep evolving while refractory.
  *
  * <p>Variables: {@code i_syn}, {@code v}, {@code u}, {@code i_ext}.
@@ -108,8 +109,8 @@ public final class TwoCompartmentLif implements NeuronModel {
         refSteps = (int) Math.round(p.tRef() / dt);
         double prob = p.noiseRateHz() * dt * 1e-3;
         if (prob > 1) throw new IllegalArgumentException("noise rate " + p.noiseRateHz() + " Hz is more than one event per step of " + dt + " ms");
-        // nextLong() >>> 11 is uniform on [0, 2^53): an event when it is below prob·2^53
-        noiseThreshold = (long) (prob * 0x1.0p53);
+        // an event when a 16-bit lane of a random long is below round(prob·2^16)
+        noiseThreshold = Math.round(prob * 65536);
     }
 
     @Override
@@ -126,8 +127,13 @@ public final class TwoCompartmentLif implements NeuronModel {
         if (noiseThreshold > 0) {
             Rng rng = ctx.rng();
             final double s = p.noiseWeight();
-            final long th = noiseThreshold;
-            for (int i = from; i < to; i++) if ((rng.nextLong() >>> 11) < th) v[i] += s;
+            final int th = (int) noiseThreshold;
+            long bits = 0;
+            for (int i = from; i < to; i++) {
+                if (((i - from) & 3) == 0) bits = rng.nextLong();
+                if ((int) (bits & 0xFFFF) < th) v[i] += s;
+                bits >>>= 16;
+            }
         }
         final double vt = p.vThresh();
         final int refAfterSpike = refSteps - 1;

@@ -63,6 +63,34 @@ class ErbpModelsTest {
     }
 
     @Test
+    void somaticShotNoiseHasTheDiscreteMeanAndVariance() {
+        // noise alone (threshold out of reach): V_{k+1} = V_k E_V + σ B_k, B_k ~ Bernoulli(q), q = round(ν dt 2^16)/2^16
+        TwoCompartmentParams p = new TwoCompartmentParams(4, 1, 5, 1e9, 3.9, 1000, 0.05);
+        int n = 200;
+        TwoCompartmentLif m = new TwoCompartmentLif(p, n);
+        Network net = new Network();
+        net.add(new Population("n", m));
+        Simulation sim = new Simulation(net, 0.1, 9, 1);
+        sim.run(200);
+        double sum = 0, sum2 = 0;
+        int steps = 20_000;
+        for (int s = 0; s < steps; s++) {
+            sim.run(1);
+            for (int i = 0; i < n; i++) {
+                sum += m.v[i];
+                sum2 += m.v[i] * m.v[i];
+            }
+        }
+        double q = Math.round(0.1 * 65536) / 65536.0, eV = Math.exp(-0.1), sigma = 0.05;
+        double mean = q * sigma / (1 - eV), var = q * (1 - q) * sigma * sigma / (1 - eV * eV);
+        double mMeas = sum / (n * (double) steps), vMeas = sum2 / (n * (double) steps) - mMeas * mMeas;
+        // samples are correlated over ~1/(1 - E_V) ≈ 10 steps: about n·steps/20 independent ones
+        double sdMean = Math.sqrt(var / (n * steps / 20.0));
+        assertEquals(mean, mMeas, 5 * sdMean, "mean of V");
+        assertEquals(var, vMeas, 0.03 * var, "variance of V");
+    }
+
+    @Test
     void errorNeuronsCountLabelMinusPrediction() {
         // label neuron: 60 spikes; prediction: 25 spikes, interleaved. E+ gets +w per label spike, -w per
         // prediction spike; E- the mirror image. With w = 0.09 and θ = 0.1: E+ ≈ 0.9·(60 − 25), E− ≈ 0.

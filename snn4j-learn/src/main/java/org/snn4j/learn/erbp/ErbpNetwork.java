@@ -158,11 +158,12 @@ public final class ErbpNetwork {
 
     /** Forward synaptic events (transmitted) since the counter was last reset. */
     public long synops() {
-        return counter.synops;
+        return counter.synops + Math.round(counter.frac);
     }
 
     public void resetSynops() {
         counter.synops = 0;
+        counter.frac = 0;
     }
 
     /** Records the spikes of every population during the next presentations until {@link #stopRecording}. */
@@ -217,17 +218,33 @@ public final class ErbpNetwork {
     /** Counts output spikes and forward synaptic events. */
     private final class Counter implements StepHook {
         long synops;
+        double frac;
+        IntBuffer out;
+        IntBuffer[] pre;
+        double[] perSpike;
 
         @Override
         public void afterStep(Simulation s, long step) {
-            IntBuffer o = s.spikes(output);
+            if (out == null) {  // the loop's spike buffers are fetched once (a lookup per step costs)
+                out = s.spikes(output);
+                pre = new IntBuffer[forward.size()];
+                perSpike = new double[forward.size()];
+                for (int k = 0; k < pre.length; k++) {
+                    Projection p = forward.get(k);
+                    pre[k] = s.spikes(p.pre().population());
+                    Weights w = p.weights();
+                    perSpike[k] = w.cols() * (w instanceof BlankoutWeights b ? b.probability() : 1.0);
+                }
+            }
+            IntBuffer o = out;
             for (int k = 0, n = o.size(); k < n; k++) outCounts[o.get(k)]++;
-            for (Projection p : forward) {
-                int n = s.spikes(p.pre().population()).size();
-                if (n == 0) continue;
-                Weights w = p.weights();
-                double f = w instanceof BlankoutWeights b ? b.probability() : 1.0;
-                synops += Math.round(n * (double) w.cols() * f);
+            for (int k = 0; k < pre.length; k++) {
+                int n = pre[k].size();
+                if (n != 0) frac += n * perSpike[k];
+            }
+            if (frac > 1e9) {
+                synops += (long) frac;
+                frac -= (long) frac;
             }
         }
     }

@@ -46,6 +46,9 @@ public final class ErbpRule implements StepHook {
     private double delta;
     private double qMax;
     private Rng qRng;
+    // the presynaptic spike buffer of the simulation this rule runs in (fetched once: a lookup per step costs)
+    private Simulation lastSim;
+    private IntBuffer preSpikes;
 
     /**
      * @param projection a projection with {@link DenseWeights} or {@link BlankoutWeights} onto a
@@ -119,7 +122,11 @@ public final class ErbpRule implements StepHook {
     @Override
     public void afterStep(Simulation sim, long step) {
         if (!enabled) return;
-        IntBuffer s = sim.spikes(projection.pre().population());
+        if (sim != lastSim) {
+            lastSim = sim;
+            preSpikes = sim.spikes(projection.pre().population());
+        }
+        IntBuffer s = preSpikes;
         int n = s.size();
         if (n == 0) return;
         final double[] iSyn = post.iSyn, u = post.u, m = this.m;
