@@ -30,7 +30,8 @@ public final class CubaWorkload implements Workload {
                 .declare("p", 0.02, "connection probability (fixed p)", 0, 1)
                 .declare("fixed_indegree", false, "use p = 0.02·4000/N (constant in-degree) instead of fixed p")
                 .declare("threads", 0L, "threads of the simulation loop (0 = automatic)", 0, 256)
-                .declare("warmup", true, "compile the kernels (JIT) on a throwaway 4000-neuron network before the timed loop")
+                .declare("warmup", true, "compile the kernels (JIT) on a throwaway network of at most 4000 neurons before the timed loop")
+                .declare("warmup_steps", 20000L, "steps of the warm-up run", 0, 1e7)
                 .declare("seed", 42L, "seed")
                 .declare("dt_ms", 0.1, "time step (ms)", 1e-6, 10);
     }
@@ -57,7 +58,7 @@ public final class CubaWorkload implements Workload {
                     p.getLong("seed") + 1);
             Simulation warm = new Simulation(scratch.network, dt, p.getLong("seed") + 1, sim.threads());
             warm.add(new SpikeMonitor(scratch.neurons, 1000));
-            warm.run(3000);
+            warm.run(p.getLong("warmup_steps"));
             warmupS = (System.nanoTime() - t0) * 1e-9;
         }
         t0 = System.nanoTime();

@@ -46,8 +46,8 @@ public final class LifCuba implements NeuronModel {
     public final double[] ge;
     /** Inhibitory synaptic current as a voltage (mV). */
     public final double[] gi;
-    /** Constant external drive R·I (mV). */
-    public final double[] iExt;
+    /** Constant external drive R·I (mV); allocated on first use by {@link #drive()}. */
+    private double[] iExt;
     /** Refractory steps left after this one (0: not refractory). */
     private final int[] ref;
     /**
@@ -72,7 +72,6 @@ public final class LifCuba implements NeuronModel {
         v = new double[n];
         ge = new double[n];
         gi = new double[n];
-        iExt = new double[n];
         ref = new int[n];
         refList = new int[n];
         refCount = new int[n];
@@ -106,9 +105,18 @@ public final class LifCuba implements NeuronModel {
             case "v": return v;
             case "ge": return ge;
             case "gi": return gi;
-            case "i_ext": return iExt;
+            case "i_ext": return drive();
             default: throw NeuronModel.unknownVariable(this, name);
         }
+    }
+
+    /**
+     * The external drive R·I (mV) per neuron, live, allocated on first use: a network without
+     * external drive skips reading it in the integration pass.
+     */
+    public synchronized double[] drive() {
+        if (iExt == null) iExt = new double[size * batch];
+        return iExt;
     }
 
     /** True while neuron i (flat index) is refractory (held at V_r in the following steps). */
@@ -175,11 +183,21 @@ public final class LifCuba implements NeuronModel {
         final double em = this.em, ee = this.ee, ei = this.ei, ce = this.ce, ci = this.ci;
         final double el = p.eLeak(), oneMinusEm = 1 - em;
         final double[] v = this.v, ge = this.ge, gi = this.gi, iExt = this.iExt;
-        for (int i = from; i < to; i++) {
-            double gei = ge[i], gii = gi[i];
-            v[i] = v[i] * em + (el + iExt[i]) * oneMinusEm + gei * ce + gii * ci;
-            ge[i] = gei * ee;
-            gi[i] = gii * ei;
+        if (iExt == null) {
+            final double rest = el * oneMinusEm;
+            for (int i = from; i < to; i++) {
+                double gei = ge[i], gii = gi[i];
+                v[i] = v[i] * em + rest + gei * ce + gii * ci;
+                ge[i] = gei * ee;
+                gi[i] = gii * ei;
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                double gei = ge[i], gii = gi[i];
+                v[i] = v[i] * em + (el + iExt[i]) * oneMinusEm + gei * ce + gii * ci;
+                ge[i] = gei * ee;
+                gi[i] = gii * ei;
+            }
         }
     }
 }

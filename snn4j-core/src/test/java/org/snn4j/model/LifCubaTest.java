@@ -26,7 +26,7 @@ class LifCubaTest {
         double dt = 0.1;
         LifCuba m = new LifCuba(P, 1);
         m.v[0] = P.vReset();
-        m.iExt[0] = ri;
+        m.drive()[0] = ri;
         Network net = new Network();
         Population pop = net.add(new Population("lif", m));
         Simulation sim = new Simulation(net, dt, 1, 1);
@@ -51,7 +51,7 @@ class LifCubaTest {
     void subThresholdDriveNeverFires() {
         LifCuba m = new LifCuba(P, 1);
         m.v[0] = P.vReset();
-        m.iExt[0] = -2.0;  // V_inf = E_l + RI = -51 mV < V_t: approaches -51 mV, never fires
+        m.drive()[0] = -2.0;  // V_inf = E_l + RI = -51 mV < V_t: approaches -51 mV, never fires
         Network net = new Network();
         Population pop = net.add(new Population("lif", m));
         Simulation sim = new Simulation(net, 0.1, 1, 1);
@@ -77,7 +77,7 @@ class LifCubaTest {
         m.v[0] = v0;
         m.ge[0] = ge0;
         m.gi[0] = gi0;
-        m.iExt[0] = 3.0;
+        m.drive()[0] = 3.0;
         double[] exact = new double[steps];
         StepContext ctx = new FixedContext(0, 1, dt);
         for (int s = 0; s < steps; s++) {
@@ -112,7 +112,7 @@ class LifCubaTest {
         LifCuba m = new LifCuba(P, 1);
         m.prepare(0.1);
         m.v[0] = -49.99;
-        m.iExt[0] = 20;  // strong drive: fires immediately, then as soon as allowed
+        m.drive()[0] = 20;  // strong drive: fires immediately, then as soon as allowed
         FixedContext ctx = new FixedContext(0, 1, 0.1);
         int[] spikeSteps = new int[3];
         int n = 0;
