@@ -125,9 +125,9 @@ public final class Simulation {
 
     /** Flat indices (ascending) of the neurons of {@code p} that spiked in the last completed step. */
     public IntBuffer spikes(Population p) {
-        PopRuntime r = popIndex.get(p);
-        if (r == null) throw new IllegalArgumentException("population " + p.name() + " is not in this simulation");
-        return r.spikes;
+        prepare();
+        for (PopRuntime r : pops) if (r.population == p) return r.spikes;   // few populations: faster than hashing
+        throw new IllegalArgumentException("population " + p.name() + " is not in this simulation");
     }
 
     /** Runs for the given simulated time (rounded to whole steps). */
