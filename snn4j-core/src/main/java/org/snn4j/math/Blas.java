@@ -1,76 +1,70 @@
 package org.snn4j.math;
 
 /**
- * A small BLAS-like facade of single-precision kernels on flat row-major arrays, written so that
- * HotSpot's C2 compiler vectorises the inner loops (contiguous {@code c[j] += …} loops over a
- * column range, no reductions), and cache-blocked over columns so that the block of the right-hand
- * matrix being read stays in the L2 cache.
+ * A small BLAS-like facade of single-precision kernels, written so that HotSpot's C2 compiler
+ * vectorises the inner loops (AVX2/AVX-512 on x86).
  *
- * <p>All matrices are row-major: element (r, j) of a matrix with leading dimension {@code ld} at
- * {@code off + r·ld + j}. The kernels are sequential; parallel callers split rows (of C) or column
- * ranges (of C) between threads. Every output element is computed by one fixed sequence of
- * floating-point operations that does not depend on the split (the column blocking only changes the
- * loop order over independent elements), so results are bit-identical whatever the number of
- * threads.
+ * <p><b>Why matrices are arrays of rows.</b> C2 (JDK 17) vectorises {@code c[j] += a[j]} only when
+ * every array in the loop is indexed by the same {@code j}: with {@code c[cOff + j] += a[aOff + j]}
+ * it cannot exclude that c and a are one array with overlapping ranges, and it leaves the loop
+ * scalar (four to five times slower here). The kernels therefore take matrices as arrays of rows
+ * ({@code float[][]}, row i = {@code m[i]}) and accumulate into a separate row array; callers that
+ * keep activations in one flat array copy a row in and out with {@link System#arraycopy} (cheap
+ * next to the accumulation).
  *
  * <p>Spiking networks multiply binary (spike) matrices with real ones. For a binary row x,
- * {@code x·W} is the sum of the rows of W selected by the ones of x ({@link #addRows}); its cost is
- * proportional to the number of spikes, not to the input width. Binary rows are stored as bit sets
- * ({@code long} words, bit i of word i/64) and expanded with {@link #bitIndices}.
+ * {@code x·W} is the sum of the rows of W selected by the ones of x ({@link #addRows}): its cost is
+ * proportional to the number of spikes, not to the input width, and it needs no multiplications.
+ * Binary rows are stored as bit sets (bit i of word i/64) and expanded with {@link #bitIndices}.
+ *
+ * <p>The kernels are sequential; parallel callers split rows or column ranges of the output
+ * between threads. Each output element is computed by a fixed sequence of operations whatever the
+ * split (SIMD lanes are independent and C2 does not fuse or reorder floating-point additions), so
+ * results are bit-identical whatever the number of threads.
  */
 public final class Blas {
     private Blas() {
     }
 
-    /** Columns per block: a k × {@value} block of a float matrix with k ≈ 800 takes about 400 kB (half an L2). */
-    public static final int COLUMN_BLOCK = 128;
-
     /**
-     * c[cOff + j] += Σ_{p ∈ [p0, p1)} w[rows[p]·ldw + j] for j ∈ [j0, j1): the sum of selected rows of
-     * W (a binary row times W). Rows are added four at a time, ((w₀ + w₁) + (w₂ + w₃)), then one by
-     * one for the remainder.
+     * c[j] += Σ_{p ∈ [p0, p1)} w[rows[p]][j] for j ∈ [j0, j1): the sum of selected rows of W (a binary
+     * row times W). Rows are added four at a time, c += ((w₀ + w₁) + (w₂ + w₃)), then one by one.
      */
-    public static void addRows(float[] w, int ldw, int[] rows, int p0, int p1, float[] c, int cOff, int j0, int j1) {
+    public static void addRows(float[][] w, int[] rows, int p0, int p1, float[] c, int j0, int j1) {
         int p = p0;
         for (; p + 3 < p1; p += 4) {
-            int o0 = rows[p] * ldw, o1 = rows[p + 1] * ldw, o2 = rows[p + 2] * ldw, o3 = rows[p + 3] * ldw;
-            for (int j = j0; j < j1; j++)
-                c[cOff + j] += (w[o0 + j] + w[o1 + j]) + (w[o2 + j] + w[o3 + j]);
+            float[] w0 = w[rows[p]], w1 = w[rows[p + 1]], w2 = w[rows[p + 2]], w3 = w[rows[p + 3]];
+            for (int j = j0; j < j1; j++) c[j] += (w0[j] + w1[j]) + (w2[j] + w3[j]);
         }
         for (; p < p1; p++) {
-            int o = rows[p] * ldw;
-            for (int j = j0; j < j1; j++) c[cOff + j] += w[o + j];
+            float[] w0 = w[rows[p]];
+            for (int j = j0; j < j1; j++) c[j] += w0[j];
         }
     }
 
-    /**
-     * c[cOff + j] += Σ_p vals[p] · w[rows[p]·ldw + j] for j ∈ [j0, j1): a sparse row (indices and
-     * values) times W, four rows at a time.
-     */
-    public static void addScaledRows(float[] w, int ldw, int[] rows, float[] vals, int p0, int p1, float[] c, int cOff,
-                                     int j0, int j1) {
+    /** c[j] += Σ_p vals[p] · w[rows[p]][j] for j ∈ [j0, j1): a sparse row times W, four rows at a time. */
+    public static void addScaledRows(float[][] w, int[] rows, float[] vals, int p0, int p1, float[] c, int j0, int j1) {
         int p = p0;
         for (; p + 3 < p1; p += 4) {
-            int o0 = rows[p] * ldw, o1 = rows[p + 1] * ldw, o2 = rows[p + 2] * ldw, o3 = rows[p + 3] * ldw;
+            float[] w0 = w[rows[p]], w1 = w[rows[p + 1]], w2 = w[rows[p + 2]], w3 = w[rows[p + 3]];
             float a0 = vals[p], a1 = vals[p + 1], a2 = vals[p + 2], a3 = vals[p + 3];
-            for (int j = j0; j < j1; j++)
-                c[cOff + j] += (a0 * w[o0 + j] + a1 * w[o1 + j]) + (a2 * w[o2 + j] + a3 * w[o3 + j]);
+            for (int j = j0; j < j1; j++) c[j] += (a0 * w0[j] + a1 * w1[j]) + (a2 * w2[j] + a3 * w3[j]);
         }
         for (; p < p1; p++) {
-            int o = rows[p] * ldw;
+            float[] w0 = w[rows[p]];
             float a = vals[p];
-            for (int j = j0; j < j1; j++) c[cOff + j] += a * w[o + j];
+            for (int j = j0; j < j1; j++) c[j] += a * w0[j];
         }
     }
 
-    /** c[cOff + j] += a · x[xOff + j] for j ∈ [j0, j1). */
-    public static void axpy(float a, float[] x, int xOff, float[] c, int cOff, int j0, int j1) {
-        for (int j = j0; j < j1; j++) c[cOff + j] += a * x[xOff + j];
+    /** c[j] += a · x[j] for j ∈ [j0, j1). */
+    public static void axpy(float a, float[] x, float[] c, int j0, int j1) {
+        for (int j = j0; j < j1; j++) c[j] += a * x[j];
     }
 
-    /** c[cOff + j] += x[xOff + j] for j ∈ [j0, j1). */
-    public static void add(float[] x, int xOff, float[] c, int cOff, int j0, int j1) {
-        for (int j = j0; j < j1; j++) c[cOff + j] += x[xOff + j];
+    /** c[j] += x[j] for j ∈ [j0, j1). */
+    public static void add(float[] x, float[] c, int j0, int j1) {
+        for (int j = j0; j < j1; j++) c[j] += x[j];
     }
 
     /**
@@ -90,10 +84,7 @@ public final class Blas {
         return n;
     }
 
-    /**
-     * Gathers the non-zero entries of row {@code a[aOff .. aOff+k)} into (idx, val) and returns their
-     * number.
-     */
+    /** Gathers the non-zero entries of a[aOff .. aOff+k) into (idx, val) and returns their number. */
     public static int nonZeros(float[] a, int aOff, int k, int[] idx, float[] val) {
         int n = 0;
         for (int p = 0; p < k; p++) {
@@ -107,45 +98,69 @@ public final class Blas {
     }
 
     /**
-     * C (+)= A · B for rows [r0, r1) of C: A is m × k (lda), B is k × n (ldb), C is m × n (ldc). Zero
-     * entries of A are skipped (cheap for sparse activations). {@code idx} and {@code val} are
-     * scratch arrays of length ≥ k. With {@code accumulate} false, C's rows are overwritten.
+     * Dense C = A · B for rows [r0, r1): A is flat m × k (row r at aOff + r·k), B is k rows of n,
+     * C is flat m × n (row r at cOff + r·n). Zero entries of A are skipped. {@code idx}, {@code val}
+     * (length ≥ k) and {@code acc} (length ≥ n) are scratch.
      */
-    public static void gemm(int r0, int r1, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                            float[] c, int cOff, int ldc, boolean accumulate, int[] idx, float[] val) {
-        if (bOff != 0) throw new IllegalArgumentException("gemm: B must start at offset 0");
+    public static void gemm(int r0, int r1, int n, int k, float[] a, int aOff, float[][] b, float[] c, int cOff,
+                            int[] idx, float[] val, float[] acc) {
         for (int r = r0; r < r1; r++) {
-            int co = cOff + r * ldc;
-            if (!accumulate) java.util.Arrays.fill(c, co, co + n, 0f);
-            int nz = nonZeros(a, aOff + r * lda, k, idx, val);
-            for (int j0 = 0; j0 < n; j0 += COLUMN_BLOCK)
-                addScaledRows(b, ldb, idx, val, 0, nz, c, co, j0, Math.min(n, j0 + COLUMN_BLOCK));
+            java.util.Arrays.fill(acc, 0, n, 0f);
+            int nz = nonZeros(a, aOff + r * k, k, idx, val);
+            addScaledRows(b, idx, val, 0, nz, acc, 0, n);
+            System.arraycopy(acc, 0, c, cOff + r * n, n);
         }
     }
 
     /**
-     * C += Aᵀ · B restricted to columns [j0, j1) of C: A is m × k (lda), B is m × n (ldb), C is k × n
-     * (ldc). Each row r of A scatters a[r, i] · B[r, j0:j1] into row i of C; zero entries of A are
-     * skipped. Callers split the columns of C between threads (each element of C then sums over r in
-     * the same order whatever the split).
+     * C = Aᵀ · G for a binary A, restricted to the 64 rows of C of one word column: A is m rows of
+     * bits ({@code words} longs per row, row r at r·words), G is flat m × n, C is rows of n.
+     * Rows i ∈ [64·word, 64·word + 64) of C are overwritten with Σ_{r: A[r, i] = 1} G[r, :].
+     *
+     * <p>The rows of A are taken in blocks of {@code gBlock.length}; within a block, each i collects
+     * the rows where it is set, and those rows of G (copied into {@code gBlock}) are summed with
+     * {@link #addRows}, four at a time, into C[i]. The order of the sums depends only on A.
+     *
+     * @param gBlock scratch rows (each of length ≥ n); their number is the block size R
+     * @param lists  scratch of length ≥ 64·R
+     * @param counts scratch of length ≥ 64
      */
-    public static void gemmTransA(int m, int k, int j0, int j1, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                  float[] c, int ldc, int[] idx, float[] val) {
-        for (int r = 0; r < m; r++) {
-            int nz = nonZeros(a, aOff + r * lda, k, idx, val);
-            int bo = bOff + r * ldb;
-            for (int p = 0; p < nz; p++) axpy(val[p], b, bo, c, idx[p] * ldc, j0, j1);
+    public static void gemmBitsTransA(long[] bitsA, int m, int words, int word, float[] g, int n, float[][] c, int cRows,
+                                      float[][] gBlock, int[] lists, int[] counts) {
+        int i0 = word << 6, i1 = Math.min(cRows, i0 + 64), R = gBlock.length;
+        for (int i = i0; i < i1; i++) java.util.Arrays.fill(c[i], 0, n, 0f);
+        for (int rb = 0; rb < m; rb += R) {
+            int re = Math.min(m, rb + R);
+            java.util.Arrays.fill(counts, 0, 64, 0);
+            boolean any = false;
+            for (int r = rb; r < re; r++) {
+                long x = bitsA[r * words + word];
+                if (x == 0) continue;
+                any = true;
+                int q = r - rb;
+                System.arraycopy(g, r * n, gBlock[q], 0, n);
+                while (x != 0) {
+                    int b = Long.numberOfTrailingZeros(x);
+                    lists[b * R + counts[b]++] = q;
+                    x &= x - 1;
+                }
+            }
+            if (!any) continue;
+            for (int b = 0; b < 64 && i0 + b < i1; b++)
+                if (counts[b] > 0) addRows(gBlock, lists, b * R, b * R + counts[b], c[i0 + b], 0, n);
         }
     }
 
-    /** dst (n × m) = srcᵀ, src m × n, both dense. */
-    public static void transpose(float[] src, int m, int n, float[] dst) {
+    /** dst[j][i] = src[i][j]: src has m rows of n, dst n rows of m. */
+    public static void transpose(float[][] src, int m, int n, float[][] dst) {
         final int bs = 32;
         for (int i0 = 0; i0 < m; i0 += bs)
             for (int j0 = 0; j0 < n; j0 += bs) {
                 int i1 = Math.min(m, i0 + bs), j1 = Math.min(n, j0 + bs);
-                for (int i = i0; i < i1; i++)
-                    for (int j = j0; j < j1; j++) dst[j * m + i] = src[i * n + j];
+                for (int i = i0; i < i1; i++) {
+                    float[] s = src[i];
+                    for (int j = j0; j < j1; j++) dst[j][i] = s[j];
+                }
             }
     }
 

@@ -76,14 +76,28 @@ public abstract class Layer {
 
     /** Per-thread scratch buffers, sized for the widest layer. */
     public static final class Scratch {
-        public final int[] idx;
+        public final int[] idx, counts = new int[64];
         public final float[] val, carry, row;
+        private float[][] block;
+        private int[] lists;
 
         public Scratch(int width) {
             idx = new int[width];
             val = new float[width];
             carry = new float[width];
             row = new float[width];
+        }
+
+        /** {@code rows} scratch rows of at least {@code width} floats (kept between calls). */
+        public float[][] block(int rows, int width) {
+            if (block == null || block.length != rows || block[0].length < width) block = new float[rows][Math.max(width, row.length)];
+            return block;
+        }
+
+        /** An int scratch of at least {@code len} (kept between calls). */
+        public int[] lists(int len) {
+            if (lists == null || lists.length < len) lists = new int[len];
+            return lists;
         }
     }
 }

@@ -5,34 +5,32 @@ import org.snn4j.math.Blas;
 import org.snn4j.util.Rng;
 
 /**
- * A dense linear layer applied at every time step: y_t = x_t W + b, W stored input-major
- * (W[i·out + j] from input i to output j), like PyTorch's {@code nn.Linear} (initialised the same
- * way: W, b ~ U(±1/√in)).
+ * A dense linear layer applied at every time step: y_t = x_t W + b, W stored as rows per input
+ * (W[i][j] from input i to output j), initialised like PyTorch's {@code nn.Linear}: W, b ~ U(±1/√in).
  *
- * <p>Forward: for binary (spike) input, y_t = b + Σ_{i: x_t,i = 1} W[i, :] — a sum of the weight rows
- * of the inputs that spiked ({@link Blas#addRows}); for dense input the zero entries are skipped.
- * Columns are processed in blocks of {@link Blas#COLUMN_BLOCK} so that W's block stays in L2.
- * Backward: ∂L/∂x_t = (∂L/∂y_t) Wᵀ (through a transposed copy of W made once per batch),
- * ∂L/∂W = Σ_{b,t} x_tᵀ (∂L/∂y_t), ∂L/∂b = Σ_{b,t} ∂L/∂y_t, split into column blocks of
- * {@value #GRAD_BLOCK}.
+ * <p>Forward: for binary (spike) input, y_t = b + Σ_{i: x_t,i = 1} W[i] — the sum of the weight rows
+ * of the inputs that spiked ({@link Blas#addRows}); for dense input, zero entries are skipped.
+ * Backward: ∂L/∂x_t = (∂L/∂y_t) Wᵀ (through a transposed copy of W made once per batch);
+ * ∂L/∂W = Σ_{b,t} x_tᵀ (∂L/∂y_t), split into tasks of 64 inputs (one bit-set word of binary input;
+ * {@link Blas#gemmBitsTransA}); ∂L/∂b = Σ_{b,t} ∂L/∂y_t, one more task.
  */
 public final class Linear extends Layer {
-    /** Columns of ∂L/∂W per parameter-gradient task. */
-    public static final int GRAD_BLOCK = 64;
-    final float[] w, b, gw, gb;
-    private final float[] wt;
+    /** Rows (sample-steps) per block of the weight-gradient kernel. */
+    static final int ROW_BLOCK = 32;
+    final float[][] w, gw, wt;
+    final float[] b, gb;
 
     public Linear(int in, int out, long seed) {
         super(in, out);
-        w = new float[in * out];
+        w = new float[in][out];
+        gw = new float[in][out];
+        wt = new float[out][in];
         b = new float[out];
-        gw = new float[in * out];
         gb = new float[out];
-        wt = new float[in * out];
         Rng r = Rng.stream(seed, 0x11EA, in, out);
         double lim = 1 / Math.sqrt(in);
-        for (int k = 0; k < w.length; k++) w[k] = (float) r.uniform(-lim, lim);
-        for (int k = 0; k < out; k++) b[k] = (float) r.uniform(-lim, lim);
+        for (float[] row : w) for (int j = 0; j < out; j++) row[j] = (float) r.uniform(-lim, lim);
+        for (int j = 0; j < out; j++) b[j] = (float) r.uniform(-lim, lim);
     }
 
     @Override
@@ -45,10 +43,12 @@ public final class Linear extends Layer {
         return false;
     }
 
-    public float[] weights() {
+    /** The weight rows (live): W[i][j] from input i to output j. */
+    public float[][] weights() {
         return w;
     }
 
+    /** The bias (live). */
     public float[] bias() {
         return b;
     }
@@ -56,20 +56,18 @@ public final class Linear extends Layer {
     @Override
     public void forward(Seq x, Seq y, int b0, int b1, Scratch s) {
         int r0 = b0 * steps, r1 = b1 * steps;
-        float[] yd = y.dense;
-        for (int r = r0; r < r1; r++) System.arraycopy(b, 0, yd, r * out, out);
+        float[] yd = y.dense, acc = s.row;
         int[] idx = s.idx;
-        for (int j0 = 0; j0 < out; j0 += Blas.COLUMN_BLOCK) {
-            int j1 = Math.min(out, j0 + Blas.COLUMN_BLOCK);
-            for (int r = r0; r < r1; r++) {
-                if (x.binary) {
-                    int nz = Blas.bitIndices(x.bits, r * x.words, x.words, idx);
-                    Blas.addRows(w, out, idx, 0, nz, yd, r * out, j0, j1);
-                } else {
-                    int nz = Blas.nonZeros(x.dense, r * in, in, idx, s.val);
-                    Blas.addScaledRows(w, out, idx, s.val, 0, nz, yd, r * out, j0, j1);
-                }
+        for (int r = r0; r < r1; r++) {
+            System.arraycopy(b, 0, acc, 0, out);
+            if (x.binary) {
+                int nz = Blas.bitIndices(x.bits, r * x.words, x.words, idx);
+                Blas.addRows(w, idx, 0, nz, acc, 0, out);
+            } else {
+                int nz = Blas.nonZeros(x.dense, r * in, in, idx, s.val);
+                Blas.addScaledRows(w, idx, s.val, 0, nz, acc, 0, out);
             }
+            System.arraycopy(acc, 0, yd, r * out, out);
         }
     }
 
@@ -81,45 +79,63 @@ public final class Linear extends Layer {
     @Override
     public void backward(Seq x, Seq y, float[] gy, float[] gx, int b0, int b1, Scratch s) {
         if (gx == null) return;
-        Blas.gemm(b0 * steps, b1 * steps, in, out, gy, 0, out, wt, 0, in, gx, 0, in, false, s.idx, s.val);
+        Blas.gemm(b0 * steps, b1 * steps, in, out, gy, 0, wt, gx, 0, s.idx, s.val, s.row);
     }
 
+    /** Tasks 0 … ⌈in/64⌉−1: 64 rows of ∂L/∂W each; the last task: ∂L/∂b. */
     @Override
     public int paramTasks() {
-        return (out + GRAD_BLOCK - 1) / GRAD_BLOCK;
+        return (in + 63) / 64 + 1;
     }
 
     @Override
     public void paramGrads(Seq x, float[] gy, int task, Scratch s) {
-        int j0 = task * GRAD_BLOCK, j1 = Math.min(out, j0 + GRAD_BLOCK), rows = steps * batch;
-        for (int i = 0; i < in; i++) Arrays.fill(gw, i * out + j0, i * out + j1, 0f);
-        Arrays.fill(gb, j0, j1, 0f);
-        int[] idx = s.idx;
-        for (int r = 0; r < rows; r++) {
-            int go = r * out;
-            Blas.add(gy, go, gb, 0, j0, j1);
-            if (x.binary) {
-                int nz = Blas.bitIndices(x.bits, r * x.words, x.words, idx);
-                for (int p = 0; p < nz; p++) Blas.add(gy, go, gw, idx[p] * out, j0, j1);
-            } else {
-                int nz = Blas.nonZeros(x.dense, r * in, in, idx, s.val);
-                for (int p = 0; p < nz; p++) Blas.axpy(s.val[p], gy, go, gw, idx[p] * out, j0, j1);
+        int rows = steps * batch, words = (in + 63) / 64;
+        if (task == words) {   // bias
+            Arrays.fill(gb, 0f);
+            float[] row = s.row;
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(gy, r * out, row, 0, out);
+                Blas.add(row, gb, 0, out);
+            }
+            return;
+        }
+        if (x.binary) {
+            Blas.gemmBitsTransA(x.bits, rows, x.words, task, gy, out, gw, in, s.block(ROW_BLOCK, out), s.lists(64 * ROW_BLOCK),
+                    s.counts);
+        } else {
+            int i0 = task * 64, i1 = Math.min(in, i0 + 64);
+            for (int i = i0; i < i1; i++) Arrays.fill(gw[i], 0f);
+            float[] row = s.row;
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(gy, r * out, row, 0, out);
+                for (int i = i0; i < i1; i++) {
+                    float v = x.dense[r * in + i];
+                    if (v != 0) Blas.axpy(v, row, gw[i], 0, out);
+                }
             }
         }
     }
 
     @Override
     public float[][] params() {
-        return new float[][] {w, b};
+        float[][] p = Arrays.copyOf(w, in + 1);
+        p[in] = b;
+        return p;
     }
 
     @Override
     public float[][] grads() {
-        return new float[][] {gw, gb};
+        float[][] p = Arrays.copyOf(gw, in + 1);
+        p[in] = gb;
+        return p;
     }
 
     @Override
     public String[] paramNames() {
-        return new String[] {"weight", "bias"};
+        String[] n = new String[in + 1];
+        for (int i = 0; i < in; i++) n[i] = "weight row " + i;
+        n[in] = "bias";
+        return n;
     }
 }

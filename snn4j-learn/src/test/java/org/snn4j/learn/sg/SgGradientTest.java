@@ -120,8 +120,8 @@ class SgGradientTest {
         else ls.add(new Lif(nOut, 0.85, 1.0, reset, Surrogate.fastSigmoid(25)).smooth(SIGMOID));
         SgNet net = new SgNet(nIn, binaryIn, ls, threads);
         // larger input weights, so that the hidden units cross threshold and reset
-        for (int k = 0; k < ((Linear) ls.get(0)).w.length; k++) ((Linear) ls.get(0)).w[k] *= 3;
-        for (int k = 0; k < ((Linear) ls.get(2)).w.length; k++) ((Linear) ls.get(2)).w[k] *= 3;
+        for (float[] row : ((Linear) ls.get(0)).w) for (int k = 0; k < row.length; k++) row[k] *= 3;
+        for (float[] row : ((Linear) ls.get(2)).w) for (int k = 0; k < row.length; k++) row[k] *= 3;
         return net;
     }
 
@@ -178,8 +178,8 @@ class SgGradientTest {
         List<Layer> ls = List.of(new Linear(nIn, H, 1), new Lif(H, beta1, 1, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(k)),
                 new Linear(H, K, 2), new Lif(K, beta2, 1, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(k)));
         Linear l1 = (Linear) ls.get(0), l2 = (Linear) ls.get(2);
-        for (int q = 0; q < l1.w.length; q++) l1.w[q] *= 4;
-        for (int q = 0; q < l2.w.length; q++) l2.w[q] *= 4;
+        for (float[] row : l1.w) for (int q = 0; q < row.length; q++) row[q] *= 4;
+        for (float[] row : l2.w) for (int q = 0; q < row.length; q++) row[q] *= 4;
         long[] in = spikes(B * T, nIn, 0.3, 77);
         int[] y = {1, 3, 0};
         try (SgNet net = new SgNet(nIn, true, ls, 2)) {
@@ -197,7 +197,7 @@ class SgGradientTest {
                 for (int t = 0; t < T; t++) {
                     for (int j = 0; j < H; j++) {
                         double cur = l1.b[j];
-                        for (int i = 0; i < nIn; i++) cur += x[t][i] * l1.w[i * H + j];
+                        for (int i = 0; i < nIn; i++) cur += x[t][i] * l1.w[i][j];
                         double vp = t == 0 ? 0 : v1[t - 1][j];
                         v1[t][j] = beta1 * vp + cur - (vp > 1 ? 1 : 0);
                         s1[t][j] = v1[t][j] > 1 ? 1 : 0;
@@ -205,7 +205,7 @@ class SgGradientTest {
                     }
                     for (int j = 0; j < K; j++) {
                         double cur = l2.b[j];
-                        for (int i = 0; i < H; i++) cur += s1[t][i] * l2.w[i * K + j];
+                        for (int i = 0; i < H; i++) cur += s1[t][i] * l2.w[i][j];
                         double vp = t == 0 ? 0 : v2[t - 1][j];
                         v2[t][j] = beta2 * vp + cur - (vp > 1 ? 1 : 0);
                         s2[t][j] = v2[t][j] > 1 ? 1 : 0;
@@ -232,7 +232,7 @@ class SgGradientTest {
                     }
                     for (int i = 0; i < H; i++) {
                         double ds = 0;
-                        for (int j = 0; j < K; j++) ds += dI2[j] * l2.w[i * K + j];
+                        for (int j = 0; j < K; j++) ds += dI2[j] * l2.w[i][j];
                         double d = 1 + k * Math.abs(v1[t][i] - 1);
                         double g = ds / (d * d) + carry1[i];
                         carry1[i] = beta1 * g;
@@ -247,10 +247,10 @@ class SgGradientTest {
             for (double[] r : gW1) for (double v : r) max = Math.max(max, Math.abs(v));
             assertTrue(max > 1e-4, "gradient vanishes");
             for (int i = 0; i < nIn; i++)
-                for (int j = 0; j < H; j++) assertEquals(gW1[i][j], l1.gw[i * H + j], 1e-4 * max + 1e-4 * Math.abs(gW1[i][j]), "dW1");
+                for (int j = 0; j < H; j++) assertEquals(gW1[i][j], l1.gw[i][j], 1e-4 * max + 1e-4 * Math.abs(gW1[i][j]), "dW1");
             for (int j = 0; j < H; j++) assertEquals(gb1[j], l1.gb[j], 1e-4 * max + 1e-4 * Math.abs(gb1[j]), "db1");
             for (int i = 0; i < H; i++)
-                for (int j = 0; j < K; j++) assertEquals(gW2[i][j], l2.gw[i * K + j], 1e-4 * max + 1e-4 * Math.abs(gW2[i][j]), "dW2");
+                for (int j = 0; j < K; j++) assertEquals(gW2[i][j], l2.gw[i][j], 1e-4 * max + 1e-4 * Math.abs(gW2[i][j]), "dW2");
             for (int j = 0; j < K; j++) assertEquals(gb2[j], l2.gb[j], 1e-4 * max + 1e-4 * Math.abs(gb2[j]), "db2");
         }
     }
