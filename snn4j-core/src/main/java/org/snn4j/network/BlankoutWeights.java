@@ -10,7 +10,9 @@ import org.snn4j.util.Rng;
  * n-th delivery of row i transmits through synapse (i, j) when byte (j mod 8) of
  * SplitMix64(key(seed, i, n) + ⌊j/8⌋·φ) is below round(256·p); p is therefore quantised to k/256
  * (0.45 → 115/256 = 0.449). One 64-bit hash serves 8 synapses. A learning rule that must act only
- * on the synapses that transmitted asks {@link #lastMask} for the same draws.
+ * on the synapses that transmitted reads them back: delivery records, per synapse, whether the
+ * row's last delivery transmitted ({@link #transmittedMask}), and {@link #lastMask} recomputes the
+ * same draws.
  */
 public final class BlankoutWeights implements Weights {
     private final DenseWeights w;
@@ -18,6 +20,8 @@ public final class BlankoutWeights implements Weights {
     private final int threshold;
     private long[][] count;
     private int[] bounds;
+    /** 1 where synapse (i, j) transmitted row i's last delivery, row-major; written by delivery. */
+    private final byte[] transmitted;
 
     /** @param p transmission probability in [0, 1] */
     public BlankoutWeights(DenseWeights weights, double p, long seed) {
@@ -27,6 +31,15 @@ public final class BlankoutWeights implements Weights {
         this.threshold = (int) Math.round(p * 256);
         this.bounds = new int[] {0, weights.cols()};
         this.count = new long[1][weights.rows()];
+        this.transmitted = new byte[weights.rows() * weights.cols()];
+    }
+
+    /**
+     * Live row-major flags: entry i·cols + j is 1 when synapse (i, j) transmitted the last delivery
+     * of row i (0 before any). Each delivery thread writes only its own columns.
+     */
+    public byte[] transmittedMask() {
+        return transmitted;
     }
 
     /** The underlying weights (live). */
@@ -78,11 +91,17 @@ public final class BlankoutWeights implements Weights {
         int lo = bounds[part], hi = bounds[part + 1], cols = w.cols(), base = row * cols;
         long key = key(row, count[part][row]++);
         double[] ww = w.w;
+        byte[] tr = transmitted;
         int th = threshold;
         long bits = 0;
         for (int j = lo; j < hi; j++) {
             if (j == lo || (j & 7) == 0) bits = block(key, j >>> 3) >>> ((j & 7) << 3);
-            if ((int) (bits & 0xFF) < th) target[offset + j] += ww[base + j];
+            if ((int) (bits & 0xFF) < th) {
+                target[offset + j] += ww[base + j];
+                tr[base + j] = 1;
+            } else {
+                tr[base + j] = 0;
+            }
             bits >>>= 8;
         }
     }

@@ -209,7 +209,10 @@ class ErbpModelsTest {
             java.util.Arrays.fill(target, 0);
             b.deliverRow(0, 0, target, 0);
             int k = b.lastMask(0, mask);
-            for (int j = 0; j < 1000; j++) assertEquals(mask[j] ? 1.0 : 0.0, target[j]);
+            for (int j = 0; j < 1000; j++) {
+                assertEquals(mask[j] ? 1.0 : 0.0, target[j]);
+                assertEquals(mask[j] ? 1 : 0, b.transmittedMask()[j]);
+            }
             transmitted += k;
         }
         double pEff = b.probability(), nTot = 1000.0 * deliveries;

@@ -39,7 +39,6 @@ public final class ErbpRule implements StepHook {
     private final int preStart, preCount, postStart, cols;
     private final double eta, bMin, bMax;
     private final double[] m;
-    private final boolean[] mask;
     private boolean enabled = true;
     private long updates;
     // quantisation
@@ -80,7 +79,6 @@ public final class ErbpRule implements StepHook {
         this.bMin = bMin;
         this.bMax = bMax;
         m = new double[cols];
-        mask = new boolean[cols];
     }
 
     public Projection projection() {
@@ -152,10 +150,13 @@ public final class ErbpRule implements StepHook {
                     for (int j = 0; j < cols; j++) if (m[j] != 0) w[base + j] = round(w[base + j] + m[j]);
                 }
             } else {
-                updates += blankout.lastMask(row, mask);
+                final byte[] tr = blankout.transmittedMask();
+                int c = 0;
+                for (int j = 0; j < cols; j++) c += tr[base + j];
+                updates += c;
                 if (!any) continue;
                 for (int j = 0; j < cols; j++) {
-                    if (!mask[j] || m[j] == 0) continue;
+                    if (tr[base + j] == 0 || m[j] == 0) continue;
                     w[base + j] = delta == 0 ? w[base + j] + m[j] : round(w[base + j] + m[j]);
                 }
             }
