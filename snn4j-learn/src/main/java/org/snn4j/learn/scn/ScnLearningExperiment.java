@@ -60,6 +60,7 @@ public final class ScnLearningExperiment implements Experiment {
                 .declare("fit_steps", quick ? 10_000L : 50_000L, "steps of the run that fits the readout", 1, 1e9)
                 .declare("test_steps", quick ? 20_000L : 100_000L, "steps of the run that measures", 1, 1e9)
                 .declare("first_eval_log2", 10L, "first evaluation after 2^this steps (then every doubling)", 0, 40)
+                .declare("noise_factor", 10.0, "robustness check: voltage noise multiplied by this", 0, 1e6)
                 .declare("silence_fraction", 0.25, "fraction of neurons silenced after learning", 0, 1)
                 .declare("raster_ms", 1000.0, "length of the rasters (ms)", 0, 1e9)
                 .declare("var_inputs", quick ? 4L : 10L, "constant inputs for the Fano factor, ISI CV and correlations (0: skip)", 0, 1e6)
@@ -138,6 +139,13 @@ public final class ScnLearningExperiment implements Experiment {
         ScnEvaluator.Result lost = ev.evaluate(f, trainer.net.omega(), trainer.net.thresholds(), sp, silenced, last.decoder);
         ScnEvaluator.Result lostRefit = ev.evaluate(f, trainer.net.omega(), trainer.net.thresholds(), sp, silenced, null);
 
+        // Robustness to noise: the learned and the analytic network with the voltage noise multiplied.
+        double nf = p.getDouble("noise_factor");
+        ScnParams noisy = sp.withNoise(sp.sigmaV() * nf, sp.sigmaT());
+        ScnEvaluator.Result ln = ev.evaluate(f, trainer.net.omega(), trainer.net.thresholds(), noisy, null, null);
+        ScnNetwork analyticNoisy = ScnNetwork.analytic(f, noisy);
+        ScnEvaluator.Result an2 = ev.evaluate(analyticNoisy);
+
         double[] r0 = rows.get(0), rl = rows.get(rows.size() - 1);
         run.metric("neurons", n);
         run.metric("dims", j);
@@ -154,6 +162,9 @@ public final class ScnLearningExperiment implements Experiment {
         run.metric("decoding_error_vs_analytic", rl[3] / an.decodingError);
         run.metric("decoding_error_drop", r0[3] / rl[3]);
         run.metric("mean_rate_drop", r0[5] / rl[5]);
+        run.metric("noise_factor", nf);
+        run.metric("decoding_error_noisy", ln.decodingError);
+        run.metric("decoding_error_analytic_noisy", an2.decodingError);
         run.metric("silenced_neurons", nSil);
         run.metric("decoding_error_after_loss", lost.decodingError);
         run.metric("decoding_error_after_loss_refit", lostRefit.decodingError);
@@ -211,9 +222,9 @@ public final class ScnLearningExperiment implements Experiment {
                         + "is the frozen network, its optimal linear readout fitted on %d held-out steps and measured on %d others."
                         + "%n%nDecoding error %.4g → %.4g (analytic network with the learned decoder and the same μ: %.4g); "
                         + "‖Ω − sΩ*‖/‖Ω‖ %.3f → %.3f; rate %.2f → %.2f Hz; ISI CV %.2f → %.2f; pairwise correlation %.3f → %.3f. "
-                        + "After silencing %d neurons (readout kept): decoding error %.4g.",
+                        + "After silencing %d neurons (readout kept): decoding error %.4g. With %gx voltage noise: %.4g (analytic: %.4g).",
                 n, j, p.getLong("presentations"), block, total * dt * 1e-3, trainS, total / Math.max(trainS, 1e-9),
                 p.getDouble("eps_f"), p.getDouble("eps_r"), p.getLong("fit_steps"), p.getLong("test_steps"), r0[3], rl[3],
-                an.decodingError, r0[4], rl[4], r0[5], rl[5], r0[6], rl[6], r0[8], rl[8], nSil, lost.decodingError));
+                an.decodingError, r0[4], rl[4], r0[5], rl[5], r0[6], rl[6], r0[8], rl[8], nSil, lost.decodingError, nf, ln.decodingError, an2.decodingError));
     }
 }
