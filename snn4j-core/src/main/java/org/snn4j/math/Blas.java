@@ -113,9 +113,10 @@ public final class Blas {
     }
 
     /**
-     * C = Aᵀ · G for a binary A, restricted to the 64 rows of C of one word column: A is m rows of
-     * bits ({@code words} longs per row, row r at r·words), G is flat m × n, C is rows of n.
-     * Rows i ∈ [64·word, 64·word + 64) of C are overwritten with Σ_{r: A[r, i] = 1} G[r, :].
+     * C = Aᵀ · G for a binary A, restricted to the 64 rows of C of one word column and to columns
+     * [j0, j1): A is m rows of bits ({@code words} longs per row, row r at r·words), G is flat m × n,
+     * C is rows of n. C[i][j0:j1] for i ∈ [64·word, 64·word + 64) is overwritten with
+     * Σ_{r: A[r, i] = 1} G[r, j0:j1].
      *
      * <p>The rows of A are taken in blocks of {@code gBlock.length}; within a block, each i collects
      * the rows where it is set, and those rows of G (copied into {@code gBlock}) are summed with
@@ -125,10 +126,10 @@ public final class Blas {
      * @param lists  scratch of length ≥ 64·R
      * @param counts scratch of length ≥ 64
      */
-    public static void gemmBitsTransA(long[] bitsA, int m, int words, int word, float[] g, int n, float[][] c, int cRows,
-                                      float[][] gBlock, int[] lists, int[] counts) {
+    public static void gemmBitsTransA(long[] bitsA, int m, int words, int word, float[] g, int n, int j0, int j1, float[][] c,
+                                      int cRows, float[][] gBlock, int[] lists, int[] counts) {
         int i0 = word << 6, i1 = Math.min(cRows, i0 + 64), R = gBlock.length;
-        for (int i = i0; i < i1; i++) java.util.Arrays.fill(c[i], 0, n, 0f);
+        for (int i = i0; i < i1; i++) java.util.Arrays.fill(c[i], j0, j1, 0f);
         for (int rb = 0; rb < m; rb += R) {
             int re = Math.min(m, rb + R);
             java.util.Arrays.fill(counts, 0, 64, 0);
@@ -138,7 +139,7 @@ public final class Blas {
                 if (x == 0) continue;
                 any = true;
                 int q = r - rb;
-                System.arraycopy(g, r * n, gBlock[q], 0, n);
+                System.arraycopy(g, r * n + j0, gBlock[q], j0, j1 - j0);
                 while (x != 0) {
                     int b = Long.numberOfTrailingZeros(x);
                     lists[b * R + counts[b]++] = q;
@@ -147,7 +148,7 @@ public final class Blas {
             }
             if (!any) continue;
             for (int b = 0; b < 64 && i0 + b < i1; b++)
-                if (counts[b] > 0) addRows(gBlock, lists, b * R, b * R + counts[b], c[i0 + b], 0, n);
+                if (counts[b] > 0) addRows(gBlock, lists, b * R, b * R + counts[b], c[i0 + b], j0, j1);
         }
     }
 

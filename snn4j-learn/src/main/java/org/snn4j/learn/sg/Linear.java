@@ -11,8 +11,8 @@ import org.snn4j.util.Rng;
  * <p>Forward: for binary (spike) input, y_t = b + Σ_{i: x_t,i = 1} W[i] — the sum of the weight rows
  * of the inputs that spiked ({@link Blas#addRows}); for dense input, zero entries are skipped.
  * Backward: ∂L/∂x_t = (∂L/∂y_t) Wᵀ (through a transposed copy of W made once per batch);
- * ∂L/∂W = Σ_{b,t} x_tᵀ (∂L/∂y_t), split into tasks of 64 inputs (one bit-set word of binary input;
- * {@link Blas#gemmBitsTransA}); ∂L/∂b = Σ_{b,t} ∂L/∂y_t, one more task.
+ * ∂L/∂W = Σ_{b,t} x_tᵀ (∂L/∂y_t), split into tiles of 64 inputs (one bit-set word of binary input;
+ * {@link Blas#gemmBitsTransA}) × 128 outputs; ∂L/∂b = Σ_{b,t} ∂L/∂y_t, one more task.
  */
 public final class Linear extends Layer {
     /** Rows (sample-steps) per block of the weight-gradient kernel. */
@@ -82,16 +82,26 @@ public final class Linear extends Layer {
         Blas.gemm(b0 * steps, b1 * steps, in, out, gy, 0, wt, gx, 0, s.idx, s.val, s.row);
     }
 
-    /** Tasks 0 … ⌈in/64⌉−1: 64 rows of ∂L/∂W each; the last task: ∂L/∂b. */
+    /** Columns of ∂L/∂W per parameter-gradient task. */
+    static final int GRAD_COLS = 128;
+
+    private int colBlocks() {
+        return (out + GRAD_COLS - 1) / GRAD_COLS;
+    }
+
+    /**
+     * Tasks: ∂L/∂W in tiles of 64 inputs (one bit-set word of binary input) × {@value #GRAD_COLS}
+     * outputs, then one task for ∂L/∂b.
+     */
     @Override
     public int paramTasks() {
-        return (in + 63) / 64 + 1;
+        return (in + 63) / 64 * colBlocks() + 1;
     }
 
     @Override
     public void paramGrads(Seq x, float[] gy, int task, Scratch s) {
-        int rows = steps * batch, words = (in + 63) / 64;
-        if (task == words) {   // bias
+        int rows = steps * batch, words = (in + 63) / 64, cbs = colBlocks();
+        if (task == words * cbs) {   // bias
             Arrays.fill(gb, 0f);
             float[] row = s.row;
             for (int r = 0; r < rows; r++) {
@@ -100,18 +110,19 @@ public final class Linear extends Layer {
             }
             return;
         }
+        int word = task / cbs, j0 = task % cbs * GRAD_COLS, j1 = Math.min(out, j0 + GRAD_COLS);
         if (x.binary) {
-            Blas.gemmBitsTransA(x.bits, rows, x.words, task, gy, out, gw, in, s.block(ROW_BLOCK, out), s.lists(64 * ROW_BLOCK),
-                    s.counts);
+            Blas.gemmBitsTransA(x.bits, rows, x.words, word, gy, out, j0, j1, gw, in, s.block(ROW_BLOCK, out),
+                    s.lists(64 * ROW_BLOCK), s.counts);
         } else {
-            int i0 = task * 64, i1 = Math.min(in, i0 + 64);
-            for (int i = i0; i < i1; i++) Arrays.fill(gw[i], 0f);
+            int i0 = word * 64, i1 = Math.min(in, i0 + 64);
+            for (int i = i0; i < i1; i++) Arrays.fill(gw[i], j0, j1, 0f);
             float[] row = s.row;
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(gy, r * out, row, 0, out);
+                System.arraycopy(gy, r * out + j0, row, j0, j1 - j0);
                 for (int i = i0; i < i1; i++) {
                     float v = x.dense[r * in + i];
-                    if (v != 0) Blas.axpy(v, row, gw[i], 0, out);
+                    if (v != 0) Blas.axpy(v, row, gw[i], j0, j1);
                 }
             }
         }

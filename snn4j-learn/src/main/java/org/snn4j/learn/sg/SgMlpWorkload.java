@@ -78,7 +78,7 @@ public final class SgMlpWorkload implements Workload {
         } else {
             throw new InputException("bench sg-mlp: --data must be random, fashion-mnist or mnist, not '" + data + "'");
         }
-        double rssBefore = Provenance.peakRssMb();
+        double rssBefore = rssNowMb();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", "snn_mlp_784-H-10");
         m.put("H", H);
@@ -151,6 +151,17 @@ public final class SgMlpWorkload implements Workload {
             m.put("rss_before_mb", round(rssBefore, 1));
         }
         return m;
+    }
+
+    /** Current resident memory (VmRSS) in MB, or NaN off Linux. */
+    static double rssNowMb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status")))
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.trim().split("\\s+")[1]) / 1024.0;
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return Double.NaN;
     }
 
     static double round(double v, int digits) {

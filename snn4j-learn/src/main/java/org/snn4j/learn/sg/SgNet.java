@@ -213,8 +213,11 @@ public final class SgNet implements AutoCloseable {
                 taskIndex[q++] = t;
             }
         final int nTasks = total;
+        // dynamic hand-out (tasks differ in cost); each task's output is its own, so the result does
+        // not depend on which thread runs it
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         pool.forEach(pool.threads(), k -> {
-            for (int i = from(k, nTasks); i < from(k + 1, nTasks); i++) {
+            for (int i = next.getAndIncrement(); i < nTasks; i = next.getAndIncrement()) {
                 int l = taskLayer[i];
                 layers.get(l).paramGrads(l == 0 ? input : acts[l - 1], grads[l], taskIndex[i], scratch[k]);
             }
