@@ -39,7 +39,7 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("steps", 25L, "time steps T per example", 1, 10000)
                 .declare("epochs", quick ? 1L : 5L, "training epochs", 1, 1000)
                 .declare("batch", 128L, "mini-batch size", 1, 100000)
-                .declare("lr", quick ? 1e-3 : 5e-4, "Adam learning rate", 0, 10)
+                .declare("lr", 5e-4, "Adam learning rate", 0, 10)
                 .declare("lr_schedule", "cosine", "none or cosine (to 0 over all steps)")
                 .declare("weight_decay", 0.0, "L2 weight decay added to the gradient", 0, 10)
                 .declare("loss", "ce_count", "ce_count, ce_rate or mse_count")
