@@ -27,8 +27,7 @@ import org.snn4j.util.Rng;
  *
  * <p>Variables: {@code i_in} (read-only through {@link #variable}: set it with {@link #setCurrents}).
  */
-public final class EscapeRateSource implements NeuronModel {
-    private final int size, batch;
+public final class EscapeRateSource extends ArrayStateModel {
     private final double nu0Hz, theta, delta, tRef;
     /** Input current per neuron. */
     private final double[] iIn;
@@ -51,17 +50,15 @@ public final class EscapeRateSource implements NeuronModel {
     }
 
     public EscapeRateSource(int size, int batch, double nu0Hz, double theta, double delta, double tRefMs) {
-        if (size <= 0 || batch <= 0) throw new IllegalArgumentException("size and batch must be positive");
+        super(size, batch);
         if (!(nu0Hz > 0) || !(delta > 0) || !(tRefMs >= 0) || !Double.isFinite(theta))
             throw new IllegalArgumentException("need nu0 > 0, delta > 0, tRef >= 0: " + nu0Hz + ", " + delta + ", " + tRefMs);
-        this.size = size;
-        this.batch = batch;
         this.nu0Hz = nu0Hz;
         this.theta = theta;
         this.delta = delta;
         this.tRef = tRefMs;
         int n = size * batch;
-        iIn = new double[n];
+        iIn = state("i_in");
         Arrays.fill(iIn, Double.NEGATIVE_INFINITY);
         next = new long[n];
         Arrays.fill(next, Long.MAX_VALUE);
@@ -123,27 +120,6 @@ public final class EscapeRateSource implements NeuronModel {
             stale[off + k] = true;
         }
         epoch++;
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int batch() {
-        return batch;
-    }
-
-    @Override
-    public List<String> variableNames() {
-        return List.of("i_in");
-    }
-
-    @Override
-    public double[] variable(String name) {
-        if (name.equals("i_in")) return iIn;
-        throw NeuronModel.unknownVariable(this, name);
     }
 
     @Override

@@ -37,9 +37,8 @@ import java.util.List;
  * network this is 2–3× faster than one loop with a branch per neuron, and faster than
  * jdk.incubator.vector code with masks on JDK 17.
  */
-public final class LifCuba implements NeuronModel {
+public final class LifCuba extends ArrayStateModel {
     private final LifParams p;
-    private final int size, batch;
     /** Membrane potential (mV). */
     public final double[] v;
     /** Excitatory synaptic current as a voltage (mV). */
@@ -64,14 +63,12 @@ public final class LifCuba implements NeuronModel {
     }
 
     public LifCuba(LifParams params, int size, int batch) {
-        if (size <= 0 || batch <= 0) throw new IllegalArgumentException("size and batch must be positive: " + size + ", " + batch);
+        super(size, batch);
         this.p = params;
-        this.size = size;
-        this.batch = batch;
         int n = size * batch;
-        v = new double[n];
-        ge = new double[n];
-        gi = new double[n];
+        v = state("v");
+        ge = state("ge");
+        gi = state("gi");
         ref = new int[n];
         refList = new int[n];
         refCount = new int[n];
@@ -85,29 +82,13 @@ public final class LifCuba implements NeuronModel {
     }
 
     @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int batch() {
-        return batch;
-    }
-
-    @Override
     public List<String> variableNames() {
         return List.of("v", "ge", "gi", "i_ext");
     }
 
     @Override
     public double[] variable(String name) {
-        switch (name) {
-            case "v": return v;
-            case "ge": return ge;
-            case "gi": return gi;
-            case "i_ext": return drive();
-            default: throw NeuronModel.unknownVariable(this, name);
-        }
+        return name.equals("i_ext") ? drive() : super.variable(name);
     }
 
     /**

@@ -17,8 +17,7 @@ import java.util.List;
  *
  * <p>Variables: {@code v}.
  */
-public final class NonLeakyIntegrator implements NeuronModel {
-    private final int size, batch;
+public final class NonLeakyIntegrator extends ArrayStateModel {
     private final double threshold;
     /** The integrated input. */
     public final double[] v;
@@ -28,12 +27,10 @@ public final class NonLeakyIntegrator implements NeuronModel {
     }
 
     public NonLeakyIntegrator(int size, int batch, double threshold) {
-        if (size <= 0 || batch <= 0) throw new IllegalArgumentException("size and batch must be positive");
+        super(size, batch);
         if (!(threshold > 0)) throw new IllegalArgumentException("threshold must be positive: " + threshold);
-        this.size = size;
-        this.batch = batch;
         this.threshold = threshold;
-        v = new double[size * batch];
+        v = state("v");
     }
 
     public double threshold() {
@@ -42,27 +39,6 @@ public final class NonLeakyIntegrator implements NeuronModel {
 
     public void resetState() {
         Arrays.fill(v, 0);
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int batch() {
-        return batch;
-    }
-
-    @Override
-    public List<String> variableNames() {
-        return List.of("v");
-    }
-
-    @Override
-    public double[] variable(String name) {
-        if (name.equals("v")) return v;
-        throw NeuronModel.unknownVariable(this, name);
     }
 
     @Override

@@ -12,8 +12,7 @@ import org.snn4j.util.Rng;
  * between steps through the {@code rate} variable. Draws come from the chunk's random stream, so the
  * trains are the same whatever the thread count. Requires rate · dt ≤ 1.
  */
-public final class PoissonSource implements NeuronModel {
-    private final int size, batch;
+public final class PoissonSource extends ArrayStateModel {
     /** Rate per neuron in Hz (flat, batch-major). */
     public final double[] rate;
     private double dtSeconds;
@@ -23,33 +22,10 @@ public final class PoissonSource implements NeuronModel {
     }
 
     public PoissonSource(int size, int batch, double rateHz) {
-        if (size <= 0 || batch <= 0) throw new IllegalArgumentException("size and batch must be positive");
+        super(size, batch);
         if (!(rateHz >= 0)) throw new IllegalArgumentException("rate must be >= 0: " + rateHz);
-        this.size = size;
-        this.batch = batch;
-        rate = new double[size * batch];
+        rate = state("rate");
         Arrays.fill(rate, rateHz);
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int batch() {
-        return batch;
-    }
-
-    @Override
-    public List<String> variableNames() {
-        return List.of("rate");
-    }
-
-    @Override
-    public double[] variable(String name) {
-        if (name.equals("rate")) return rate;
-        throw NeuronModel.unknownVariable(this, name);
     }
 
     @Override

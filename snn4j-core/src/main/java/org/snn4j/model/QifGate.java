@@ -34,10 +34,9 @@ import java.util.List;
  * every step and never reset by the kernel: whoever drives the population writes it, e.g. a hook
  * that sets I = W s + U x + I_0 before each step; a projection adding into it makes a step current).
  */
-public final class QifGate implements NeuronModel {
+public final class QifGate extends ArrayStateModel {
     private static final double PI = Math.PI, TWO_PI = 2 * Math.PI;
     private final QifGateParams p;
-    private final int size, batch;
     /** Phase θ (rad), in [−π, π). */
     public final double[] theta;
     /** Synaptic trace s (1/ms). */
@@ -51,42 +50,15 @@ public final class QifGate implements NeuronModel {
     }
 
     public QifGate(QifGateParams params, int size, int batch) {
-        if (size <= 0 || batch <= 0) throw new IllegalArgumentException("size and batch must be positive: " + size + ", " + batch);
+        super(size, batch);
         this.p = params;
-        this.size = size;
-        this.batch = batch;
-        theta = new double[size * batch];
-        s = new double[size * batch];
-        current = new double[size * batch];
+        theta = state("theta");
+        s = state("s");
+        current = state("i");
     }
 
     public QifGateParams params() {
         return p;
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int batch() {
-        return batch;
-    }
-
-    @Override
-    public List<String> variableNames() {
-        return List.of("theta", "s", "i");
-    }
-
-    @Override
-    public double[] variable(String name) {
-        switch (name) {
-            case "theta": return theta;
-            case "s": return s;
-            case "i": return current;
-            default: throw NeuronModel.unknownVariable(this, name);
-        }
     }
 
     @Override

@@ -44,9 +44,8 @@ import org.snn4j.util.Rng;
  * {@code Simulation.CHUNK} neurons and batch 1 (or when the chunk size is a multiple of the
  * population size). Otherwise the step fails with a clear message.
  */
-public final class SpikeCodingModel implements NeuronModel {
+public final class SpikeCodingModel extends ArrayStateModel {
     private final ScnParams p;
-    private final int size, batch;
     /** Voltages V. */
     public final double[] v;
     /** Feed-forward drive added at every step (dt·F c). */
@@ -68,16 +67,14 @@ public final class SpikeCodingModel implements NeuronModel {
     }
 
     public SpikeCodingModel(ScnParams params, int size, int batch) {
-        if (size <= 0 || batch <= 0) throw new IllegalArgumentException("size and batch must be positive: " + size + ", " + batch);
+        super(size, batch);
         this.p = params;
-        this.size = size;
-        this.batch = batch;
         int n = size * batch;
-        v = new double[n];
-        iFf = new double[n];
-        iRec = new double[n];
-        r = new double[n];
-        thresh = new double[n];
+        v = state("v");
+        iFf = state("i_ff");
+        iRec = state("i_rec");
+        r = state("r");
+        thresh = state("thresh");
         last = new byte[n];
         ref = new int[n];
         Arrays.fill(thresh, 0.5);
@@ -85,33 +82,6 @@ public final class SpikeCodingModel implements NeuronModel {
 
     public ScnParams params() {
         return p;
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int batch() {
-        return batch;
-    }
-
-    @Override
-    public List<String> variableNames() {
-        return List.of("v", "i_ff", "i_rec", "r", "thresh");
-    }
-
-    @Override
-    public double[] variable(String name) {
-        switch (name) {
-            case "v": return v;
-            case "i_ff": return iFf;
-            case "i_rec": return iRec;
-            case "r": return r;
-            case "thresh": return thresh;
-            default: throw NeuronModel.unknownVariable(this, name);
-        }
     }
 
     /** Sets the threshold of neuron i (all batch entries). */

@@ -10,16 +10,15 @@ import java.util.List;
  * most once per step. Times are fixed at construction; the variable {@code next} exposes, per
  * neuron, the index of its next pending spike.
  */
-public final class SpikeTimeSource implements NeuronModel {
-    private final int size;
+public final class SpikeTimeSource extends ArrayStateModel {
     private final double[][] timesMs;
     private long[][] steps;
     private final double[] next;
 
     /** @param timesMs spike times in ms for each neuron (any order; sorted here) */
     public SpikeTimeSource(double[][] timesMs) {
+        super(timesMs.length, 1);
         if (timesMs.length == 0) throw new IllegalArgumentException("need at least one neuron");
-        this.size = timesMs.length;
         this.timesMs = new double[size][];
         for (int i = 0; i < size; i++) {
             double[] t = timesMs[i] == null ? new double[0] : timesMs[i].clone();
@@ -28,28 +27,7 @@ public final class SpikeTimeSource implements NeuronModel {
             Arrays.sort(t);
             this.timesMs[i] = t;
         }
-        next = new double[size];
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int batch() {
-        return 1;
-    }
-
-    @Override
-    public List<String> variableNames() {
-        return List.of("next");
-    }
-
-    @Override
-    public double[] variable(String name) {
-        if (name.equals("next")) return next;
-        throw NeuronModel.unknownVariable(this, name);
+        next = state("next");
     }
 
     @Override

@@ -29,9 +29,8 @@ import org.snn4j.util.Rng;
  *
  * <p>Variables: {@code i_syn}, {@code v}, {@code u}, {@code i_ext}.
  */
-public final class TwoCompartmentLif implements NeuronModel {
+public final class TwoCompartmentLif extends ArrayStateModel {
     private final TwoCompartmentParams p;
-    private final int size, batch;
     /** Synaptic current (the receptor of forward projections). */
     public final double[] iSyn;
     /** Somatic membrane potential. */
@@ -50,46 +49,18 @@ public final class TwoCompartmentLif implements NeuronModel {
     }
 
     public TwoCompartmentLif(TwoCompartmentParams params, int size, int batch) {
-        if (size <= 0 || batch <= 0) throw new IllegalArgumentException("size and batch must be positive: " + size + ", " + batch);
+        super(size, batch);
         this.p = params;
-        this.size = size;
-        this.batch = batch;
         int n = size * batch;
-        iSyn = new double[n];
-        v = new double[n];
-        u = new double[n];
-        iExt = new double[n];
+        iSyn = state("i_syn");
+        v = state("v");
+        u = state("u");
+        iExt = state("i_ext");
         ref = new int[n];
     }
 
     public TwoCompartmentParams params() {
         return p;
-    }
-
-    @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int batch() {
-        return batch;
-    }
-
-    @Override
-    public List<String> variableNames() {
-        return List.of("i_syn", "v", "u", "i_ext");
-    }
-
-    @Override
-    public double[] variable(String name) {
-        switch (name) {
-            case "i_syn": return iSyn;
-            case "v": return v;
-            case "u": return u;
-            case "i_ext": return iExt;
-            default: throw NeuronModel.unknownVariable(this, name);
-        }
     }
 
     /** Sets every state variable (not i_ext) to 0 and ends refractory periods. */
