@@ -30,7 +30,7 @@ import java.util.List;
  * <p>Variables: {@code v}, {@code ge}, {@code gi}, {@code i_ext}.
  *
  * <p>The kernel works in three passes over its range. Pass 1 integrates every neuron, refractory or
- * not: a branch-free, unit-stride loop that the JIT turns into AVX-512 code. Pass 2 walks the short
+ * not: a branch-free, unit-stride loop that the JIT can vectorise. Pass 2 walks the short
  * list of refractory neurons of this range and puts them back at V_r, which is exactly "not
  * integrated" because a refractory neuron sits at V_r since its reset. Pass 3 scans for V &gt; V_t
  * (refractory neurons, at V_r &lt; V_t, cannot match). Measured on this machine's 4000-neuron CUBA
