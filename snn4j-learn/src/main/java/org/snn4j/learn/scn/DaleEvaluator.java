@@ -145,73 +145,19 @@ public final class DaleEvaluator {
 
     /** ISI CV, Fano factor and pairwise count correlation of the E neurons under constant inputs (as {@link ScnEvaluator}). */
     private void variability(DaleNetwork proto, Result res) {
-        res.cvIsiMedian = res.fanoMedian = res.pairwiseCorrMean = Double.NaN;
-        if (cfg.varInputs() <= 0 || cfg.varTrials() < 2) return;
-        int ne = proto.ne, j = proto.j;
-        int cw = (int) Math.max(1, Math.round(cfg.corrWindowMs() / cfg.dtMs()));
-        int nc = (int) (cfg.varSteps() / cw);
-        double cvSum = 0, fanoSum = 0, corrSum = 0;
-        int cvUsed = 0, fanoUsed = 0, corrUsed = 0;
-        Rng dirs = Rng.stream(cfg.seed(), 21);
+        int ne = proto.ne;
         double lam = proto.params.lambda();
-        for (int h = 0; h < cfg.varInputs(); h++) {
-            double[] u = new double[j];
-            double norm = 0;
-            for (int q = 0; q < j; q++) {
-                u[q] = dirs.nextGaussian();
-                norm += u[q] * u[q];
-            }
-            double[][] level = new double[1][j];
-            for (int q = 0; q < j; q++) level[0][q] = cfg.varAmplitude() * u[q] / Math.sqrt(norm) / lam;
-            double[][] counts = new double[ne][cfg.varTrials()];
-            IntBuffer[] isis = new IntBuffer[ne];
-            for (int k = 0; k < ne; k++) isis[k] = new IntBuffer(16);
-            for (int s = 0; s < cfg.varTrials(); s++) {
-                DaleNetwork net = proto.copy();
-                ScnInput in = new ScnInput(net.ffE, net.e, ScnSignal.steps(level, Integer.MAX_VALUE, lam));
-                SpikeMonitor mon = new SpikeMonitor(net.popE, 50_000_000);
-                Simulation sim = new Simulation(net.network, cfg.dtMs(), Rng.stream(cfg.seed(), 22, h, s).nextLong(), 1);
-                sim.add(in).add(mon);
-                sim.run(cfg.varSteps());
-                int[][] trains = SpikeStats.trains(mon.steps(), mon.indices(), ne);
-                for (int k = 0; k < ne; k++) {
-                    counts[k][s] = trains[k].length;
-                    for (int m = 1; m < trains[k].length; m++) isis[k].add(trains[k][m] - trains[k][m - 1]);
-                }
-                if (nc >= 2) {
-                    double c = SpikeStats.pairwiseCorrelation(trains, 0, cw, nc, 5000, Rng.stream(cfg.seed(), 23, h, s));
-                    if (!Double.isNaN(c)) {
-                        corrSum += c;
-                        corrUsed++;
-                    }
-                }
-            }
-            double[] fano = new double[ne], cv = new double[ne];
-            for (int k = 0; k < ne; k++) {
-                double m = SpikeStats.mean(counts[k]);
-                fano[k] = cv[k] = Double.NaN;
-                if (m > 1) {
-                    fano[k] = SpikeStats.variance(counts[k]) * cfg.varTrials() / (cfg.varTrials() - 1) / m;
-                    int nk = isis[k].size();
-                    if (nk >= 2) {
-                        double[] d = new double[nk];
-                        for (int q = 0; q < nk; q++) d[q] = isis[k].raw()[q];
-                        cv[k] = Math.sqrt(SpikeStats.variance(d) * nk / (nk - 1)) / SpikeStats.mean(d);
-                    }
-                }
-            }
-            double fm = SpikeStats.nanMedian(fano), cm = SpikeStats.nanMedian(cv);
-            if (!Double.isNaN(fm)) {
-                fanoSum += fm;
-                fanoUsed++;
-            }
-            if (!Double.isNaN(cm)) {
-                cvSum += cm;
-                cvUsed++;
-            }
-        }
-        res.cvIsiMedian = cvUsed == 0 ? Double.NaN : cvSum / cvUsed;
-        res.fanoMedian = fanoUsed == 0 ? Double.NaN : fanoSum / fanoUsed;
-        res.pairwiseCorrMean = corrUsed == 0 ? Double.NaN : corrSum / corrUsed;
+        double[] v = ScnEvaluator.variability(cfg, ne, proto.j, lam, (level, h, s) -> {
+            DaleNetwork net = proto.copy();
+            ScnInput in = new ScnInput(net.ffE, net.e, ScnSignal.steps(level, Integer.MAX_VALUE, lam));
+            SpikeMonitor mon = new SpikeMonitor(net.popE, 50_000_000);
+            Simulation sim = new Simulation(net.network, cfg.dtMs(), Rng.stream(cfg.seed(), 22, h, s).nextLong(), 1);
+            sim.add(in).add(mon);
+            sim.run(cfg.varSteps());
+            return SpikeStats.trains(mon.steps(), mon.indices(), ne);
+        });
+        res.cvIsiMedian = v[0];
+        res.fanoMedian = v[1];
+        res.pairwiseCorrMean = v[2];
     }
 }

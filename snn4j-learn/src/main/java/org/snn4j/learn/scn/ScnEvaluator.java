@@ -157,9 +157,39 @@ public final class ScnEvaluator {
 
     /** Fano factor, ISI CV and pairwise count correlation under constant inputs (see the class comment). */
     private void variability(double[][] f, double[][] omega, double[] thresh, ScnParams params, int[] silenced, Result res) {
-        res.cvIsiMedian = res.fanoMedian = res.pairwiseCorrMean = Double.NaN;
-        if (cfg.varInputs() <= 0 || cfg.varTrials() < 2) return;
-        int n = thresh.length, j = f.length;
+        ScnNetwork[] current = new ScnNetwork[1];
+        double[] v = variability(cfg, thresh.length, f.length, params.lambda(), (level, h, s) -> {
+            if (s == 0) current[0] = copy(f, omega, thresh, params, silenced);   // one network per input level
+            ScnNetwork net = current[0];
+            net.model.resetState();
+            ScnInput in = new ScnInput(net, ScnSignal.steps(level, Integer.MAX_VALUE, params.lambda()));
+            SpikeMonitor mon = new SpikeMonitor(net.population, 50_000_000);
+            Simulation sim = new Simulation(net.network, cfg.dtMs(), Rng.stream(cfg.seed(), 22, h, s).nextLong(), 1);
+            sim.add(in).add(mon);
+            sim.run(cfg.varSteps());
+            return SpikeStats.trains(mon.steps(), mon.indices(), thresh.length);
+        });
+        res.cvIsiMedian = v[0];
+        res.fanoMedian = v[1];
+        res.pairwiseCorrMean = v[2];
+    }
+
+    /** One trial of the variability protocol: the spike trains of the measured neurons under a constant input. */
+    @FunctionalInterface
+    interface VariabilityTrial {
+        int[][] run(double[][] level, int input, int trial);
+    }
+
+    /**
+     * The variability protocol shared by the spike-coding evaluators: {@code varInputs} random constant
+     * input directions of amplitude {@code varAmplitude}, {@code varTrials} trials each; per input, the
+     * median over neurons of the Fano factor of trial counts and of the ISI CV (pooled over trials),
+     * and the mean pairwise count correlation per trial. Returns {cv, fano, corr}, each averaged over
+     * inputs (NaN when not measurable).
+     */
+    static double[] variability(Config cfg, int n, int j, double lambda, VariabilityTrial trial) {
+        double[] none = {Double.NaN, Double.NaN, Double.NaN};
+        if (cfg.varInputs() <= 0 || cfg.varTrials() < 2) return none;
         int cw = (int) Math.max(1, Math.round(cfg.corrWindowMs() / cfg.dtMs()));
         int nc = (int) (cfg.varSteps() / cw);
         double cvSum = 0, fanoSum = 0, corrSum = 0;
@@ -173,19 +203,12 @@ public final class ScnEvaluator {
                 norm += u[q] * u[q];
             }
             double[][] level = new double[1][j];
-            for (int q = 0; q < j; q++) level[0][q] = cfg.varAmplitude() * u[q] / Math.sqrt(norm) / params.lambda();
-            ScnNetwork net = copy(f, omega, thresh, params, silenced);
+            for (int q = 0; q < j; q++) level[0][q] = cfg.varAmplitude() * u[q] / Math.sqrt(norm) / lambda;
             double[][] counts = new double[n][cfg.varTrials()];
             IntBuffer[] isis = new IntBuffer[n];
             for (int i = 0; i < n; i++) isis[i] = new IntBuffer(16);
             for (int s = 0; s < cfg.varTrials(); s++) {
-                net.model.resetState();
-                ScnInput in = new ScnInput(net, ScnSignal.steps(level, Integer.MAX_VALUE, params.lambda()));
-                SpikeMonitor mon = new SpikeMonitor(net.population, 50_000_000);
-                Simulation sim = new Simulation(net.network, cfg.dtMs(), Rng.stream(cfg.seed(), 22, h, s).nextLong(), 1);
-                sim.add(in).add(mon);
-                sim.run(cfg.varSteps());
-                int[][] trains = SpikeStats.trains(mon.steps(), mon.indices(), n);
+                int[][] trains = trial.run(level, h, s);
                 for (int i = 0; i < n; i++) {
                     counts[i][s] = trains[i].length;
                     for (int k = 1; k < trains[i].length; k++) isis[i].add(trains[i][k] - trains[i][k - 1]);
@@ -222,9 +245,8 @@ public final class ScnEvaluator {
                 cvUsed++;
             }
         }
-        res.cvIsiMedian = cvUsed == 0 ? Double.NaN : cvSum / cvUsed;
-        res.fanoMedian = fanoUsed == 0 ? Double.NaN : fanoSum / fanoUsed;
-        res.pairwiseCorrMean = corrUsed == 0 ? Double.NaN : corrSum / corrUsed;
+        return new double[] {cvUsed == 0 ? Double.NaN : cvSum / cvUsed, fanoUsed == 0 ? Double.NaN : fanoSum / fanoUsed,
+                corrUsed == 0 ? Double.NaN : corrSum / corrUsed};
     }
 
     private ScnSignal signal(int j, long stream) {
