@@ -6,6 +6,7 @@ import org.snn4j.monitor.SpikeMonitor;
 import org.snn4j.scn.ScnSignal;
 import org.snn4j.sim.Simulation;
 import org.snn4j.sim.StepHook;
+import org.snn4j.stats.PairedMoments;
 import org.snn4j.stats.SpikeStats;
 import org.snn4j.util.IntBuffer;
 
@@ -122,8 +123,8 @@ public final class AutonomousRun {
     static final class Balance implements StepHook {
         final BalancedNetwork net;
         final BalancedInput in;
-        final double[] e, i, se, si, see, sii, sei, pendE, pendI;
-        long count;
+        final double[] e, i, pendE, pendI;
+        final PairedMoments moments;
 
         Balance(BalancedNetwork net, BalancedInput in) {
             this.net = net;
@@ -131,11 +132,7 @@ public final class AutonomousRun {
             int n = net.n;
             e = new double[n];
             i = new double[n];
-            se = new double[n];
-            si = new double[n];
-            see = new double[n];
-            sii = new double[n];
-            sei = new double[n];
+            moments = new PairedMoments(n);
             pendE = new double[n];
             pendI = new double[n];
         }
@@ -187,29 +184,12 @@ public final class AutonomousRun {
                     else pendI[k] += t;
                 }
             }
-            for (int k = 0; k < n; k++) {
-                double ek = e[k], ik = -i[k];
-                se[k] += ek;
-                si[k] += ik;
-                see[k] += ek * ek;
-                sii[k] += ik * ik;
-                sei[k] += ek * ik;
-            }
-            count++;
+            for (int k = 0; k < n; k++) moments.add(k, e[k], -i[k]);
+            moments.endSample();
         }
 
         double correlation() {
-            double sum = 0;
-            int used = 0;
-            for (int k = 0; k < net.n; k++) {
-                double me = se[k] / count, mi = si[k] / count;
-                double ve = see[k] / count - me * me, vi = sii[k] / count - mi * mi, cv = sei[k] / count - me * mi;
-                if (ve > 1e-300 && vi > 1e-300) {
-                    sum += cv / Math.sqrt(ve * vi);
-                    used++;
-                }
-            }
-            return used == 0 ? Double.NaN : sum / used;
+            return moments.meanCorrelation();
         }
     }
 }

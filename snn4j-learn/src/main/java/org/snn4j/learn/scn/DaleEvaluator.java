@@ -6,6 +6,7 @@ import org.snn4j.scn.ScnInput;
 import org.snn4j.scn.ScnSignal;
 import org.snn4j.sim.Simulation;
 import org.snn4j.sim.StepHook;
+import org.snn4j.stats.PairedMoments;
 import org.snn4j.stats.SpikeStats;
 import org.snn4j.util.IntBuffer;
 import org.snn4j.util.Rng;
@@ -63,8 +64,8 @@ public final class DaleEvaluator {
         IntBuffer rStep = new IntBuffer(1024), rNeuron = new IntBuffer(1024);
         double a = 1 - net.params.lambda() * cfg.dtMs() * 1e-3;
         double[] ec = new double[ne], ic = new double[ne], pe = new double[ne], pi = new double[ne];
-        double[] se = new double[ne], si = new double[ne], see = new double[ne], sii = new double[ne], sei = new double[ne],
-                sv = new double[ne], svv = new double[ne];
+        double[] sv = new double[ne], svv = new double[ne];
+        PairedMoments balance = new PairedMoments(ne);
         long[] count = {0};
         Simulation ts = new Simulation(net.network, cfg.dtMs(), Rng.stream(cfg.seed(), 12).nextLong(), 1);
         ts.add(in).add(monE).add(monI).add(new StepHook() {
@@ -85,15 +86,11 @@ public final class DaleEvaluator {
                     ic[k] = a * ic[k] + xi;
                     pe[k] = 0;
                     pi[k] = 0;
-                    double x = ec[k], y = -ic[k];
-                    se[k] += x;
-                    si[k] += y;
-                    see[k] += x * x;
-                    sii[k] += y * y;
-                    sei[k] += x * y;
+                    balance.add(k, ec[k], -ic[k]);
                     sv[k] += v[k];
                     svv[k] += v[k] * v[k];
                 }
+                balance.endSample();
                 count[0]++;
                 IntBuffer spE = s.spikes(net.popE), spI = s.spikes(net.popI);
                 for (int m = 0; m < spE.size(); m++) {
@@ -122,20 +119,13 @@ public final class DaleEvaluator {
         double durMs = cfg.testSteps() * cfg.dtMs();
         res.meanRateHz = SpikeStats.meanRateHz(monE.totalSpikes(), ne, durMs);
         res.meanRateHzI = SpikeStats.meanRateHz(monI.totalSpikes(), ni, durMs);
-        double bal = 0, vv = 0;
-        int used = 0;
+        double vv = 0;
         long n = count[0];
         for (int k = 0; k < ne; k++) {
-            double mx = se[k] / n, my = si[k] / n;
-            double vx = see[k] / n - mx * mx, vy = sii[k] / n - my * my, cxy = sei[k] / n - mx * my;
-            if (vx > 1e-300 && vy > 1e-300) {
-                bal += cxy / Math.sqrt(vx * vy);
-                used++;
-            }
             double m = sv[k] / n;
             vv += svv[k] / n - m * m;
         }
-        res.eiBalanceCorr = used == 0 ? Double.NaN : bal / used;
+        res.eiBalanceCorr = balance.meanCorrelation();
         res.voltageVar = vv / ne;
         res.rasterSteps = java.util.Arrays.copyOf(rStep.raw(), rStep.size());
         res.rasterNeurons = java.util.Arrays.copyOf(rNeuron.raw(), rNeuron.size());

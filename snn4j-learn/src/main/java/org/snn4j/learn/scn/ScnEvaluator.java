@@ -8,6 +8,7 @@ import org.snn4j.scn.ScnNetwork;
 import org.snn4j.scn.ScnSignal;
 import org.snn4j.sim.Simulation;
 import org.snn4j.sim.StepHook;
+import org.snn4j.stats.PairedMoments;
 import org.snn4j.stats.SpikeStats;
 import org.snn4j.util.IntBuffer;
 import org.snn4j.util.Rng;
@@ -263,7 +264,8 @@ public final class ScnEvaluator {
     static final class Currents implements StepHook {
         final ScnNetwork net;
         final ScnInput in;
-        final double[] e, i, se, si, see, sii, sei, sv, svv;
+        final double[] e, i, sv, svv;
+        final PairedMoments ei;
         final double[] pendE, pendI;
         long count;
 
@@ -273,11 +275,7 @@ public final class ScnEvaluator {
             int n = net.n;
             e = new double[n];
             i = new double[n];
-            se = new double[n];
-            si = new double[n];
-            see = new double[n];
-            sii = new double[n];
-            sei = new double[n];
+            ei = new PairedMoments(n);
             sv = new double[n];
             svv = new double[n];
             pendE = new double[n];
@@ -300,15 +298,11 @@ public final class ScnEvaluator {
                 i[k] = a * i[k] + pi;
                 pendE[k] = 0;
                 pendI[k] = 0;
-                double ek = e[k], ik = -i[k];
-                se[k] += ek;
-                si[k] += ik;
-                see[k] += ek * ek;
-                sii[k] += ik * ik;
-                sei[k] += ek * ik;
+                ei.add(k, e[k], -i[k]);
                 sv[k] += v[k];
                 svv[k] += v[k] * v[k];
             }
+            ei.endSample();
             count++;
             // This step's spikes arrive at the next step.
             IntBuffer sp = sim.spikes(net.population);
@@ -326,17 +320,7 @@ public final class ScnEvaluator {
         }
 
         double balance() {
-            double sum = 0;
-            int used = 0;
-            for (int k = 0; k < net.n; k++) {
-                double me = se[k] / count, mi = si[k] / count;
-                double ve = see[k] / count - me * me, vi = sii[k] / count - mi * mi, cv = sei[k] / count - me * mi;
-                if (ve > 1e-300 && vi > 1e-300) {
-                    sum += cv / Math.sqrt(ve * vi);
-                    used++;
-                }
-            }
-            return used == 0 ? Double.NaN : sum / used;
+            return ei.meanCorrelation();
         }
 
         double voltageVar() {
