@@ -10,14 +10,19 @@ import org.snn4j.util.Rng;
  * intensities in [0, 1] (an unsigned byte b is stored as b / 255), and an integer label in
  * [0, classes) per image.
  *
- * <p>Images are one flat row-major {@code float[]} (image k's pixel p at {@code k * dim() + p}), so
- * a 60,000-image MNIST-sized set takes 188 MB. Instances are immutable; {@link #subset} and
- * {@link #shuffled} copy.
+ * <p>Images are one flat row-major array (image k's pixel p at {@code k * dim() + p}). A dataset
+ * read from IDX files (or built from bytes) keeps the unsigned bytes and converts on access
+ * ({@link #pixel}, {@link #image}): a 60,000-image MNIST-sized set takes 47 MB instead of the
+ * 188 MB of floats. A dataset built from a {@code float[]} keeps the floats. Either way
+ * {@link #pixel} returns the same value for a byte b: {@code (b & 0xFF) / 255f}. Instances are
+ * immutable; {@link #subset} and {@link #shuffled} copy (in the same storage).
  */
 public final class Dataset {
     private final String name;
     private final int rows, cols, classes;
+    /** Exactly one of the two is non-null. */
     private final float[] images;
+    private final byte[] bytes;
     private final int[] labels;
 
     /**
@@ -25,9 +30,23 @@ public final class Dataset {
      * @param labels labels in [0, classes)
      */
     public Dataset(String name, int rows, int cols, int classes, float[] images, int[] labels) {
+        this(name, rows, cols, classes, images, null, labels);
+    }
+
+    /**
+     * @param bytes flat row-major unsigned-byte pixels (intensity b / 255), length labels.length · rows · cols;
+     *              kept, not copied
+     * @param labels labels in [0, classes)
+     */
+    public Dataset(String name, int rows, int cols, int classes, byte[] bytes, int[] labels) {
+        this(name, rows, cols, classes, null, bytes, labels);
+    }
+
+    private Dataset(String name, int rows, int cols, int classes, float[] images, byte[] bytes, int[] labels) {
+        int len = images != null ? images.length : bytes.length;
         if (rows <= 0 || cols <= 0 || classes <= 0) throw new IllegalArgumentException("rows, cols and classes must be positive");
-        if ((long) labels.length * rows * cols != images.length)
-            throw new IllegalArgumentException(name + ": " + labels.length + " labels but " + images.length + " pixels for "
+        if ((long) labels.length * rows * cols != len)
+            throw new IllegalArgumentException(name + ": " + labels.length + " labels but " + len + " pixels for "
                     + rows + "x" + cols + " images");
         for (int k = 0; k < labels.length; k++)
             if (labels[k] < 0 || labels[k] >= classes)
@@ -37,6 +56,7 @@ public final class Dataset {
         this.cols = cols;
         this.classes = classes;
         this.images = images;
+        this.bytes = bytes;
         this.labels = labels;
     }
 
@@ -61,9 +81,6 @@ public final class Dataset {
                     + lb.dims()[0] + " labels");
         int rows = im.dims()[1], cols = im.dims()[2];
         if (rows == 0 || cols == 0) throw new InputException("image file " + imageFile + " has empty images: dims " + Arrays.toString(im.dims()));
-        byte[] px = im.ubytes();
-        float[] images = new float[px.length];
-        for (int k = 0; k < px.length; k++) images[k] = (px[k] & 0xFF) / 255f;
         int[] labels = new int[n];
         for (int k = 0; k < n; k++) {
             labels[k] = lb.ubytes()[k] & 0xFF;
@@ -71,7 +88,7 @@ public final class Dataset {
                 throw new InputException("label file " + labelFile + ": label " + labels[k] + " of item " + k + " is not below "
                         + classes + " classes");
         }
-        return new Dataset(name, rows, cols, classes, images, labels);
+        return new Dataset(name, rows, cols, classes, im.ubytes(), labels);
     }
 
     public String name() {
@@ -105,23 +122,44 @@ public final class Dataset {
 
     /** Pixel p of image k, in [0, 1]. */
     public float pixel(int k, int p) {
-        return images[k * dim() + p];
+        int q = k * dim() + p;
+        return images != null ? images[q] : (bytes[q] & 0xFF) / 255f;
     }
 
     /** Copies image k into {@code dst} (length ≥ dim()). */
     public void image(int k, float[] dst) {
-        System.arraycopy(images, k * dim(), dst, 0, dim());
+        int d = dim(), off = k * d;
+        if (images != null) System.arraycopy(images, off, dst, 0, d);
+        else for (int p = 0; p < d; p++) dst[p] = (bytes[off + p] & 0xFF) / 255f;
     }
 
     /** Copies image k into {@code dst} (length ≥ dim()) as doubles. */
     public void image(int k, double[] dst) {
         int d = dim(), off = k * d;
-        for (int p = 0; p < d; p++) dst[p] = images[off + p];
+        if (images != null) for (int p = 0; p < d; p++) dst[p] = images[off + p];
+        else for (int p = 0; p < d; p++) dst[p] = (bytes[off + p] & 0xFF) / 255f;
     }
 
-    /** The flat pixel array, live (do not modify): image k at [k·dim(), (k+1)·dim()). */
+    /**
+     * The flat pixel array as floats: image k at [k·dim(), (k+1)·dim()). Live (do not modify) for a
+     * float dataset; for a byte dataset ({@link #isBytes}) a new float copy of every image (4 bytes a
+     * pixel): prefer {@link #image} or {@link #pixel} there.
+     */
     public float[] pixels() {
-        return images;
+        if (images != null) return images;
+        float[] f = new float[bytes.length];
+        for (int q = 0; q < f.length; q++) f[q] = (bytes[q] & 0xFF) / 255f;
+        return f;
+    }
+
+    /** True when the pixels are stored as unsigned bytes ({@link #bytes}). */
+    public boolean isBytes() {
+        return bytes != null;
+    }
+
+    /** The flat unsigned-byte pixels, live (do not modify), or null for a float dataset. */
+    public byte[] bytes() {
+        return bytes;
     }
 
     /** The labels, live (do not modify). */
@@ -139,15 +177,17 @@ public final class Dataset {
     /** The images at the given indices, in that order (a copy). */
     public Dataset subset(int[] indices) {
         int d = dim();
-        float[] im = new float[indices.length * d];
+        float[] im = images == null ? null : new float[indices.length * d];
+        byte[] by = bytes == null ? null : new byte[indices.length * d];
         int[] lb = new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
             int src = indices[k];
             if (src < 0 || src >= size()) throw new IndexOutOfBoundsException("image " + src + " of " + size());
-            System.arraycopy(images, src * d, im, k * d, d);
+            if (im != null) System.arraycopy(images, src * d, im, k * d, d);
+            else System.arraycopy(bytes, src * d, by, k * d, d);
             lb[k] = labels[src];
         }
-        return new Dataset(name, rows, cols, classes, im, lb);
+        return new Dataset(name, rows, cols, classes, im, by, lb);
     }
 
     /** The first {@code n} images (all of them when n ≥ size()). */

@@ -1,6 +1,5 @@
 package org.snn4j.data;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,63 +54,87 @@ public final class Idx {
     private Idx() {
     }
 
-    /** Reads an IDX file (gzipped or not). */
+    /**
+     * Reads an IDX file (gzipped or not). The file is streamed (decompressed on the fly when it is
+     * gzipped): apart from a 64 KB buffer, the only memory used is the returned array, so a 47 MB
+     * image file needs 47 MB, not the compressed bytes plus a decompression buffer plus a copy.
+     */
     public static Array read(Path file) {
-        byte[] raw;
-        try {
-            raw = Files.readAllBytes(file);
+        String name = file.toString();
+        try (InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            raw.mark(2);
+            int m0 = raw.read(), m1 = raw.read();
+            raw.reset();
+            boolean gz = m0 == 0x1f && m1 == 0x8b;
+            try (InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw) {
+                return readStream(in, name);
+            }
         } catch (NoSuchFileException e) {
             throw new InputException("IDX file not found: " + file);
-        } catch (IOException e) {
-            throw new InputException("cannot read IDX file " + file + ": " + e.getMessage());
-        }
-        if (raw.length >= 2 && (raw[0] & 0xFF) == 0x1f && (raw[1] & 0xFF) == 0x8b) raw = gunzip(raw, file);
-        return parse(raw, file.toString());
-    }
-
-    private static byte[] gunzip(byte[] gz, Path file) {
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz), 1 << 16)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(gz.length * 4);
-            in.transferTo(out);
-            return out.toByteArray();
         } catch (EOFException e) {
             throw new InputException("IDX file " + file + " is truncated (the gzip stream ends early)");
         } catch (ZipException e) {
             throw new InputException("IDX file " + file + " is not a valid gzip file: " + e.getMessage());
         } catch (IOException e) {
-            throw new InputException("cannot decompress IDX file " + file + ": " + e.getMessage());
+            throw new InputException("cannot read IDX file " + file + ": " + e.getMessage());
         }
     }
 
-    /** Parses the bytes of an (uncompressed) IDX file; {@code name} is used in error messages. */
-    public static Array parse(byte[] b, String name) {
-        if (b.length < 4) throw new InputException("IDX file " + name + " is truncated: " + b.length + " bytes, no header");
+    /** Reads an IDX stream (already decompressed): the header, then exactly the declared values. */
+    private static Array readStream(InputStream in, String name) throws IOException {
+        byte[] h = in.readNBytes(4);
+        if (h.length < 4) throw new InputException("IDX file " + name + " is truncated: " + h.length + " bytes, no header");
+        int nd = checkMagic(h, name);
+        byte[] dimBytes = in.readNBytes(4 * nd);
+        if (dimBytes.length < 4 * nd)
+            throw new InputException("IDX file " + name + " is truncated in its header (" + nd + " dimensions declared)");
+        int[] dims = new int[nd];
+        long count = dims(dimBytes, 0, dims, name);
+        int type = h[2] & 0xFF, width = width(type);
+        long header = 4L + 4L * nd, need = header + count * width;
+        if (count * width > Integer.MAX_VALUE - 16)
+            throw new InputException("IDX file " + name + " is too large: dims " + Arrays.toString(dims));
+        byte[] data = new byte[(int) (count * width)];   // read in place (readNBytes(int) would buffer and copy)
+        int got = in.readNBytes(data, 0, data.length);
+        if (got < data.length)
+            throw new InputException("IDX file " + name + " is truncated: " + (header + got) + " bytes, " + need
+                    + " needed for dims " + Arrays.toString(dims));
+        long extra = 0;
+        byte[] skip = new byte[8192];
+        for (int r; (r = in.read(skip)) > 0; ) extra += r;
+        if (extra > 0)
+            throw new InputException("IDX file " + name + " has " + extra + " bytes after the data of dims " + Arrays.toString(dims)
+                    + " (corrupt or wrong dimensions)");
+        if (width == 1) return new Array(type, dims, data, null);
+        return new Array(type, dims, null, decode(data, 0, (int) count, type));
+    }
+
+    /** Checks the magic number and type code of a 4-byte header; returns the number of dimensions. */
+    private static int checkMagic(byte[] b, String name) {
         if (b[0] != 0 || b[1] != 0)
             throw new InputException(String.format("IDX file %s has a wrong magic number 0x%02x%02x%02x%02x (expected 0x0000TTDD)",
                     name, b[0] & 0xFF, b[1] & 0xFF, b[2] & 0xFF, b[3] & 0xFF));
         int type = b[2] & 0xFF, nd = b[3] & 0xFF;
-        int width = width(type);
-        if (width < 0) throw new InputException(String.format("IDX file %s has an unknown type code 0x%02x", name, type));
+        if (width(type) < 0) throw new InputException(String.format("IDX file %s has an unknown type code 0x%02x", name, type));
         if (nd == 0) throw new InputException("IDX file " + name + " declares 0 dimensions");
-        if (b.length < 4 + 4 * nd)
-            throw new InputException("IDX file " + name + " is truncated in its header (" + nd + " dimensions declared)");
-        int[] dims = new int[nd];
+        return nd;
+    }
+
+    /** Reads the dimension sizes at b[off ..] into dims; returns their product. */
+    private static long dims(byte[] b, int off, int[] dims, String name) {
         long count = 1;
-        for (int d = 0; d < nd; d++) {
-            dims[d] = readInt(b, 4 + 4 * d);
+        for (int d = 0; d < dims.length; d++) {
+            dims[d] = readInt(b, off + 4 * d);
             if (dims[d] < 0) throw new InputException("IDX file " + name + " has a negative size in dimension " + d);
             count *= dims[d];
             if (count > Integer.MAX_VALUE) throw new InputException("IDX file " + name + " is too large: dims " + Arrays.toString(dims));
         }
-        long need = 4L + 4L * nd + count * width;
-        if (b.length < need)
-            throw new InputException("IDX file " + name + " is truncated: " + b.length + " bytes, " + need + " needed for dims "
-                    + Arrays.toString(dims));
-        if (b.length > need)
-            throw new InputException("IDX file " + name + " has " + (b.length - need) + " bytes after the data of dims "
-                    + Arrays.toString(dims) + " (corrupt or wrong dimensions)");
-        int off = 4 + 4 * nd, n = (int) count;
-        if (width == 1) return new Array(type, dims, Arrays.copyOfRange(b, off, off + n), null);
+        return count;
+    }
+
+    /** Big-endian values of a multi-byte type from b[off ..] as doubles. */
+    private static double[] decode(byte[] b, int off, int n, int type) {
+        int width = width(type);
         double[] v = new double[n];
         for (int k = 0; k < n; k++) {
             int p = off + k * width;
@@ -122,7 +145,28 @@ public final class Idx {
                 default -> v[k] = Double.longBitsToDouble(((long) readInt(b, p) << 32) | (readInt(b, p + 4) & 0xFFFFFFFFL));
             }
         }
-        return new Array(type, dims, null, v);
+        return v;
+    }
+
+    /** Parses the bytes of an (uncompressed) IDX file; {@code name} is used in error messages. */
+    public static Array parse(byte[] b, String name) {
+        if (b.length < 4) throw new InputException("IDX file " + name + " is truncated: " + b.length + " bytes, no header");
+        int nd = checkMagic(b, name);
+        int type = b[2] & 0xFF, width = width(type);
+        if (b.length < 4 + 4 * nd)
+            throw new InputException("IDX file " + name + " is truncated in its header (" + nd + " dimensions declared)");
+        int[] dims = new int[nd];
+        long count = dims(b, 4, dims, name);
+        long need = 4L + 4L * nd + count * width;
+        if (b.length < need)
+            throw new InputException("IDX file " + name + " is truncated: " + b.length + " bytes, " + need + " needed for dims "
+                    + Arrays.toString(dims));
+        if (b.length > need)
+            throw new InputException("IDX file " + name + " has " + (b.length - need) + " bytes after the data of dims "
+                    + Arrays.toString(dims) + " (corrupt or wrong dimensions)");
+        int off = 4 + 4 * nd, n = (int) count;
+        if (width == 1) return new Array(type, dims, Arrays.copyOfRange(b, off, off + n), null);
+        return new Array(type, dims, null, decode(b, off, n, type));
     }
 
     private static int width(int type) {

@@ -1,5 +1,6 @@
 package org.snn4j.learn.sg;
 
+import org.snn4j.data.Dataset;
 import org.snn4j.util.Rng;
 
 /**
@@ -16,10 +17,40 @@ public final class RateEncoder {
      * {@code thr} is scratch of length ≥ n + 1.
      */
     public static void encode(float[] x, int xOff, int n, int steps, Rng rng, long[] bits, int bitsOff, int words, int[] thr) {
-        for (int i = 0; i < n; i++) {
-            float p = x[xOff + i];
-            thr[i] = p <= 0 ? 0 : p >= 1 ? 1 << 24 : (int) (p * (1 << 24));
+        for (int i = 0; i < n; i++) thr[i] = threshold(x[xOff + i]);
+        encodeThresholds(n, steps, rng, bits, bitsOff, words, thr);
+    }
+
+    /** The 24-bit spike threshold of intensity p: P(spike) = threshold(p) / 2²⁴. */
+    static int threshold(float p) {
+        return p <= 0 ? 0 : p >= 1 ? 1 << 24 : (int) (p * (1 << 24));
+    }
+
+    /** Thresholds of the 256 byte intensities b / 255 (the same numbers as {@link #threshold} of the float). */
+    private static final int[] BYTE_THRESHOLDS = new int[256];
+
+    static {
+        for (int b = 0; b < 256; b++) BYTE_THRESHOLDS[b] = threshold(b / 255f);
+    }
+
+    /**
+     * Encodes image k of a dataset (bytes converted on the fly, no float copy of the dataset) into T
+     * rows of bits, exactly as {@link #encode(float[], int, int, int, Rng, long[], int, int, int[])}
+     * does for its float pixels. {@code thr} is scratch of length ≥ dim + 1.
+     */
+    public static void encode(Dataset d, int k, int steps, Rng rng, long[] bits, int bitsOff, int words, int[] thr) {
+        int n = d.dim();
+        byte[] by = d.bytes();
+        if (by != null) {
+            int off = k * n;
+            for (int i = 0; i < n; i++) thr[i] = BYTE_THRESHOLDS[by[off + i] & 0xFF];
+        } else {
+            for (int i = 0; i < n; i++) thr[i] = threshold(d.pixel(k, i));
         }
+        encodeThresholds(n, steps, rng, bits, bitsOff, words, thr);
+    }
+
+    private static void encodeThresholds(int n, int steps, Rng rng, long[] bits, int bitsOff, int words, int[] thr) {
         thr[n] = 0;
         for (int t = 0; t < steps; t++) {
             int o = bitsOff + t * words;

@@ -2,6 +2,7 @@ package org.snn4j.learn.sg;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.snn4j.data.Dataset;
 import org.snn4j.util.Rng;
 
 /**
@@ -41,6 +42,22 @@ public final class SgMlp {
             for (int b = b0; b < b1; b++) {
                 int img = order == null ? first + b : order[first + b];
                 RateEncoder.encode(pixels, img * dim, dim, T, Rng.stream(seed, stream, b), in.bits, b * T * words, words, thr);
+            }
+        };
+    }
+
+    /**
+     * An input filler that rate-codes the images of a dataset (byte datasets are converted on the
+     * fly): sample b of the batch is image {@code order[first + b]} (or {@code first + b} when order
+     * is null), encoded with the random stream (seed, stream, b). Same spikes as
+     * {@link #rateCoded(float[], int, int[], int, long, long)} on the dataset's float pixels.
+     */
+    public static SgNet.InputFiller rateCoded(Dataset data, int[] order, int first, long seed, long stream) {
+        return (in, b0, b1, thr) -> {
+            int T = in.steps(), words = in.words;
+            for (int b = b0; b < b1; b++) {
+                int img = order == null ? first + b : order[first + b];
+                RateEncoder.encode(data, img, T, Rng.stream(seed, stream, b), in.bits, b * T * words, words, thr);
             }
         };
     }

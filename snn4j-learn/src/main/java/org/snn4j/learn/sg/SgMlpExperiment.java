@@ -166,7 +166,7 @@ public final class SgMlpExperiment implements Experiment {
     /** Output spikes and membrane potentials for the first test image. */
     static void outputPlots(RunContext run, SgNet net, Dataset test, int T, String ds) throws java.io.IOException {
         net.prepare(T, 1);
-        net.infer(SgMlp.rateCoded(test.pixels(), test.dim(), null, 0, run.seed(), 0x0E1L), new int[] {test.label(0)}, Loss.CE_COUNT);
+        net.infer(SgMlp.rateCoded(test, null, 0, run.seed(), 0x0E1L), new int[] {test.label(0)}, Loss.CE_COUNT);
         int last = net.layers().size() - 1;
         Seq out = net.output();
         List<Double> ts = new ArrayList<>();

@@ -61,20 +61,21 @@ public final class SgMlpWorkload implements Workload {
         final int dim = 784;
         long nImg = (long) nb * B;
         if (nImg * dim > Integer.MAX_VALUE - 16) throw new InputException("bench sg-mlp: (warmup + iters) × batch too large");
-        float[] x;
+        Dataset x;   // the images of the (warmup + iters) batches; Fashion-MNIST stays in bytes
         int[] y;
         if (data.equals("random")) {
-            x = new float[(int) nImg * dim];
+            float[] px = new float[(int) nImg * dim];
             y = new int[(int) nImg];
             Rng r = Rng.stream(seed, 0xDA7A);
-            for (int k = 0; k < x.length; k++) x[k] = (float) r.nextDouble();
+            for (int k = 0; k < px.length; k++) px[k] = (float) r.nextDouble();
             for (int k = 0; k < y.length; k++) y[k] = r.nextInt(10);
+            x = new Dataset("random", 28, 28, 10, px, y);
         } else if (data.equals("fashion-mnist") || data.equals("mnist")) {
             Dataset d = Datasets.loadOrFetch(data, Datasets.Split.TRAIN, Datasets.dataDir(p.getString("data_dir")), System.err);
             if (d.dim() != dim) throw new InputException("bench sg-mlp: " + data + " images are not 28x28");
             if (d.size() < nImg) throw new InputException("bench sg-mlp: " + data + " has " + d.size() + " training images, need " + nImg);
-            x = java.util.Arrays.copyOf(d.pixels(), (int) nImg * dim);
-            y = java.util.Arrays.copyOf(d.labels(), (int) nImg);
+            x = d.head((int) nImg);
+            y = x.labels();
         } else {
             throw new InputException("bench sg-mlp: --data must be random, fashion-mnist or mnist, not '" + data + "'");
         }
@@ -104,7 +105,7 @@ public final class SgMlpWorkload implements Workload {
                 for (int i = 0; i < nb; i++) {
                     long t0 = System.nanoTime();
                     System.arraycopy(y, i * B, labels, 0, B);
-                    double l = net.gradients(SgMlp.rateCoded(x, dim, null, i * B, seed, i), labels, loss);
+                    double l = net.gradients(SgMlp.rateCoded(x, null, i * B, seed, i), labels, loss);
                     net.update(adam);
                     long nh = SgMlp.spikeCount(net, 1), no = SgMlp.spikeCount(net, 3);
                     long t1 = System.nanoTime();
@@ -133,7 +134,7 @@ public final class SgMlpWorkload implements Workload {
                 for (int i = 0; i < nb; i++) {
                     long t0 = System.nanoTime();
                     System.arraycopy(y, i * B, labels, 0, B);
-                    net.infer(SgMlp.rateCoded(x, dim, null, i * B, seed + 1, i), labels, loss);
+                    net.infer(SgMlp.rateCoded(x, null, i * B, seed + 1, i), labels, loss);
                     long t1 = System.nanoTime();
                     if (i >= warm) {
                         tTotal += (t1 - t0) * 1e-9;

@@ -48,7 +48,7 @@ public final class SgTrainer {
 
     /** One epoch over {@code train}; returns (mean loss, accuracy, seconds). */
     public double[] trainEpoch(Dataset train, int epoch, Consumer<Progress> progress) {
-        int n = train.size(), dim = train.dim();
+        int n = train.size();
         int[] order = Dataset.permutation(n, Rng.stream(seed, 0x5EED, epoch));
         int batches = (n + batch - 1) / batch;
         int[] labels = new int[batch];
@@ -61,7 +61,7 @@ public final class SgTrainer {
             net.prepare(steps, bs);
             for (int b = 0; b < bs; b++) labels[b] = train.label(order[i * batch + b]);
             if (cosine) adam.learningRate(lr0 * 0.5 * (1 + Math.cos(Math.PI * done / totalSteps)));
-            double l = net.gradients(SgMlp.rateCoded(train.pixels(), dim, order, i * batch, seed, ((long) epoch << 32) | i), labels,
+            double l = net.gradients(SgMlp.rateCoded(train, order, i * batch, seed, ((long) epoch << 32) | i), labels,
                     loss);
             net.update(adam);
             done++;
@@ -81,7 +81,7 @@ public final class SgTrainer {
 
     /** Test accuracy and seconds: forward passes only, fresh rate coding from stream (seed, −1 − evalIndex). */
     public double[] evaluate(Dataset test, long evalIndex) {
-        int n = test.size(), dim = test.dim();
+        int n = test.size();
         int[] labels = new int[batch];
         long correct = 0;
         long t0 = System.nanoTime();
@@ -89,7 +89,7 @@ public final class SgTrainer {
             int bs = Math.min(batch, n - i * batch);
             net.prepare(steps, bs);
             for (int b = 0; b < bs; b++) labels[b] = test.label(i * batch + b);
-            net.infer(SgMlp.rateCoded(test.pixels(), dim, null, i * batch, seed, -1 - evalIndex * 100_000 - i), labels, loss);
+            net.infer(SgMlp.rateCoded(test, null, i * batch, seed, -1 - evalIndex * 100_000 - i), labels, loss);
             int[] pr = net.predictions();
             for (int b = 0; b < bs; b++) if (pr[b] == labels[b]) correct++;
         }
