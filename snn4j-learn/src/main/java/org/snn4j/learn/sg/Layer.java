@@ -15,6 +15,20 @@ public abstract class Layer {
     /** Input and output widths. */
     public final int in, out;
     protected int steps, batch;
+    /**
+     * Windowed runs ({@link SgNet#memoryWindow}, {@link SgNet#truncate}): the global step of local
+     * step 0, and the truncated-BPTT window k (0 = full BPTT): the gradient does not flow from a
+     * global step t with t % k == 0 back into step t − 1.
+     */
+    protected int t0, truncate;
+    /**
+     * Recurrent state at the window boundaries (B × {@link #stateSize()} floats, batch-major), all
+     * null in a plain full-sequence run: {@code stateIn} is the state before local step 0 (null =
+     * zeros), {@code stateOut} receives the state after the last local step, and {@code gradState}
+     * holds ∂L/∂(state after the last step) on entry to {@link #backward} (null = zeros) and
+     * ∂L/∂(state before step 0) on exit.
+     */
+    protected float[] stateIn, stateOut, gradState;
 
     protected Layer(int in, int out) {
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("layer widths must be positive: " + in + " -> " + out);
@@ -67,6 +81,33 @@ public abstract class Layer {
 
     public String[] paramNames() {
         return new String[0];
+    }
+
+    /** Floats of recurrent state per sample carried from one step to the next (0: stateless). */
+    public int stateSize() {
+        return 0;
+    }
+
+    /**
+     * True when {@link #backward} may run in place (gx the same array as gy); SgNet then shares
+     * the gradient buffer with the layer below, and {@link #paramGrads} sees ∂L/∂x in it.
+     */
+    public boolean inPlaceBackward() {
+        return false;
+    }
+
+    /** Sets the window's boundary arrays (see {@link #stateIn}); all null for a full-sequence run. */
+    void window(int t0, int truncate, float[] stateIn, float[] stateOut, float[] gradState) {
+        this.t0 = t0;
+        this.truncate = truncate;
+        this.stateIn = stateIn;
+        this.stateOut = stateOut;
+        this.gradState = gradState;
+    }
+
+    /** True when the gradient must not flow from local step t back into step t − 1 (truncated BPTT). */
+    protected final boolean cut(int t) {
+        return truncate > 0 && (t0 + t) % truncate == 0;
     }
 
     /** Bytes of per-batch state held by the layer (beyond its parameters). */

@@ -20,6 +20,14 @@ import java.util.Arrays;
  * </pre>
  * where g_t = ∂L/∂v_t. The layer keeps v_t for every step (B·T·n floats) for the backward pass.
  *
+ * <p>Learnable decay ({@link #learnBeta}): β is a parameter, one per layer or one per neuron,
+ * clamped to [0, 1] where it is used (snnTorch {@code learn_beta=True}: {@code beta.clamp(0, 1)}; the
+ * gradient is zero where the raw value lies outside). With gI_t = ∂L/∂I_t (the backward's output):
+ * <pre>
+ *   ∂L/∂β_i = Σ_{b,t} gI_{t,i} · v_{t−1,i}      (both resets: ∂v_t/∂β = (1 − r_t) v_{t−1} for zero reset)
+ * </pre>
+ * summed over neurons for a per-layer β.
+ *
  * <p>For tests, {@link #smooth} replaces H in the spike output by a smooth function whose exact
  * derivative is then used as the surrogate: the forward pass becomes differentiable (away from the
  * reset switching points) and finite differences check the backward pass exactly.
@@ -40,6 +48,10 @@ public final class Lif extends Layer {
     final Surrogate surrogate;
     private Smooth smooth;
     float[] mem;
+    /** Learnable decay (raw values, length 1 or n) and its gradient; null when β is fixed. */
+    float[] betaP, gBeta;
+    /** Clamped β per neuron, used by forward and backward. */
+    private final float[] bEff;
 
     /** @param beta decay per step in (0, 1]; @param theta threshold (&gt; 0) */
     public Lif(int n, double beta, double theta, Reset reset, Surrogate surrogate) {
@@ -50,6 +62,36 @@ public final class Lif extends Layer {
         this.theta = (float) theta;
         this.reset = reset;
         this.surrogate = surrogate;
+        this.bEff = new float[n];
+        java.util.Arrays.fill(bEff, this.beta);
+    }
+
+    /**
+     * Makes β trainable, starting from the constructor's value: one β for the layer, or one per
+     * neuron when {@code perNeuron}.
+     */
+    public Lif learnBeta(boolean perNeuron) {
+        betaP = new float[perNeuron ? out : 1];
+        gBeta = new float[betaP.length];
+        Arrays.fill(betaP, beta);
+        return this;
+    }
+
+    /** The decay of neuron i as used (clamped to [0, 1]). */
+    public float beta(int i) {
+        return betaP == null ? beta : betaAt(i);
+    }
+
+    private float betaAt(int i) {
+        float b = betaP[betaP.length == 1 ? 0 : i];
+        return b < 0 ? 0 : b > 1 ? 1 : b;
+    }
+
+    private void syncBeta() {
+        if (betaP == null) return;
+        for (int i = 0; i < out; i++) {
+            bEff[i] = betaAt(i);
+        }
     }
 
     /** Test hook: smooth spikes (dense output) whose derivative is the surrogate. */
@@ -60,12 +102,23 @@ public final class Lif extends Layer {
 
     @Override
     public String name() {
-        return "lif(" + out + ", beta=" + beta + ", " + reset.name().toLowerCase() + ", " + surrogate + ")";
+        return "lif(" + out + ", beta=" + (betaP == null ? "" + beta : "learnable" + (betaP.length == 1 ? "" : " per neuron")) + ", "
+                + reset.name().toLowerCase() + ", " + surrogate + ")";
     }
 
     @Override
     public boolean binaryOutput() {
         return smooth == null;
+    }
+
+    @Override
+    public boolean inPlaceBackward() {
+        return true;
+    }
+
+    @Override
+    public int stateSize() {
+        return out;
     }
 
     @Override
@@ -82,25 +135,48 @@ public final class Lif extends Layer {
     }
 
     @Override
+    public void beforeBackward() {
+        syncBeta();
+    }
+
+    @Override
     public void forward(Seq x, Seq y, int b0, int b1, Scratch s) {
         final int n = out, T = steps;
         final float bt = beta, th = theta;
-        float[] cur = x.dense, v = mem;
+        final boolean vecBeta = betaP != null;
+        float[] cur = x.dense, v = mem, in0 = stateIn;
         boolean sub = reset == Reset.SUBTRACT;
         for (int b = b0; b < b1; b++) {
             for (int t = 0; t < T; t++) {
                 int r = b * T + t, o = r * n, po = o - n;
+                float[] pv = v;
                 if (t == 0) {
-                    for (int i = 0; i < n; i++) v[o + i] = cur[o + i];
+                    if (in0 == null) {
+                        for (int i = 0; i < n; i++) v[o + i] = cur[o + i];
+                        pv = null;
+                    } else {
+                        pv = in0;
+                        po = b * n;
+                    }
+                }
+                if (pv == null) {
+                    // v_{-1} = 0
                 } else if (sub) {
-                    for (int i = 0; i < n; i++) {
-                        float vp = v[po + i];
-                        v[o + i] = bt * vp + cur[o + i] - (vp > th ? th : 0f);
+                    if (vecBeta) {
+                        for (int i = 0; i < n; i++) {
+                            float vp = pv[po + i];
+                            v[o + i] = betaAt(i) * vp + cur[o + i] - (vp > th ? th : 0f);
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            float vp = pv[po + i];
+                            v[o + i] = bt * vp + cur[o + i] - (vp > th ? th : 0f);
+                        }
                     }
                 } else {
                     for (int i = 0; i < n; i++) {
-                        float vp = v[po + i];
-                        v[o + i] = vp > th ? 0f : bt * vp + cur[o + i];
+                        float vp = pv[po + i];
+                        v[o + i] = vp > th ? 0f : (vecBeta ? betaAt(i) : bt) * vp + cur[o + i];
                     }
                 }
                 if (smooth == null) {
@@ -113,6 +189,7 @@ public final class Lif extends Layer {
                     for (int i = 0; i < n; i++) y.dense[o + i] = smooth.value(v[o + i] - th);
                 }
             }
+            if (stateOut != null) System.arraycopy(v, (b * T + T - 1) * n, stateOut, b * n, n);
         }
     }
 
@@ -120,30 +197,90 @@ public final class Lif extends Layer {
     public void backward(Seq x, Seq y, float[] gy, float[] gx, int b0, int b1, Scratch s) {
         final int n = out, T = steps;
         final float bt = beta, th = theta;
-        float[] v = mem, carry = s.carry;
+        final float[] be = bEff;
+        final boolean vecBeta = betaP != null;
+        float[] v = mem, carry = s.carry, gs = gradState;
+        if (gx == null) gx = gy;   // first layer: ∂L/∂I kept in place for the β gradient
         boolean sub = reset == Reset.SUBTRACT;
         for (int b = b0; b < b1; b++) {
-            Arrays.fill(carry, 0, n, 0f);
+            if (gs == null) Arrays.fill(carry, 0, n, 0f);
+            else System.arraycopy(gs, b * n, carry, 0, n);
             for (int t = T - 1; t >= 0; t--) {
                 int o = (b * T + t) * n, po = o - n;
                 if (smooth == null) surrogate.apply(v, th, gy, o, n);
                 else for (int i = 0; i < n; i++) gy[o + i] *= smooth.derivative(v[o + i] - th);
                 if (sub) {
-                    for (int i = 0; i < n; i++) {
-                        float g = gy[o + i] + carry[i];
-                        gx[o + i] = g;
-                        carry[i] = bt * g;
+                    if (vecBeta) {
+                        for (int i = 0; i < n; i++) {
+                            float g = gy[o + i] + carry[i];
+                            gx[o + i] = g;
+                            carry[i] = be[i] * g;
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            float g = gy[o + i] + carry[i];
+                            gx[o + i] = g;
+                            carry[i] = bt * g;
+                        }
                     }
                 } else {
+                    float[] pv = t > 0 ? v : stateIn;
+                    if (t == 0) po = b * n;
                     for (int i = 0; i < n; i++) {
                         float g = gy[o + i] + carry[i];
-                        float keep = t > 0 && v[po + i] > th ? 0f : 1f;   // 1 − r_t
+                        float keep = pv != null && pv[po + i] > th ? 0f : 1f;   // 1 − r_t
                         gx[o + i] = keep * g;
-                        carry[i] = keep * bt * g;
+                        carry[i] = keep * (vecBeta ? be[i] : bt) * g;
                     }
                 }
+                if (cut(t)) Arrays.fill(carry, 0, n, 0f);
             }
+            if (gs != null) System.arraycopy(carry, 0, gs, b * n, n);
         }
+    }
+
+    @Override
+    public int paramTasks() {
+        return betaP == null ? 0 : 1;
+    }
+
+    /** ∂L/∂β = Σ_{b,t} gI_{t,i} v_{t−1,i}, with gI in {@code gy} (the in-place backward's output). */
+    @Override
+    public void paramGrads(Seq x, float[] gy, int task, Scratch s) {
+        final int n = out, T = steps;
+        float[] acc = s.row, v = mem;
+        Arrays.fill(acc, 0, n, 0f);
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < T; t++) {
+                int o = (b * T + t) * n;
+                float[] pv = t > 0 ? v : stateIn;
+                if (pv == null) continue;
+                int po = t > 0 ? o - n : b * n;
+                for (int i = 0; i < n; i++) acc[i] += gy[o + i] * pv[po + i];
+            }
+        if (betaP.length == 1) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) sum += acc[i];
+            float raw = betaP[0];
+            gBeta[0] = raw < 0 || raw > 1 ? 0f : (float) sum;
+        } else {
+            for (int i = 0; i < n; i++) gBeta[i] = betaP[i] < 0 || betaP[i] > 1 ? 0f : acc[i];
+        }
+    }
+
+    @Override
+    public float[][] params() {
+        return betaP == null ? new float[0][] : new float[][] {betaP};
+    }
+
+    @Override
+    public float[][] grads() {
+        return betaP == null ? new float[0][] : new float[][] {gBeta};
+    }
+
+    @Override
+    public String[] paramNames() {
+        return betaP == null ? new String[0] : new String[] {"beta"};
     }
 
     @Override

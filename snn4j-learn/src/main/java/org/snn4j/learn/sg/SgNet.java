@@ -37,14 +37,18 @@ public final class SgNet implements AutoCloseable {
     final Seq[] acts;
     /** grads[l] = ∂L/∂(output of layer l); aliased for in-place layers. */
     final float[][] grads;
-    private final Parallel pool;
-    private final Layer.Scratch[] scratch;
-    private final int[][] intScratch;
-    private final float[][] lossScratch;
-    private int steps, batch;
-    private double[] sampleLoss = new double[0];
-    private int[] pred = new int[0];
+    final Parallel pool;
+    final Layer.Scratch[] scratch;
+    final int[][] intScratch;
+    final float[][] lossScratch;
+    int steps, batch;
+    double[] sampleLoss = new double[0];
+    int[] pred = new int[0];
     private long trainSteps;
+    /** Truncated-BPTT window k (0 = full) and recomputation window m (0 = keep all T steps). */
+    private int truncate, window;
+    /** The windowed engine, when {@link #memoryWindow} is set. */
+    private Windowed windowed;
 
     /**
      * @param binaryInput whether the input is spikes (bits) or dense values
@@ -90,9 +94,9 @@ public final class SgNet implements AutoCloseable {
         return input;
     }
 
-    /** Output sequence of the last layer (after a forward pass). */
+    /** Output sequence of the last layer, all T steps (after a forward pass). */
     public Seq output() {
-        return acts[acts.length - 1];
+        return windowed != null ? windowed.fullOut : acts[acts.length - 1];
     }
 
     /** Output of layer k. */
@@ -100,11 +104,61 @@ public final class SgNet implements AutoCloseable {
         return acts[k];
     }
 
+    /**
+     * Truncated BPTT: the gradient does not flow back across global steps that are multiples of k
+     * (0 = full BPTT). The forward pass and the loss are unchanged.
+     */
+    public SgNet truncate(int k) {
+        if (k < 0) throw new IllegalArgumentException("truncation window must be >= 0: " + k);
+        truncate = k;
+        for (Layer l : layers) l.window(0, k, null, null, null);
+        return this;
+    }
+
+    /**
+     * Trades recomputation for memory: the layers keep their state for only m steps; the forward
+     * pass stores each layer's state every m steps and the backward pass recomputes each window
+     * from its checkpoint (m = 0: keep all T steps). Gradients equal the full run's up to float
+     * rounding of the accumulation across windows.
+     */
+    public SgNet memoryWindow(int m) {
+        if (m < 0) throw new IllegalArgumentException("memory window must be >= 0: " + m);
+        window = m;
+        windowed = null;
+        if (m == 0) truncate(truncate);
+        return this;
+    }
+
+    public int truncation() {
+        return truncate;
+    }
+
+    public int memoryWindow() {
+        return window;
+    }
+
     /** Allocates (or reuses) buffers for B samples of T steps. */
     public void prepare(int steps, int batch) {
         if (steps < 1 || batch < 1) throw new IllegalArgumentException("steps and batch must be positive");
         this.steps = steps;
         this.batch = batch;
+        if (window > 0 && window < steps) {
+            if (windowed == null) windowed = new Windowed(this);
+            windowed.prepare(steps, batch, window, truncate);
+        } else {
+            if (windowed != null) windowed.release();
+            windowed = null;
+            allocateSteps(steps, batch);
+            for (Layer l : layers) l.window(0, truncate, null, null, null);
+        }
+        if (sampleLoss.length < batch) {
+            sampleLoss = new double[batch];
+            pred = new int[batch];
+        }
+    }
+
+    /** Sizes the per-step buffers for {@code steps} steps of B samples. */
+    void allocateSteps(int steps, int batch) {
         input.ensure(steps, batch);
         for (int k = 0; k < layers.size(); k++) {
             layers.get(k).allocate(steps, batch);
@@ -120,14 +174,10 @@ public final class SgNet implements AutoCloseable {
                 grads[k] = new float[len * l.out];
             }
         }
-        if (sampleLoss.length < batch) {
-            sampleLoss = new double[batch];
-            pred = new int[batch];
-        }
     }
 
     private static boolean inPlace(Layer l) {
-        return l instanceof Lif || l instanceof LeakyReadout;
+        return l.inPlaceBackward();
     }
 
     /** All trainable tensors, layer by layer. */
@@ -157,10 +207,11 @@ public final class SgNet implements AutoCloseable {
         for (Layer l : layers) b += l.stateBytes();
         java.util.IdentityHashMap<float[], Boolean> seen = new java.util.IdentityHashMap<>();
         for (float[] g : grads) if (g != null && seen.put(g, true) == null) b += 4L * g.length;
+        if (windowed != null) b += windowed.bytes();
         return b;
     }
 
-    private int from(int k, int n) {
+    int from(int k, int n) {
         return (int) ((long) k * n / pool.threads());
     }
 
@@ -169,6 +220,7 @@ public final class SgNet implements AutoCloseable {
      * given (else NaN). Predictions are in {@link #predictions()}.
      */
     public double infer(InputFiller fill, int[] labels, Loss loss) {
+        if (windowed != null) return windowed.infer(fill, labels, loss);
         int B = batch;
         pool.forEach(pool.threads(), k -> {
             int b0 = from(k, B), b1 = from(k + 1, B);
@@ -187,6 +239,7 @@ public final class SgNet implements AutoCloseable {
      * gradient is NaN or infinite.
      */
     public double gradients(InputFiller fill, int[] labels, Loss loss) {
+        if (windowed != null) return finish(windowed.gradients(fill, labels, loss));
         int B = batch;
         for (Layer l : layers) l.beforeBackward();   // weights do not change during the step
         float[] gOut = grads[layers.size() - 1];
@@ -222,7 +275,11 @@ public final class SgNet implements AutoCloseable {
                 layers.get(l).paramGrads(l == 0 ? input : acts[l - 1], grads[l], taskIndex[i], scratch[k]);
             }
         });
-        double mean = meanLoss();
+        return finish(meanLoss());
+    }
+
+    /** Counts the step and checks the loss and the gradients for NaN/Inf. */
+    private double finish(double mean) {
         trainSteps++;
         if (!Double.isFinite(mean)) throw new NonFiniteException("training step " + trainSteps + ": loss is " + mean);
         for (Layer l : layers) {
@@ -258,11 +315,11 @@ public final class SgNet implements AutoCloseable {
         checkParams();
     }
 
-    private void forwardRange(int b0, int b1, Layer.Scratch s) {
+    void forwardRange(int b0, int b1, Layer.Scratch s) {
         for (int l = 0; l < layers.size(); l++) layers.get(l).forward(l == 0 ? input : acts[l - 1], acts[l], b0, b1, s);
     }
 
-    private double meanLoss() {
+    double meanLoss() {
         double sum = 0;
         for (int b = 0; b < batch; b++) sum += sampleLoss[b];
         return sum / batch;

@@ -49,9 +49,21 @@ class SgGradientTest {
 
     static long resetSignature(SgNet net) {
         long h = 17;
-        for (Layer l : net.layers())
-            if (l instanceof Lif lif)
-                for (int k = 0; k < net.batch() * net.steps() * lif.out; k++) h = h * 31 + (lif.mem[k] > lif.theta ? 1 : 0);
+        for (Layer l : net.layers()) {
+            float[] mem = null;
+            float th = 0;
+            if (l instanceof Lif lif) {
+                mem = lif.mem;
+                th = lif.theta;
+            } else if (l instanceof Synaptic syn) {
+                mem = syn.mem;
+                th = syn.theta;
+            } else if (l instanceof RecurrentLif rl) {
+                mem = rl.mem;
+                th = rl.theta;
+            }
+            if (mem != null) for (int k = 0; k < net.batch() * net.steps() * l.out; k++) h = h * 31 + (mem[k] > th ? 1 : 0);
+        }
         return h;
     }
 
