@@ -45,6 +45,20 @@ public final class Adam {
         return step;
     }
 
+    /** The first (m) and second (v) moment estimates, live, in the order of the parameters (for checkpoints). */
+    float[][] firstMoments() {
+        return m;
+    }
+
+    float[][] secondMoments() {
+        return v;
+    }
+
+    /** Restores the step count (from a checkpoint). */
+    void steps(long s) {
+        step = s;
+    }
+
     /** Starts a step (advances the step count); then call {@link #update} on every part, in any order or in parallel. */
     public void begin() {
         step++;

@@ -124,6 +124,20 @@ public final class Surrogate {
         }
     }
 
+    /** The text {@link #parse} reads back ("fast_sigmoid:25.0"), or null for a custom surrogate. */
+    public String spec() {
+        switch (kind) {
+            case FAST_SIGMOID:
+                return "fast_sigmoid:" + a;
+            case ARCTAN:
+                return "arctan:" + a;
+            case TRIANGLE:
+                return "triangle:" + a + ":" + b;
+            default:
+                return null;
+        }
+    }
+
     @Override
     public String toString() {
         return label;
