@@ -16,16 +16,22 @@ import org.snn4j.util.InputException;
  *   <li>{@link #MSE_COUNT}: mean over classes of (Σ_t y_t − target)², target = 0.8 T for the label
  *       and 0.2 T for the others (snnTorch {@code mse_count_loss(correct_rate=0.8,
  *       incorrect_rate=0.2)}).</li>
+ *   <li>{@link #CE_FIRST}: the first-spike decoder: logits = −t_k, t_k the first-spike step of
+ *       output k (T when it does not spike), written as a function of the outputs up to the first
+ *       spike τ_k (the first step with y &gt; ½; τ_k = T − 1 when none):
+ *       t_k = T − Σ_{s ≤ τ_k} (T − s) y_{s,k}, exact for binary spikes; so
+ *       ∂L/∂y_{s,k} = (p_k − onehot(c)_k)(T − s)/B for s ≤ τ_k, 0 after: an earlier spike of the
+ *       label's output, later ones of the others.</li>
  * </ul>
  * The prediction is the arg-max of the logits (of the counts for CE_RATE and MSE_COUNT), first
  * index on ties.
  */
 public enum Loss {
-    CE_COUNT, CE_RATE, CE_MAX, CE_MEAN, MSE_COUNT;
+    CE_COUNT, CE_RATE, CE_MAX, CE_MEAN, MSE_COUNT, CE_FIRST;
 
     public static Loss parse(String s) {
         for (Loss l : values()) if (l.name().equalsIgnoreCase(s.replace('-', '_'))) return l;
-        throw new InputException("unknown loss '" + s + "' (ce_count, ce_rate, ce_max, ce_mean, mse_count)");
+        throw new InputException("unknown loss '" + s + "' (ce_count, ce_rate, ce_max, ce_mean, mse_count, ce_first)");
     }
 
     /**
@@ -50,11 +56,38 @@ public enum Loss {
                 } else logits[k] += v;
             }
         if (this == CE_MEAN) for (int k = 0; k < K; k++) logits[k] /= T;
+        if (this == CE_FIRST) {   // logits[k] = −t_k, logits[K + k] = τ_k
+            for (int k = 0; k < K; k++) {
+                int tau = T - 1;
+                for (int t = 0; t < T; t++)
+                    if (y.get(b, t, k) > 0.5f) {
+                        tau = t;
+                        break;
+                    }
+                double tk = T;
+                for (int t = 0; t <= tau; t++) tk -= (T - t) * (double) y.get(b, t, k);
+                logits[k] = (float) -tk;
+                logits[K + k] = tau;
+            }
+        }
         int best = 0;
         for (int k = 1; k < K; k++) if (logits[k] > logits[best]) best = k;
         pred[b] = best;
         double loss;
         switch (this) {
+            case CE_FIRST: {
+                double lse = logSumExp(logits, K);
+                loss = lse - logits[c];
+                if (gy != null)
+                    for (int t = 0; t < T; t++) {
+                        int o = (b * T + t) * K;
+                        for (int k = 0; k < K; k++) {
+                            float g = (float) Math.exp(logits[k] - lse) - (k == c ? 1f : 0f);
+                            gy[o + k] = t <= logits[K + k] ? g * (T - t) * invB : 0f;
+                        }
+                    }
+                return loss;
+            }
             case CE_COUNT:
             case CE_MAX:
             case CE_MEAN: {
