@@ -77,6 +77,7 @@ public final class BatchGradient implements AutoCloseable {
     public double lossAndGradient(Trial[] batch, double[] grad, double[] gradTau) {
         int b = batch.length;
         ensure(b);
+        net.sync(); // the kernels read the row copies of W and O: refresh them from the flat parameters
         forEach(b, (w, k) -> {
             java.util.Arrays.fill(perTrial[k], 0);
             perTau[k][0] = perTau[k][1] = 0;
@@ -109,6 +110,7 @@ public final class BatchGradient implements AutoCloseable {
     /** Forward passes only: the readout of each trial ([k · nOut + o]) and its spike count. */
     public double[][] outputs(Trial[] trials, long[] spikeCounts) {
         double[][] out = new double[trials.length][];
+        net.sync();
         forEach(trials.length, (w, k) -> {
             w.run(trials[k], null, null);
             out[k] = java.util.Arrays.copyOf(w.outputs, trials[k].steps() * net.nOut);

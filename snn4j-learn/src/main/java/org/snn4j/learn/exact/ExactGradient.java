@@ -39,11 +39,15 @@ public final class ExactGradient {
     private final double activityCost;
     private final QifGate cell;
     private final Ctx ctx = new Ctx();
-    // segment buffers: θ and s for local steps 0..seg, I for 0..seg-1
-    private final double[] segTheta, segS, segCur;
+    // segment buffers, one row per local step: θ and s for local steps 0..seg, I for 0..seg-1
+    private final double[][] segTheta, segS, segCur;
+    // ∂L/∂I of each local step of the segment being back-propagated (for the deferred ∂L/∂W = Σ_k g_k s_kᵀ)
+    private final double[][] segG;
+    // per-trial accumulators of ∂L/∂W (rows i) and ∂L/∂O (rows o), added to the caller's gradient at the end
+    private final double[][] gW, gO;
     // checkpoints (checkpoint mode only)
     private final double[] ckTheta, ckS;
-    private final double[] dout, lamTheta, lamS, gI;
+    private final double[] dout, lamTheta, lamS;
     /** Readout o_k of the last trial: [k * nOut + o]. */
     public final double[] outputs;
     private double lastMse, lastActivity;
@@ -65,9 +69,12 @@ public final class ExactGradient {
         this.activityCost = activityCost;
         cell = new QifGate(net.model, n, 1);
         cell.prepare(net.dt);
-        segTheta = new double[(m + 1) * n];
-        segS = new double[(m + 1) * n];
-        segCur = new double[m * n];
+        segTheta = new double[m + 1][n];
+        segS = new double[m + 1][n];
+        segCur = new double[m][n];
+        segG = new double[m][n];
+        gW = new double[n][n];
+        gO = new double[nOut][n];
         int nCk = m < maxSteps ? (maxSteps + m - 1) / m : 0;
         ckTheta = new double[nCk * n];
         ckS = new double[nCk * n];
@@ -75,12 +82,11 @@ public final class ExactGradient {
         outputs = new double[maxSteps * nOut];
         lamTheta = new double[n];
         lamS = new double[n];
-        gI = new double[n];
     }
 
     /** Doubles held by this workspace (for memory reports). */
     public long doublesHeld() {
-        return (long) segTheta.length + segS.length + segCur.length + ckTheta.length + ckS.length + dout.length
+        return (4L * m + 2) * n + (long) n * n + (long) nOut * n + ckTheta.length + ckS.length + dout.length
                 + outputs.length + 3L * n;
     }
 
@@ -137,9 +143,9 @@ public final class ExactGradient {
                 // readout and loss at s_{k+1}
                 double[] s = cell.s;
                 for (int o = 0; o < nOut; o++) {
-                    int base = net.offO + o * n;
+                    double[] orow = net.oRows[o];
                     double out = 0;
-                    for (int i = 0; i < n; i++) out += net.w[base + i] * s[i];
+                    for (int i = 0; i < n; i++) out += orow[i] * s[i];
                     int ko = k * nOut + o;
                     outputs[ko] = out;
                     double e = out - t.y()[ko], mk = t.mask()[ko];
@@ -150,8 +156,8 @@ public final class ExactGradient {
             }
         }
         if (full) {
-            System.arraycopy(cell.theta, 0, segTheta, K * n, n);
-            System.arraycopy(cell.s, 0, segS, K * n, n);
+            System.arraycopy(cell.theta, 0, segTheta[K], 0, n);
+            System.arraycopy(cell.s, 0, segS[K], 0, n);
         }
         lastMse = mse * invMask;
         lastActivity = act / ((double) K * n);
@@ -162,48 +168,59 @@ public final class ExactGradient {
         long forwardSpikes = lastSpikes;
         Arrays.fill(lamTheta, 0);
         Arrays.fill(lamS, 0);
-        final double[] w = net.w;
         final double[] x = t.x();
+        for (double[] r : gW) Arrays.fill(r, 0);
+        for (double[] r : gO) Arrays.fill(r, 0);
+        final double[][] wRows = net.wRows, oRows = net.oRows;
+        final int offU = net.offU, offI0 = net.offI0;
         for (int seg = nSeg - 1; seg >= 0; seg--) {
             int start = seg * m, end = Math.min(K, start + m);
             if (!full) {
                 System.arraycopy(ckTheta, seg * n, cell.theta, 0, n);
                 System.arraycopy(ckS, seg * n, cell.s, 0, n);
                 for (int k = start; k < end; k++) step(t, k, k - start, false);
-                System.arraycopy(cell.theta, 0, segTheta, (end - start) * n, n);
-                System.arraycopy(cell.s, 0, segS, (end - start) * n, n);
+                System.arraycopy(cell.theta, 0, segTheta[end - start], 0, n);
+                System.arraycopy(cell.s, 0, segS[end - start], 0, n);
             }
             for (int k = end - 1; k >= start; k--) {
                 int j = k - start;
-                int sNext = (j + 1) * n, sNow = j * n;
+                final double[] sNext = segS[j + 1], sNow = segS[j];
                 // loss at o_k = O s_{k+1}
                 for (int o = 0; o < nOut; o++) {
                     double d = dout[k * nOut + o];
                     if (d == 0) continue;
-                    int base = net.offO + o * n;
+                    final double[] orow = oRows[o], go = gO[o];
                     for (int i = 0; i < n; i++) {
-                        lamS[i] += w[base + i] * d;
-                        grad[base + i] += d * segS[sNext + i];
+                        lamS[i] += orow[i] * d;
+                        go[i] += d * sNext[i];
                     }
                 }
                 if (activityCost != 0) {
                     double c2 = 2 * actScale;
-                    for (int i = 0; i < n; i++) lamS[i] += c2 * segS[sNext + i];
+                    for (int i = 0; i < n; i++) lamS[i] += c2 * sNext[i];
                 }
-                QifGate.backward(net.model, net.dt, segTheta, segS, segCur, sNow, lamTheta, lamS, gI, 0, n, gradTau);
+                final double[] gI = segG[j];
+                QifGate.backward(net.model, net.dt, segTheta[j], sNow, segCur[j], 0, lamTheta, lamS, gI, 0, n, gradTau);
                 for (int i = 0; i < n; i++) {
                     double g = gI[i];
-                    grad[net.offI0 + i] += g;
-                    int ub = net.offU + i * nIn, xb = k * nIn;
+                    grad[offI0 + i] += g;
+                    int ub = offU + i * nIn, xb = k * nIn;
                     for (int d = 0; d < nIn; d++) grad[ub + d] += g * x[xb + d];
-                    if (g == 0) continue;
-                    int wb = net.offW + i * n;
-                    for (int jj = 0; jj < n; jj++) {
-                        grad[wb + jj] += g * segS[sNow + jj];
-                        lamS[jj] += g * w[wb + jj];
-                    }
                 }
+                adjointRecurrent(gI, wRows, lamS, n);
             }
+            // ∂L/∂W += Σ_k g_k s_kᵀ over this segment, k descending (the order of the step-by-step sum)
+            outerProducts(segG, segS, 0, end - start, gW, n);
+        }
+        for (int i = 0; i < n; i++) {
+            double[] r = gW[i];
+            int b = net.offW + i * n;
+            for (int jj = 0; jj < n; jj++) grad[b + jj] += r[jj];
+        }
+        for (int o = 0; o < nOut; o++) {
+            double[] r = gO[o];
+            int b = net.offO + o * n;
+            for (int i = 0; i < n; i++) grad[b + i] += r[i];
         }
         lastSpikes = forwardSpikes;
         return loss;
@@ -214,7 +231,7 @@ public final class ExactGradient {
      * {@code store} ≥ 0, θ_k, s_k, I_k are kept at local index {@code store} of the segment buffers.
      */
     private void step(Trial t, int k, int store, boolean record) {
-        final double[] s = cell.s, cur = cell.current, w = net.w, wt = net.wt, x = t.x();
+        final double[] s = cell.s, cur = cell.current, w = net.w, x = t.x();
         final int n = this.n;
         for (int i = 0; i < n; i++) {
             double c = w[net.offI0 + i];
@@ -222,16 +239,11 @@ public final class ExactGradient {
             for (int d = 0; d < nIn; d++) c += w[ub + d] * x[xb + d];
             cur[i] = c;
         }
-        for (int j = 0; j < n; j++) {
-            double sj = s[j];
-            if (sj == 0) continue;
-            int b = j * n;
-            for (int i = 0; i < n; i++) cur[i] += sj * wt[b + i];
-        }
+        forwardRecurrent(s, net.wtRows, cur, n);
         if (store >= 0) {
-            System.arraycopy(cell.theta, 0, segTheta, store * n, n);
-            System.arraycopy(s, 0, segS, store * n, n);
-            System.arraycopy(cur, 0, segCur, store * n, n);
+            System.arraycopy(cell.theta, 0, segTheta[store], 0, n);
+            System.arraycopy(s, 0, segS[store], 0, n);
+            System.arraycopy(cur, 0, segCur[store], 0, n);
         }
         ctx.k = k;
         ctx.record = record;
@@ -242,6 +254,80 @@ public final class ExactGradient {
             for (int i = 0; i < n; i++) {
                 if (!Double.isFinite(s[i])) throw new NonFiniteException("state s[neuron " + i + "] = " + s[i] + " at step " + k + " (t = " + (k + 1) * net.dt + " ms); input current I was " + cur[i]);
                 if (!Double.isFinite(cell.theta[i])) throw new NonFiniteException("state theta[neuron " + i + "] = " + cell.theta[i] + " at step " + k + " (t = " + (k + 1) * net.dt + " ms); input current I was " + cur[i]);
+            }
+        }
+    }
+
+    /**
+     * cur[i] += Σ_j s_j W_ij, as cur += s_j · (column j of W) for j ascending, four columns per pass
+     * over cur: (((cur + s₀w₀) + s₁w₁) + s₂w₂) + s₃w₃, the same sequence of roundings per element as
+     * one column at a time (C2 vectorises the loop over i: every array is indexed by i).
+     */
+    static void forwardRecurrent(double[] s, double[][] wtRows, double[] cur, int n) {
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            final double s0 = s[j], s1 = s[j + 1], s2 = s[j + 2], s3 = s[j + 3];
+            if (s0 == 0 && s1 == 0 && s2 == 0 && s3 == 0) continue;
+            final double[] c0 = wtRows[j], c1 = wtRows[j + 1], c2 = wtRows[j + 2], c3 = wtRows[j + 3];
+            for (int i = 0; i < n; i++) cur[i] = (((cur[i] + s0 * c0[i]) + s1 * c1[i]) + s2 * c2[i]) + s3 * c3[i];
+        }
+        for (; j < n; j++) {
+            final double sj = s[j];
+            if (sj == 0) continue;
+            final double[] c0 = wtRows[j];
+            for (int i = 0; i < n; i++) cur[i] += sj * c0[i];
+        }
+    }
+
+    /**
+     * The recurrent part of one adjoint step: λ_s += Wᵀ g, i.e. λ_s += g_i · (row i of W) for i
+     * ascending, four rows per pass over λ_s (the same roundings per element as one row at a time).
+     */
+    static void adjointRecurrent(double[] g, double[][] wRows, double[] lamS, int n) {
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            final double g0 = g[i], g1 = g[i + 1], g2 = g[i + 2], g3 = g[i + 3];
+            if (g0 == 0 && g1 == 0 && g2 == 0 && g3 == 0) continue;
+            final double[] w0 = wRows[i], w1 = wRows[i + 1], w2 = wRows[i + 2], w3 = wRows[i + 3];
+            for (int j = 0; j < n; j++) lamS[j] = (((lamS[j] + g0 * w0[j]) + g1 * w1[j]) + g2 * w2[j]) + g3 * w3[j];
+        }
+        for (; i < n; i++) {
+            final double gi = g[i];
+            if (gi == 0) continue;
+            final double[] w0 = wRows[i];
+            for (int j = 0; j < n; j++) lamS[j] += gi * w0[j];
+        }
+    }
+
+    /**
+     * gW_i· += Σ_{k = k1−1 … k0} g_k,i s_k (descending k): the weight gradient of a segment as one
+     * blocked product instead of a rank-1 update per step. Four rows of gW stay in L1 while the steps
+     * stream past; each element receives the same sequence of additions as step by step.
+     */
+    static void outerProducts(double[][] g, double[][] s, int k0, int k1, double[][] gW, int n) {
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            final double[] a0 = gW[i], a1 = gW[i + 1], a2 = gW[i + 2], a3 = gW[i + 3];
+            for (int k = k1 - 1; k >= k0; k--) {
+                final double[] gk = g[k], sk = s[k];
+                final double g0 = gk[i], g1 = gk[i + 1], g2 = gk[i + 2], g3 = gk[i + 3];
+                if (g0 == 0 && g1 == 0 && g2 == 0 && g3 == 0) continue;
+                for (int j = 0; j < n; j++) {
+                    final double sj = sk[j];
+                    a0[j] += g0 * sj;
+                    a1[j] += g1 * sj;
+                    a2[j] += g2 * sj;
+                    a3[j] += g3 * sj;
+                }
+            }
+        }
+        for (; i < n; i++) {
+            final double[] a0 = gW[i];
+            for (int k = k1 - 1; k >= k0; k--) {
+                final double g0 = g[k][i];
+                if (g0 == 0) continue;
+                final double[] sk = s[k];
+                for (int j = 0; j < n; j++) a0[j] += g0 * sk[j];
             }
         }
     }

@@ -36,8 +36,12 @@ public final class QifNet {
     public final int offW, offU, offI0, offO;
     /** All trainable parameters. */
     public final double[] w;
-    /** W transposed: wt[j·n + i] = W_ij (the forward pass's unit-stride layout). */
-    final double[] wt;
+    /**
+     * Row-array copies of the matrices for the hot loops (C2 vectorises a loop only when all its
+     * arrays are indexed by the same variable, see {@link org.snn4j.math.Blas}): wtRows[j][i] = W_ij
+     * (columns of W, the forward pass), wRows[i][j] = W_ij (the adjoint), oRows[o][i] = O_oi.
+     */
+    final double[][] wtRows, wRows, oRows;
 
     public QifNet(int n, int nIn, int nOut, double dtMs, QifGateParams model) {
         if (n <= 0 || nIn < 0 || nOut <= 0) throw new InputException("network sizes must be positive: n=" + n + " nIn=" + nIn + " nOut=" + nOut);
@@ -52,7 +56,9 @@ public final class QifNet {
         offI0 = offU + n * nIn;
         offO = offI0 + n;
         w = new double[offO + nOut * n];
-        wt = new double[n * n];
+        wtRows = new double[n][n];
+        wRows = new double[n][n];
+        oRows = new double[nOut][n];
     }
 
     /** Number of trainable parameters. */
@@ -63,7 +69,12 @@ public final class QifNet {
     /** Refreshes derived arrays after {@link #w} changed. */
     public void sync() {
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++) wt[j * n + i] = w[offW + i * n + j];
+            for (int j = 0; j < n; j++) {
+                double v = w[offW + i * n + j];
+                wtRows[j][i] = v;
+                wRows[i][j] = v;
+            }
+        for (int o = 0; o < nOut; o++) System.arraycopy(w, offO + o * n, oRows[o], 0, n);
     }
 
     /**
