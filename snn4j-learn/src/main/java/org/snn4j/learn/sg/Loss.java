@@ -22,16 +22,18 @@ import org.snn4j.util.InputException;
  *       t_k = T − Σ_{s ≤ τ_k} (T − s) y_{s,k}, exact for binary spikes; so
  *       ∂L/∂y_{s,k} = (p_k − onehot(c)_k)(T − s)/B for s ≤ τ_k, 0 after: an earlier spike of the
  *       label's output, later ones of the others.</li>
+ *   <li>{@link #SUM}: the sum of all outputs, L = Σ_{t,k} y_{t,k} (no label; the Open Neuromorphic
+ *       benchmark's loss); ∂L/∂y = 1/B.</li>
  * </ul>
  * The prediction is the arg-max of the logits (of the counts for CE_RATE and MSE_COUNT), first
  * index on ties.
  */
 public enum Loss {
-    CE_COUNT, CE_RATE, CE_MAX, CE_MEAN, MSE_COUNT, CE_FIRST;
+    CE_COUNT, CE_RATE, CE_MAX, CE_MEAN, MSE_COUNT, CE_FIRST, SUM;
 
     public static Loss parse(String s) {
         for (Loss l : values()) if (l.name().equalsIgnoreCase(s.replace('-', '_'))) return l;
-        throw new InputException("unknown loss '" + s + "' (ce_count, ce_rate, ce_max, ce_mean, mse_count, ce_first)");
+        throw new InputException("unknown loss '" + s + "' (ce_count, ce_rate, ce_max, ce_mean, mse_count, ce_first, sum)");
     }
 
     /**
@@ -75,6 +77,12 @@ public enum Loss {
         pred[b] = best;
         double loss;
         switch (this) {
+            case SUM: {
+                loss = 0;
+                for (int k = 0; k < K; k++) loss += logits[k];
+                if (gy != null) java.util.Arrays.fill(gy, b * T * K, (b + 1) * T * K, invB);
+                return loss;
+            }
             case CE_FIRST: {
                 double lse = logSumExp(logits, K);
                 loss = lse - logits[c];
