@@ -27,6 +27,14 @@ import org.snn4j.util.Rng;
  * quantised to k/65536 (ν·dt = 0.1 → 6554/65536, a relative error of 6·10⁻⁵). Refractory handling is {@link LifCuba}'s: after a spike at step s, V is held at 0 for
  * the next round(t_ref/dt) − 1 steps. I and U keep evolving while refractory.
  *
+ * <p>Low-precision states ({@link #quantizeStates}, off by default): I, V and U are kept on grids
+ * x = k·Δ_x, k an integer in [−(2^{b−1}−1), 2^{b−1}−1], Δ_x = x_max/(2^{b−1}−1), emulating b-bit
+ * fixed-point registers (held in doubles). The states are rounded at the start of each step (after
+ * the synaptic and error additions of the previous step's delivery) and again at its end, by
+ * truncation toward zero: a decay then always reaches 0, whereas round-to-nearest would freeze a
+ * state at the level where one step's decay falls below Δ/2 (a frozen dendrite U would keep
+ * driving weight changes). Values beyond ±x_max are clipped.
+ *
  * <p>Variables: {@code i_syn}, {@code v}, {@code u}, {@code i_ext}.
  */
 public final class TwoCompartmentLif extends ArrayStateModel {
@@ -43,6 +51,8 @@ public final class TwoCompartmentLif extends ArrayStateModel {
     private double eV, eS, eU, c;
     private int refSteps;
     private long noiseThreshold;
+    // state quantisation (0: off)
+    private double qI, qV, qU, kMax;
 
     public TwoCompartmentLif(TwoCompartmentParams params, int size) {
         this(params, size, 1);
@@ -71,6 +81,34 @@ public final class TwoCompartmentLif extends ArrayStateModel {
         java.util.Arrays.fill(ref, 0);
     }
 
+    /**
+     * Stores I, V and U on {@code bits}-bit grids from now on (see the class comment):
+     * Δ_I = iMax/(2^{bits−1}−1), Δ_V = vMax/(…), Δ_U = uMax/(…).
+     */
+    public void quantizeStates(int bits, double iMax, double vMax, double uMax) {
+        if (bits < 2 || bits > 31) throw new IllegalArgumentException("state bits must be in [2, 31]: " + bits);
+        if (!(iMax > 0) || !(vMax > 0) || !(uMax > 0)) throw new IllegalArgumentException("state ranges must be positive");
+        kMax = (1L << (bits - 1)) - 1;
+        qI = iMax / kMax;
+        qV = vMax / kMax;
+        qU = uMax / kMax;
+    }
+
+    /** The quantisation steps (Δ_I, Δ_V, Δ_U), all 0 when states are full precision. */
+    public double[] stateQuanta() {
+        return new double[] {qI, qV, qU};
+    }
+
+    private void quantizeRange(int from, int to) {
+        final double[] v = this.v, iSyn = this.iSyn, u = this.u;
+        final double ki = 1 / qI, kv = 1 / qV, ku = 1 / qU, km = kMax;
+        for (int i = from; i < to; i++) {
+            iSyn[i] = qI * Math.max(-km, Math.min(km, (long) (iSyn[i] * ki)));
+            v[i] = qV * Math.max(-km, Math.min(km, (long) (v[i] * kv)));
+            u[i] = qU * Math.max(-km, Math.min(km, (long) (u[i] * ku)));
+        }
+    }
+
     @Override
     public void prepare(double dt) {
         eV = Math.exp(-dt / p.tauV());
@@ -89,6 +127,7 @@ public final class TwoCompartmentLif extends ArrayStateModel {
         final int from = ctx.from(), to = ctx.to();
         final double eV = this.eV, eS = this.eS, eU = this.eU, c = this.c, oneMinusEV = 1 - eV;
         final double[] v = this.v, iSyn = this.iSyn, u = this.u, iExt = this.iExt;
+        if (qI > 0) quantizeRange(from, to);
         for (int i = from; i < to; i++) {
             double ii = iSyn[i];
             v[i] = v[i] * eV + iExt[i] * oneMinusEV + ii * c;
@@ -120,5 +159,6 @@ public final class TwoCompartmentLif extends ArrayStateModel {
                 ctx.spike(i);
             }
         }
+        if (qI > 0) quantizeRange(from, to);
     }
 }

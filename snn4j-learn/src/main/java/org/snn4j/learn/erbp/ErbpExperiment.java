@@ -46,7 +46,12 @@ public final class ErbpExperiment implements Experiment {
                 .declare("variant", "plus", "plus (eRBP+: noise on the soma) or times (eRBPx: blank-out synapses)")
                 .declare("epochs", quick ? 1L : 3L, "training epochs of eRBP", 1, 1000)
                 .declare("weight_bits", 32L, "32 (full precision) or fewer: weights stored on an n-bit grid, stochastic rounding", 2, 32)
+                .declare("state_bits", 32L, "32 (full precision) or 16: I, V, U of the spiking neurons on 16-bit grids (truncation toward zero)", 16, 32)
+                .declare("compare_8bit", false, "also train, from the same initial weights and seed, a copy with 8-bit weights (metric test_accuracy_8bit)")
                 .declare("eta", 0.0, "learning rate (0: the paper's, 6e-4 for plus, 1e-3 for times)", 0, 1)
+                .declare("eta_decay", 1.0, "eta is multiplied by this after each epoch (1: constant, the paper's)", 1e-6, 1)
+                .declare("init_scale", 1.0, "multiplier of the initial weight range U(+-sqrt(7/(n_in+n_out))) of the hidden layers (paper: 1)", 1e-6, 100)
+                .declare("init_scale_out", 1.0, "multiplier of the initial weight range of the prediction layer (paper: 1)", 1e-6, 100)
                 .declare("gate", 1.15, "boxcar half-width b_max = -b_min on the synaptic current (first hidden and output layers)", 1e-9, 1e9)
                 .declare("gate_deep", 0.6, "boxcar half-width of hidden layers after the first", 1e-9, 1e9)
                 .declare("blank_p", 0.45, "transmission probability of blank-out synapses (times variant)", 0, 1)
@@ -58,9 +63,9 @@ public final class ErbpExperiment implements Experiment {
                 .declare("train_ms", quick ? 100.0 : 250.0, "presentation time of a training image (ms)", 1, 1e5)
                 .declare("test_ms", quick ? 100.0 : 250.0, "presentation time of a test image (ms)", 1, 1e5)
                 .declare("learn_delay_ms", quick ? 20.0 : 50.0, "learning off at the start of each training presentation (ms)", 0, 1e5)
-                .declare("ann_epochs", quick ? 5L : 30L, "epochs of the artificial RBP and BP baselines", 0, 10000)
-                .declare("ann_lr", 0.05, "learning rate of the artificial baselines (mini-batch SGD)", 1e-9, 100)
-                .declare("ann_batch", 32L, "mini-batch size of the artificial baselines", 1, 1e6);
+                .declare("ann_epochs", -1L, "epochs of the artificial RBP and BP baselines (-1: as many as eRBP)", -1, 10000)
+                .declare("ann_lr", 0.01, "learning rate of the artificial baselines (SGD)", 1e-9, 100)
+                .declare("ann_batch", 1L, "mini-batch size of the artificial baselines (1: online, as eRBP)", 1, 1e6);
     }
 
     static int[] parseHidden(String s) {
@@ -105,7 +110,8 @@ public final class ErbpExperiment implements Experiment {
         run.progress(dsName + ": " + train.size() + " training and " + test.size() + " test images; network " + java.util.Arrays.toString(sizes));
 
         // ---------------------------------------------------------------- artificial baselines
-        int annEpochs = p.getInt("ann_epochs");
+        int epochs = p.getInt("epochs");
+        int annEpochs = p.getLong("ann_epochs") < 0 ? epochs : p.getInt("ann_epochs");
         double[] annAcc = new double[2];
         List<double[]> annCurves = new ArrayList<>();
         for (Mlp.Feedback fb : new Mlp.Feedback[] {Mlp.Feedback.RBP, Mlp.Feedback.BP}) {
@@ -131,20 +137,27 @@ public final class ErbpExperiment implements Experiment {
         ErbpConfig cfg = ErbpConfig.paper(hidden, blank, seed).withInputs(train.dim())
                 .withTimes(p.getDouble("dt_ms"), p.getDouble("train_ms"), p.getDouble("test_ms"), p.getDouble("learn_delay_ms"))
                 .withGates(p.getDouble("gate"), p.getDouble("gate_deep")).withBlankP(p.getDouble("blank_p"))
-                .withWeightBits(p.getInt("weight_bits"));
+                .withWeightBits(p.getInt("weight_bits")).withStateBits(p.getInt("state_bits"))
+                .withInitScales(p.getDouble("init_scale"), p.getDouble("init_scale_out"));
         if (p.getDouble("eta") > 0) cfg = cfg.withEta(p.getDouble("eta"));
         ErbpNetwork net = new ErbpNetwork(cfg);
-        int epochs = p.getInt("epochs");
+        // optional twin with 8-bit weights: same initial weights (same seed, rounded), same data order
+        ErbpNetwork net8 = p.getBoolean("compare_8bit") && cfg.weightBits() == 32 ? new ErbpNetwork(cfg.withWeightBits(8)) : null;
+        double etaDecay = p.getDouble("eta_decay");
         long evalEvery = p.getLong("eval_every");
-        List<Double> curveX = new ArrayList<>(), curveY = new ArrayList<>();
+        List<Double> curveX = new ArrayList<>(), curveY = new ArrayList<>(), curveY8 = new ArrayList<>();
         float[] x = new float[train.dim()];
         long seen = 0;
-        double trainSeconds = 0, acc = 0, accAt10k = Double.NaN;
+        double trainSeconds = 0, acc = 0, acc8 = Double.NaN, accAt10k = Double.NaN;
         curveX.add(0.0);
         curveY.add(evaluate(net, evalSet, x));
+        if (net8 != null) curveY8.add(evaluate(net8, evalSet, x));
         // record one training presentation for the raster
         ErbpNetwork.Recorder rec = null;
         for (int e = 1; e <= epochs; e++) {
+            double etaE = cfg.eta() * Math.pow(etaDecay, e - 1);
+            for (ErbpRule r : net.rules()) r.setEta(etaE);
+            if (net8 != null) for (ErbpRule r : net8.rules()) r.setEta(etaE);
             int[] order = Dataset.permutation(train.size(), Rng.stream(seed, 0x0DE7, e));
             long t0 = System.nanoTime();
             for (int k = 0; k < order.length; k++) {
@@ -152,6 +165,7 @@ public final class ErbpExperiment implements Experiment {
                 if (e == 1 && k == 0) rec = net.record();
                 net.present(x, train.label(order[k]), true);
                 if (e == 1 && k == 0) net.stopRecording();
+                if (net8 != null) net8.present(x, train.label(order[k]), true);
                 seen++;
                 boolean last = k == order.length - 1;
                 if (!last && seen % evalEvery == 0 && seen <= Math.max(10_000, train.size())) {
@@ -159,9 +173,11 @@ public final class ErbpExperiment implements Experiment {
                     double a = evaluate(net, evalSet, x);
                     curveX.add((double) seen);
                     curveY.add(a);
+                    if (net8 != null) curveY8.add(evaluate(net8, evalSet, x));
                     if (seen == 10_000) accAt10k = a;
-                    run.progress(String.format("epoch %d, %d samples: accuracy %.4f on %d test images (%.0f samples/s)", e, seen, a,
-                            evalSet.size(), seen / trainSeconds));
+                    run.progress(String.format("epoch %d, %d samples: accuracy %.4f on %d test images%s (%.0f samples/s)", e, seen, a,
+                            evalSet.size(), net8 == null ? "" : String.format(", 8-bit %.4f", curveY8.get(curveY8.size() - 1)),
+                            seen / trainSeconds * (net8 == null ? 1 : 2)));
                     t0 = System.nanoTime();
                 }
             }
@@ -171,14 +187,23 @@ public final class ErbpExperiment implements Experiment {
             double synops = (double) net.synops() / test.size();
             curveX.add((double) seen);
             curveY.add(acc);
+            if (net8 != null) {
+                acc8 = evaluate(net8, test, x);
+                curveY8.add(acc8);
+                run.metric("test_accuracy_8bit", acc8);
+                run.metric("accuracy_drop_8bit", acc - acc8);
+            }
             if (seen == 10_000) accAt10k = acc;
-            run.progress(String.format("epoch %d done: test accuracy %.4f (%d images), %.0f training samples/s, %.0f synops/sample", e, acc,
-                    test.size(), seen / trainSeconds, synops));
+            // with a twin, two networks share the training time
+            double rate = seen / trainSeconds * (net8 == null ? 1 : 2);
+            run.progress(String.format("epoch %d done (eta %.3g): test accuracy %.4f (%d images)%s, %.0f training samples/s, %.0f synops/sample", e,
+                    etaE, acc, test.size(), net8 == null ? "" : String.format(", 8-bit weights %.4f", acc8), rate, synops));
             run.metric("test_accuracy", acc);
             run.metric("epochs", e);
-            run.metric("train_samples_per_s", seen / trainSeconds);
+            run.metric("train_samples_per_s", rate);
             run.metric("synops_per_sample", synops);
             run.metric("weight_bits", cfg.weightBits());
+            run.metric("state_bits", cfg.stateBits());
             run.writeMetrics();
         }
         run.metric("test_accuracy", acc);
@@ -196,6 +221,7 @@ public final class ErbpExperiment implements Experiment {
         Figure f = new Figure("eRBP" + (blank ? "x" : "+") + " " + dsName + " " + java.util.Arrays.toString(sizes) + ": test accuracy",
                 "training samples seen", "test accuracy");
         f.line(cx, cy, "eRBP (spiking)");
+        if (net8 != null) f.line(cx, curveY8.stream().mapToDouble(Double::doubleValue).toArray(), "eRBP, 8-bit weights");
         double xMax = Math.max(1, cx[cx.length - 1]);
         f.line(new double[] {0, xMax}, new double[] {annAcc[0], annAcc[0]}, "RBP MLP, " + annEpochs + " epochs");
         f.line(new double[] {0, xMax}, new double[] {annAcc[1], annAcc[1]}, "BP MLP, " + annEpochs + " epochs");
@@ -211,10 +237,13 @@ public final class ErbpExperiment implements Experiment {
         run.plotted("hidden_weights.png", "Learned input weights of hidden neurons as " + train.rows() + "x" + train.cols()
                 + " tiles (red positive, blue negative)");
         run.note(String.format("eRBP%s on %s, network %s, %d epochs of %d images (dt %.2f ms, %.0f ms per training and %.0f ms per test "
-                        + "presentation), weights in %d bits. Test accuracy %.4f; the same MLP trained with random back-propagation: %.4f, "
-                        + "with exact back-propagation: %.4f (%d epochs of mini-batch SGD).",
+                        + "presentation, eta %.3g x %.3g per epoch, initial weight scales %.3g / %.3g), weights in %d bits, states in %d bits. "
+                        + "Test accuracy %.4f%s; the same MLP trained with random back-propagation: %.4f, with exact back-propagation: %.4f "
+                        + "(%d epochs of SGD, batch %d, lr %.3g).",
                 blank ? "x" : "+", dsName, java.util.Arrays.toString(sizes), epochs, train.size(), cfg.dtMs(), cfg.trainMs(), cfg.testMs(),
-                cfg.weightBits(), acc, annAcc[0], annAcc[1], annEpochs));
+                cfg.eta(), etaDecay, cfg.initScale(), cfg.initScaleOut(), cfg.weightBits(), cfg.stateBits(), acc,
+                net8 == null ? "" : String.format(" (8-bit weights, same run: %.4f)", acc8), annAcc[0], annAcc[1], annEpochs,
+                p.getInt("ann_batch"), p.getDouble("ann_lr")));
     }
 
     /** Test accuracy: each image presented with learning off and no label; prediction = most output spikes. */

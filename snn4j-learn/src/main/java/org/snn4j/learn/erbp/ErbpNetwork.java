@@ -51,6 +51,11 @@ public final class ErbpNetwork {
     private final Counter counter = new Counter();
     private Recorder recorder;
 
+    /** Range of the synaptic current I and soma V in low-precision states (|I| beyond it is far outside any boxcar). */
+    public static final double STATE_I_MAX = 8;
+    /** Range of the dendrite U in low-precision states (error input keeps |U| well below 1). */
+    public static final double STATE_U_MAX = 1;
+
     public ErbpNetwork(ErbpConfig cfg) {
         this.cfg = cfg;
         int nc = cfg.classes();
@@ -65,13 +70,13 @@ public final class ErbpNetwork {
             int h = cfg.hidden()[l];
             Population hp = net.add(new Population("hidden" + (l + 1), new TwoCompartmentLif(np, h)));
             hidden.add(hp);
-            Projection pr = plastic("w" + (l + 1), prevPop, hp, prev, h, Rng.stream(seed, 0xE7B, l));
+            Projection pr = plastic("w" + (l + 1), prevPop, hp, prev, h, cfg.initScale(), Rng.stream(seed, 0xE7B, l));
             rules.add(new ErbpRule(pr, cfg.eta(), -(l == 0 ? cfg.gate() : cfg.gateDeep()), l == 0 ? cfg.gate() : cfg.gateDeep()));
             prev = h;
             prevPop = hp;
         }
         output = net.add(new Population("prediction", new TwoCompartmentLif(np, nc)));
-        Projection po = plastic("w_out", prevPop, output, prev, nc, Rng.stream(seed, 0xE7B, 99));
+        Projection po = plastic("w_out", prevPop, output, prev, nc, cfg.initScaleOut(), Rng.stream(seed, 0xE7B, 99));
         rules.add(new ErbpRule(po, cfg.eta(), -cfg.gate(), cfg.gate()));
         label = net.add(new Population("label", labelModel));
         NonLeakyIntegrator errModel = new NonLeakyIntegrator(2 * nc, TwoCompartmentParams.erbp().vThresh());
@@ -102,6 +107,10 @@ public final class ErbpNetwork {
         sim = new Simulation(net, cfg.dtMs(), seed, 1);
         for (ErbpRule r : rules) sim.add(r);
         sim.add(counter);
+        if (cfg.stateBits() < 32) {
+            for (Population p : hidden) ((TwoCompartmentLif) p.model()).quantizeStates(cfg.stateBits(), STATE_I_MAX, STATE_I_MAX, STATE_U_MAX);
+            ((TwoCompartmentLif) output.model()).quantizeStates(cfg.stateBits(), STATE_I_MAX, STATE_I_MAX, STATE_U_MAX);
+        }
         if (cfg.weightBits() < 32) {
             for (ErbpRule r : rules) {
                 Weights w = r.projection().weights();
@@ -111,9 +120,9 @@ public final class ErbpNetwork {
         }
     }
 
-    private Projection plastic(String name, Population pre, Population post, int nIn, int nOut, Rng r) {
+    private Projection plastic(String name, Population pre, Population post, int nIn, int nOut, double scale, Rng r) {
         DenseWeights d = new DenseWeights(nIn, nOut);
-        double lim = Math.sqrt(7.0 / (nIn + nOut));
+        double lim = scale * Math.sqrt(7.0 / (nIn + nOut));
         for (int k = 0; k < d.w.length; k++) d.w[k] = r.uniform(-lim, lim);
         Weights w = cfg.blankout() ? new BlankoutWeights(d, cfg.blankP(), r.nextLong()) : d;
         Projection p = net.add(new Projection(name, pre.all(), post.all(), "i_syn", w, 0));

@@ -37,7 +37,8 @@ public final class ErbpRule implements StepHook {
     private final double[] w;
     private final BlankoutWeights blankout;
     private final int preStart, preCount, postStart, cols;
-    private final double eta, bMin, bMax;
+    private final double bMin, bMax;
+    private double eta;
     private final double[] m;
     private boolean enabled = true;
     private long updates;
@@ -83,6 +84,16 @@ public final class ErbpRule implements StepHook {
 
     public Projection projection() {
         return projection;
+    }
+
+    /** Sets the learning rate η (for a schedule across epochs). */
+    public void setEta(double eta) {
+        if (!(eta >= 0) || !Double.isFinite(eta)) throw new IllegalArgumentException("learning rate must be >= 0: " + eta);
+        this.eta = eta;
+    }
+
+    public double eta() {
+        return eta;
     }
 
     /** Learning on or off (eRBP switches it off for the first 50 ms of each presentation and at test). */

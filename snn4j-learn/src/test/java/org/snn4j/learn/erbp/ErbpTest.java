@@ -137,4 +137,28 @@ class ErbpTest {
             assertTrue(ok > 50, (blankout ? "eRBPx" : "eRBP+") + ": " + ok + "/100 correct");
         }
     }
+
+    @Test
+    void sixteenBitStatesAndScaledInitialWeightsStillLearn() {
+        Dataset all = prototypes(400, 5);
+        ErbpConfig cfg = ErbpConfig.paper(new int[] {40}, false, 11).withInputs(64).withTimes(0.1, 100, 100, 20).withEta(1e-2)
+                .withStateBits(16).withInitScales(0.6, 0.5);
+        ErbpNetwork net = new ErbpNetwork(cfg);
+        double[] q = ((org.snn4j.model.TwoCompartmentLif) net.output().model()).stateQuanta();
+        assertEquals(ErbpNetwork.STATE_I_MAX / 32767, q[0], 1e-15);
+        double lim = 0.6 * Math.sqrt(7.0 / (64 + 40)), maxW = 0;
+        for (double w : net.weights(1)) maxW = Math.max(maxW, Math.abs(w));
+        assertTrue(maxW <= lim && maxW > 0.9 * lim, "initial weights within the scaled range: " + maxW + " vs " + lim);
+        float[] x = new float[64];
+        for (int k : Dataset.permutation(300, new Rng(1))) {
+            all.image(k, x);
+            net.present(x, all.label(k), true);
+        }
+        int ok = 0;
+        for (int k = 300; k < 400; k++) {
+            all.image(k, x);
+            if (net.present(x, all.label(k), false) == all.label(k)) ok++;
+        }
+        assertTrue(ok > 50, "eRBP+ with 16-bit states: " + ok + "/100 correct");
+    }
 }
