@@ -49,8 +49,68 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("surrogate", "fast_sigmoid:25", "fast_sigmoid[:k], arctan[:alpha] or triangle[:gamma[:width]]")
                 .declare("train_limit", quick ? 10000L : 0L, "use only the first N training images (0 = all)", 0, 1e9)
                 .declare("test_limit", quick ? 2000L : 0L, "use only the first N test images (0 = all)", 0, 1e9)
+                .declare("neuron", "lif", "hidden neurons: lif, synaptic (current + membrane) or rlif (recurrent LIF)")
+                .declare("alpha", 0.9, "synaptic current decay (neuron=synaptic)", 0, 1)
+                .declare("learn_beta", "none", "learnable LIF decay: none, layer or neuron (neuron=lif)")
+                .declare("encoder", "rate", "input coding: rate, latency (linear), latency_log or delta (on/off channels)")
+                .declare("tbptt", 0L, "truncated BPTT window k in steps (0 = full BPTT)", 0, 1e6)
+                .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
+                .declare("checkpoint_every", 0L, "also checkpoint every N batches (always at the end of each epoch)", 0, 1e9)
                 .declare("threads", 0L, "threads (0 = one per processor)", 0, 256)
                 .declare("data_dir", "", "dataset folder (default: data/)");
+    }
+
+    /** "epoch 2/5 [######........] 40% batch 188/469: loss 0.61, train accuracy 0.79, 2100 samples/s, ETA 14 s" */
+    static String progressLine(int epoch, int epochs, SgTrainer.Progress pr) {
+        int width = 20, filled = (int) ((long) width * pr.batch() / pr.batches());
+        double eta = pr.samplesPerSecond() > 0 ? (pr.batches() - pr.batch()) * (pr.samples() / (double) pr.batch()) / pr.samplesPerSecond() : 0;
+        return String.format("epoch %d/%d [%s%s] %3d%% batch %d/%d: loss %.4f, train accuracy %.4f, %.0f samples/s, ETA %.0f s", epoch, epochs,
+                "#".repeat(filled), ".".repeat(width - filled), 100L * pr.batch() / pr.batches(), pr.batch(), pr.batches(), pr.loss(),
+                pr.accuracy(), pr.samplesPerSecond(), eta);
+    }
+
+    /** The network: 784 (or 1568 for delta coding) → [Linear → hidden neurons] × layers → Linear → LIF(10). */
+    static SgNet build(Params p, int nIn, int[] hidden, Lif.Reset reset, Surrogate sg, long seed) {
+        double beta = p.getDouble("beta"), theta = p.getDouble("threshold");
+        String neuron = p.getString("neuron"), learn = p.getString("learn_beta");
+        if (!java.util.List.of("none", "layer", "neuron").contains(learn))
+            throw new InputException("sg-mlp: learn_beta must be none, layer or neuron, not '" + learn + "'");
+        java.util.List<Layer> ls = new java.util.ArrayList<>();
+        int prev = nIn;
+        for (int l = 0; l < hidden.length; l++) {
+            ls.add(new Linear(prev, hidden[l], org.snn4j.util.Rng.splitMix(seed + 2L * l)));
+            int h = hidden[l];
+            ls.add(switch (neuron) {
+                case "lif" -> {
+                    Lif lif = new Lif(h, beta, theta, reset, sg);
+                    yield learn.equals("none") ? lif : lif.learnBeta(learn.equals("neuron"));
+                }
+                case "synaptic" -> new Synaptic(h, p.getDouble("alpha"), beta, theta, reset, sg);
+                case "rlif" -> new RecurrentLif(h, beta, theta, reset, sg, org.snn4j.util.Rng.splitMix(seed + 2L * l + 1));
+                default -> throw new InputException("sg-mlp: neuron must be lif, synaptic or rlif, not '" + neuron + "'");
+            });
+            prev = h;
+        }
+        ls.add(new Linear(prev, 10, org.snn4j.util.Rng.splitMix(seed + 2L * hidden.length)));
+        ls.add(new Lif(10, beta, theta, reset, sg));
+        return new SgNet(nIn, true, ls, p.getInt("threads")).truncate(p.getInt("tbptt")).memoryWindow(p.getInt("recompute"));
+    }
+
+    static SgTrainer.Encoding encoding(String encoder) {
+        return switch (encoder) {
+            case "rate" -> SgMlp::rateCoded;
+            case "latency" -> latency(new LatencyEncoder(false, 0.01, 5));
+            case "latency_log" -> latency(new LatencyEncoder(true, 0.01, 5));
+            case "delta" -> {
+                DeltaEncoder d = new DeltaEncoder(0.1);
+                yield (data, order, first, seed, stream) -> d.filler(data, order, first);
+            }
+            default -> throw new InputException("sg-mlp: encoder must be rate, latency, latency_log or delta, not '" + encoder + "'");
+        };
+    }
+
+    private static SgTrainer.Encoding latency(LatencyEncoder e) {
+        return (data, order, first, seed, stream) -> e.filler(data, order, first);
     }
 
     static int[] parseHidden(String s) {
@@ -74,7 +134,8 @@ public final class SgMlpExperiment implements Experiment {
         int[] hidden = parseHidden(p.getString("hidden"));
         int T = p.getInt("steps"), epochs = p.getInt("epochs"), B = p.getInt("batch");
         Loss loss = Loss.parse(p.getString("loss"));
-        if (loss == Loss.CE_MAX || loss == Loss.CE_MEAN) throw new InputException("sg-mlp: the output layer spikes; use ce_count, ce_rate or mse_count");
+        if (loss == Loss.CE_MAX || loss == Loss.CE_MEAN || loss == Loss.SUM)
+            throw new InputException("sg-mlp: the output layer spikes; use ce_count, ce_rate, mse_count or ce_first");
         Lif.Reset reset = switch (p.getString("reset")) {
             case "subtract" -> Lif.Reset.SUBTRACT;
             case "zero" -> Lif.Reset.ZERO;
@@ -94,21 +155,30 @@ public final class SgMlpExperiment implements Experiment {
         if (p.getLong("test_limit") > 0) test = test.head(p.getInt("test_limit"));
         if (train.dim() != 784) throw new InputException("sg-mlp: expected 28x28 images, " + ds + " has " + train.rows() + "x" + train.cols());
 
-        try (SgNet net = SgMlp.build(784, hidden, 10, p.getDouble("beta"), p.getDouble("threshold"), reset, sg, false,
-                p.getInt("threads"), run.seed())) {
+        String encoder = p.getString("encoder");
+        int nIn = encoder.equals("delta") ? 2 * 784 : 784;
+        try (SgNet net = build(p, nIn, hidden, reset, sg, run.seed())) {
             SgTrainer tr = new SgTrainer(net, loss, T, B, p.getDouble("lr"), p.getDouble("weight_decay"), sched.equals("cosine"),
-                    run.seed());
+                    run.seed()).encoding(encoding(encoder));
             tr.plan((long) epochs * ((train.size() + B - 1) / B));
+            tr.checkpoint(run.out().resolve("train-checkpoint.json"), p.getInt("checkpoint_every"));
+            if (tr.resume())
+                run.progress("resumed from " + run.out().resolve("train-checkpoint.json") + " after " + tr.epochsDone() + " epoch(s), "
+                        + tr.stepsDone() + " batches");
             run.progress(String.format("%s: %d training / %d test images, network 784-%s-10, T = %d, batch %d, %d thread(s), %d parameters",
                     ds, train.size(), test.size(), p.getString("hidden"), T, B, net.threads(), net.paramCount()));
             List<double[]> curve = new ArrayList<>();
             double trainS = 0, testS = 0;
             long trainN = 0, testN = 0;
             double lastTest = Double.NaN;
-            for (int e = 1; e <= epochs; e++) {
+            for (double[] h : tr.history()) {   // epochs restored from a checkpoint
+                curve.add(h);
+                lastTest = h[3];
+                run.metric("test_accuracy_epoch_" + (int) h[0], h[3]);
+            }
+            for (int e = tr.epochsDone() + 1; e <= epochs; e++) {
                 final int ep = e;
-                double[] r = tr.trainEpoch(train, e, pr -> run.progress(String.format("epoch %d/%d batch %d/%d: loss %.4f, train accuracy %.4f, %.0f samples/s",
-                        ep, epochs, pr.batch(), pr.batches(), pr.loss(), pr.accuracy(), pr.samplesPerSecond())));
+                double[] r = tr.trainEpoch(train, e, pr -> run.progress(progressLine(ep, epochs, pr)));
                 double[] te = tr.evaluate(test, e);
                 trainS += r[2];
                 testS += te[1];
@@ -116,6 +186,7 @@ public final class SgMlpExperiment implements Experiment {
                 testN += test.size();
                 lastTest = te[0];
                 curve.add(new double[] {e, r[0], r[1], te[0]});
+                tr.record(curve.get(curve.size() - 1));
                 run.progress(String.format("epoch %d: train loss %.4f, train accuracy %.4f, test accuracy %.4f", e, r[0], r[1], te[0]));
                 run.metric("test_accuracy_epoch_" + e, te[0]);
                 run.writeMetrics();
@@ -137,6 +208,20 @@ public final class SgMlpExperiment implements Experiment {
             run.metric("params", net.paramCount());
             run.metric("state_mb", net.stateBytes() / 1048576.0);
             run.metric("peak_rss_mb", Provenance.peakRssMb());
+            run.metric("neuron", p.getString("neuron"));
+            run.metric("encoder", encoder);
+            run.metric("tbptt", p.getInt("tbptt"));
+            run.metric("recompute", p.getInt("recompute"));
+            net.prepare(T, B);
+            run.metric("state_bytes_per_step", net.stateBytes() / (double) T);
+            java.util.Map<String, Object> prov = new java.util.LinkedHashMap<>();
+            prov.put("experiment", name());
+            prov.put("seed", run.seed());
+            prov.put("params", p.asMap());
+            prov.put("dataset", ds);
+            prov.put("test_accuracy", lastTest);
+            prov.put("epochs", (long) epochs);
+            SgModel.save(net, run.out().resolve("model.json"), prov);
 
             double[] x = new double[curve.size()];
             double[][] ys = new double[2][curve.size()];
@@ -153,7 +238,8 @@ public final class SgMlpExperiment implements Experiment {
             Plots.learningCurve(run.plotPath("loss.png"), "sg-mlp on " + ds + ": training loss per epoch", "epoch",
                     "cross-entropy loss", x, ls, new String[] {"train"}, false);
             run.plotted("loss.png", "Mean training loss per epoch");
-            outputPlots(run, net, test, T, ds);
+            net.memoryWindow(0);   // the plots read every step's membrane potential
+            outputPlots(run, net, test, T, ds, tr);
             run.note(String.format("784-%s-10 spiking MLP (LIF β = %s, θ = %s, %s reset, surrogate %s), rate coding over T = %d steps, "
                             + "loss %s, Adam lr %s (%s), batch %d, %d epoch(s) on %d %s training images: test accuracy **%.4f** on %d test "
                             + "images. Training %.0f samples/s, inference %.0f samples/s on %d thread(s); peak RSS %.0f MB.",
@@ -164,9 +250,9 @@ public final class SgMlpExperiment implements Experiment {
     }
 
     /** Output spikes and membrane potentials for the first test image. */
-    static void outputPlots(RunContext run, SgNet net, Dataset test, int T, String ds) throws java.io.IOException {
+    static void outputPlots(RunContext run, SgNet net, Dataset test, int T, String ds, SgTrainer tr) throws java.io.IOException {
         net.prepare(T, 1);
-        net.infer(SgMlp.rateCoded(test, null, 0, run.seed(), 0x0E1L), new int[] {test.label(0)}, Loss.CE_COUNT);
+        net.infer(tr.encoding().filler(test, null, 0, run.seed(), 0x0E1L), new int[] {test.label(0)}, Loss.CE_COUNT);
         int last = net.layers().size() - 1;
         Seq out = net.output();
         List<Double> ts = new ArrayList<>();

@@ -34,8 +34,8 @@ public final class SgTrainer {
                               double testSeconds, long trainSamples, long testSamples) {
     }
 
-    /** A progress report every few batches. */
-    public record Progress(int epoch, int batch, int batches, double loss, double accuracy, double samplesPerSecond) {
+    /** A progress report every few batches ({@code samples}: seen so far in this epoch). */
+    public record Progress(int epoch, int batch, int batches, double loss, double accuracy, double samplesPerSecond, long samples) {
     }
 
     final SgNet net;
@@ -79,6 +79,10 @@ public final class SgTrainer {
     public SgTrainer encoding(Encoding e) {
         encoding = e;
         return this;
+    }
+
+    public Encoding encoding() {
+        return encoding;
     }
 
     /** Writes a checkpoint to {@code file} every {@code everyBatches} batches (0: only at the end of each epoch). */
@@ -227,7 +231,7 @@ public final class SgTrainer {
             if (progress != null && ((i + 1) % every == 0 || i + 1 == batches)) {
                 long now = System.nanoTime();
                 progress.accept(new Progress(epoch, i + 1, batches, lossSum / seen, correct / (double) seen,
-                        (seen - seen0) / ((now - t0) * 1e-9)));
+                        (seen - seen0) / ((now - t0) * 1e-9), seen));
                 tLast = now;
             }
         }
