@@ -1,17 +1,14 @@
 package org.snn4j.learn.exact;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.snn4j.model.GateShape;
 import org.snn4j.model.QifGateParams;
-import org.snn4j.util.AtomicFiles;
 import org.snn4j.util.InputException;
-import org.snn4j.util.Json;
-import org.snn4j.util.Provenance;
+import org.snn4j.util.ModelFile;
 import org.snn4j.util.Rng;
 
 /**
@@ -110,17 +107,12 @@ public final class QifNet {
         return "O[" + (k - offO) / n + "," + (k - offO) % n + "]";
     }
 
-    /** Saves the network (sizes, model, parameters) and the given provenance as JSON, atomically. */
+    /**
+     * Saves the network (sizes, model, parameters) and the given provenance atomically, in snn4j's
+     * model file format ({@link ModelFile}; format "snn4j-exact-qif", version 1, w as JSON numbers).
+     */
     public void save(Path file, Map<String, Object> provenance) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("format", "snn4j-exact-qif");
-        m.put("format_version", 1L);
-        Map<String, Object> prov = new LinkedHashMap<>();
-        prov.put("snn4j_version", Provenance.version());
-        prov.put("git_commit", Provenance.gitCommit());
-        prov.put("saved_at", java.time.Instant.now().toString());
-        if (provenance != null) prov.putAll(provenance);
-        m.put("provenance", prov);
         m.put("n", (long) n);
         m.put("n_in", (long) nIn);
         m.put("n_out", (long) nOut);
@@ -130,14 +122,13 @@ public final class QifNet {
         m.put("zone_width", model.zoneWidth());
         m.put("gate_shape", model.shape().name().toLowerCase());
         m.put("w", w);
-        AtomicFiles.writeString(file, Json.write(m) + "\n");
+        ModelFile.write(file, "snn4j-exact-qif", 1, provenance, m);
     }
 
     /** Loads a network saved by {@link #save}; its provenance is in {@link #lastLoadedProvenance}. */
     @SuppressWarnings("unchecked")
     public static QifNet load(Path file) throws IOException {
-        Map<String, Object> m = Json.parseObject(Files.readString(file), file.toString());
-        if (!"snn4j-exact-qif".equals(m.get("format"))) throw new InputException(file + ": not an snn4j exact-qif model file");
+        Map<String, Object> m = ModelFile.read(file, "snn4j-exact-qif", 1, "exact-qif model");
         try {
             QifGateParams p = new QifGateParams(num(m, "tau_v_ms"), num(m, "tau_s_ms"), num(m, "zone_width"),
                     GateShape.parse((String) m.get("gate_shape")));
