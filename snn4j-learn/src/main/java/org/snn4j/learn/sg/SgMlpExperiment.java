@@ -55,6 +55,7 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("encoder", "rate", "input coding: rate, latency (linear), latency_log or delta (on/off channels)")
                 .declare("tbptt", 0L, "truncated BPTT window k in steps (0 = full BPTT)", 0, 1e6)
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
+                .declare("init_model", "", "start from the weights of a saved model.json (same network), e.g. to continue training")
                 .declare("checkpoint_every", 0L, "also checkpoint every N batches (always at the end of each epoch)", 0, 1e9)
                 .declare("threads", 0L, "threads (0 = one per processor)", 0, 256)
                 .declare("data_dir", "", "dataset folder (default: data/)");
@@ -161,6 +162,12 @@ public final class SgMlpExperiment implements Experiment {
             SgTrainer tr = new SgTrainer(net, loss, T, B, p.getDouble("lr"), p.getDouble("weight_decay"), sched.equals("cosine"),
                     run.seed()).encoding(encoding(encoder));
             tr.plan((long) epochs * ((train.size() + B - 1) / B));
+            if (!p.getString("init_model").isEmpty()) {
+                Path init = Path.of(p.getString("init_model"));
+                SgModel.restore(net, org.snn4j.util.ModelFile.read(init, SgModel.FORMAT, 1, "sg model"), init);
+                run.dataFile("init-model", init);
+                run.progress("initial weights from " + init + " (" + SgModel.provenance(init).get("saved_at") + ")");
+            }
             tr.checkpoint(run.out().resolve("train-checkpoint.json"), p.getInt("checkpoint_every"));
             if (tr.resume())
                 run.progress("resumed from " + run.out().resolve("train-checkpoint.json") + " after " + tr.epochsDone() + " epoch(s), "

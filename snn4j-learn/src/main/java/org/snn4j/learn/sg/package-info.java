@@ -8,7 +8,16 @@
  * {@link org.snn4j.learn.sg.Loss} (CE on counts, per step, on max or mean membrane; MSE on counts);
  * {@link org.snn4j.learn.sg.Adam}; {@link org.snn4j.learn.sg.RateEncoder};
  * {@link org.snn4j.learn.sg.SgNet} (the stack, its parallel, deterministic training step and NaN/Inf
- * checks); {@link org.snn4j.learn.sg.SgTrainer} (epochs over a dataset).
+ * checks); {@link org.snn4j.learn.sg.SgTrainer} (epochs over a dataset, checkpoints and resume).
+ *
+ * <p>More layers and options: {@link org.snn4j.learn.sg.Lif#learnBeta} (learnable decay),
+ * {@link org.snn4j.learn.sg.Synaptic} (snnTorch {@code Synaptic}), {@link org.snn4j.learn.sg.RecurrentLif}
+ * (snnTorch {@code RLeaky}); {@link org.snn4j.learn.sg.SgNet#truncate} (truncated BPTT) and
+ * {@link org.snn4j.learn.sg.SgNet#memoryWindow} (layer state for m steps only, recomputed window by
+ * window in the backward pass); {@link org.snn4j.learn.sg.LatencyEncoder},
+ * {@link org.snn4j.learn.sg.DeltaEncoder}; the first-spike decoder {@link org.snn4j.learn.sg.Loss#CE_FIRST};
+ * {@link org.snn4j.learn.sg.SgModel} (model files with provenance); {@code bench ff-lif}
+ * ({@link org.snn4j.learn.sg.FfLifWorkload}).
  *
  * <p>Speed comes from three things: spikes are bits, so a layer's input current is the sum of the
  * weight rows of the inputs that spiked (cost ∝ spikes, no multiplications) and the weight gradient
