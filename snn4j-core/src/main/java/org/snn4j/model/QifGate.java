@@ -83,10 +83,22 @@ public final class QifGate extends ArrayStateModel {
      */
     public static void advance(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int from, int to,
                                StepContext spikes) {
+        advance(p, dt, theta, s, cur, from, to, spikes, null);
+    }
+
+    /**
+     * {@link #advance(QifGateParams, double, double[], double[], double[], int, int, StepContext)} that
+     * also writes cos θ (of the state before the step) to {@code cosOut[i]} when {@code cosOut} is not
+     * null, for {@link #backward(QifGateParams, double, double[], double[], double[], int, double[], double[], double[], int, int, double[], double[])}
+     * to reuse instead of recomputing it.
+     */
+    public static void advance(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int from, int to,
+                               StepContext spikes, double[] cosOut) {
         final double invTv = 1 / p.tauV(), a = dt / p.tauS(), h = 0.5 * p.zoneWidth();
         final GateShape shape = p.shape();
         for (int i = from; i < to; i++) {
             double th = theta[i], c = Math.cos(th), in = cur[i];
+            if (cosOut != null) cosOut[i] = c;
             double f = ((1 - c) + (1 + c) * in) * invTv;
             double u = PI - Math.abs(th);
             double g = u < h ? shape.value(u, h) : 0.0;
@@ -116,11 +128,20 @@ public final class QifGate extends ArrayStateModel {
      */
     public static void backward(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int so,
                                 double[] lamTheta, double[] lamS, double[] gI, int ao, int n, double[] gTau) {
+        backward(p, dt, theta, s, cur, so, lamTheta, lamS, gI, ao, n, gTau, null);
+    }
+
+    /**
+     * {@link #backward(QifGateParams, double, double[], double[], double[], int, double[], double[], double[], int, int, double[])}
+     * with cos θ taken from {@code cos[so + j]} (as written by the forward step) when {@code cos} is not null.
+     */
+    public static void backward(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int so,
+                                double[] lamTheta, double[] lamS, double[] gI, int ao, int n, double[] gTau, double[] cos) {
         final double invTv = 1 / p.tauV(), a = dt / p.tauS(), h = 0.5 * p.zoneWidth(), oneMinusA = 1 - a;
         final GateShape shape = p.shape();
         double dTv = 0, dTs = 0;
         for (int j = 0; j < n; j++) {
-            double th = theta[so + j], c = Math.cos(th), in = cur[so + j];
+            double th = theta[so + j], c = cos != null ? cos[so + j] : Math.cos(th), in = cur[so + j];
             double f = ((1 - c) + (1 + c) * in) * invTv;
             double u = PI - Math.abs(th);
             double g = 0, gth = 0;

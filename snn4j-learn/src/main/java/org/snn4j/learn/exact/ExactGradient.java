@@ -43,6 +43,8 @@ public final class ExactGradient {
     private final double[][] segTheta, segS, segCur;
     // ∂L/∂I of each local step of the segment being back-propagated (for the deferred ∂L/∂W = Σ_k g_k s_kᵀ)
     private final double[][] segG;
+    // cos θ of each local step, written by the forward kernel and reused by the adjoint
+    private final double[][] segCos;
     // per-trial accumulators of ∂L/∂W (rows i) and ∂L/∂O (rows o), added to the caller's gradient at the end
     private final double[][] gW, gO;
     // checkpoints (checkpoint mode only)
@@ -73,6 +75,7 @@ public final class ExactGradient {
         segS = new double[m + 1][n];
         segCur = new double[m][n];
         segG = new double[m][n];
+        segCos = new double[m][n];
         gW = new double[n][n];
         gO = new double[nOut][n];
         int nCk = m < maxSteps ? (maxSteps + m - 1) / m : 0;
@@ -86,7 +89,7 @@ public final class ExactGradient {
 
     /** Doubles held by this workspace (for memory reports). */
     public long doublesHeld() {
-        return (4L * m + 2) * n + (long) n * n + (long) nOut * n + ckTheta.length + ckS.length + dout.length
+        return (5L * m + 2) * n + (long) n * n + (long) nOut * n + ckTheta.length + ckS.length + dout.length
                 + outputs.length + 3L * n;
     }
 
@@ -200,7 +203,7 @@ public final class ExactGradient {
                     for (int i = 0; i < n; i++) lamS[i] += c2 * sNext[i];
                 }
                 final double[] gI = segG[j];
-                QifGate.backward(net.model, net.dt, segTheta[j], sNow, segCur[j], 0, lamTheta, lamS, gI, 0, n, gradTau);
+                QifGate.backward(net.model, net.dt, segTheta[j], sNow, segCur[j], 0, lamTheta, lamS, gI, 0, n, gradTau, segCos[j]);
                 for (int i = 0; i < n; i++) {
                     double g = gI[i];
                     grad[offI0 + i] += g;
@@ -247,7 +250,8 @@ public final class ExactGradient {
         }
         ctx.k = k;
         ctx.record = record;
-        cell.step(ctx);
+        // the core model's step kernel (what cell.step runs), also keeping cos θ for the adjoint when storing
+        QifGate.advance(net.model, net.dt, cell.theta, s, cur, 0, n, ctx, store >= 0 ? segCos[store] : null);
         double sum = 0;
         for (int i = 0; i < n; i++) sum += s[i] + cell.theta[i];
         if (!Double.isFinite(sum)) {
