@@ -16,9 +16,18 @@ public final class EncodingTask implements Trainer.TrialSource {
     public final long seed;
     public final int split, dims, steps, skipSteps;
     public final double dt, tauXMs, sigmaMs, amplitude;
+    /** True: the network's input is the signal x itself; false: the command u = c/λ = x + τ_x dx/dt. */
+    public final boolean inputX;
 
     public EncodingTask(long seed, int split, int dims, double dt, double trialMs, double tauXMs, double sigmaMs, double amplitude,
                         double skipMs) {
+        this(seed, split, dims, dt, trialMs, tauXMs, sigmaMs, amplitude, skipMs, false);
+    }
+
+    /** @param inputX true: input x (the target itself), false: input c/λ = x + τ_x dx/dt */
+    public EncodingTask(long seed, int split, int dims, double dt, double trialMs, double tauXMs, double sigmaMs, double amplitude,
+                        double skipMs, boolean inputX) {
+        this.inputX = inputX;
         this.seed = seed;
         this.split = split;
         this.dims = dims;
@@ -31,7 +40,12 @@ public final class EncodingTask implements Trainer.TrialSource {
     }
 
     public EncodingTask withSplit(int s) {
-        return new EncodingTask(seed, s, dims, dt, steps * dt, tauXMs, sigmaMs, amplitude, skipSteps * dt);
+        return new EncodingTask(seed, s, dims, dt, steps * dt, tauXMs, sigmaMs, amplitude, skipSteps * dt, inputX);
+    }
+
+    /** The same task with the input switched to x (true) or to the command (false). */
+    public EncodingTask withInputX(boolean x) {
+        return new EncodingTask(seed, split, dims, dt, steps * dt, tauXMs, sigmaMs, amplitude, skipSteps * dt, x);
     }
 
     /** The command c of trial {@code index}: [k · dims + q] (1/s). */
@@ -55,7 +69,7 @@ public final class EncodingTask implements Trainer.TrialSource {
                 int i = k * dims + q;
                 xs[q] = a * xs[q] + dtS * c[i];
                 x[i] = xs[q];
-                u[i] = c[i] / lambda;
+                u[i] = inputX ? xs[q] : c[i] / lambda;
                 m[i] = k >= skipSteps ? 1 : 0;
             }
         return new Trial(steps, u, x, m, 0);

@@ -42,7 +42,7 @@ public final class ExactEncodingExperiment implements Experiment {
         return new Params(name())
                 .declare("neurons", 30L, "QIF neurons", 1, 100000)
                 .declare("dims", 2L, "signal dimensions J", 1, 1000)
-                .declare("trial_s", quick ? 0.5 : 1.0, "training trial length (s)", 0.01, 100)
+                .declare("trial_s", quick ? 0.5 : 0.25, "training trial length (s); short trials carry less adjoint noise per simulated second", 0.01, 100)
                 .declare("dt_ms", 1.0, "time step (ms)", 1e-4, 10)
                 .declare("tau_v_ms", 10.0, "membrane time constant τ_v (ms)", 1e-3, 1e4)
                 .declare("tau_s_ms", 20.0, "synaptic time constant τ_s (ms) = the signal's τ_x = 1/λ", 1e-3, 1e4)
@@ -51,24 +51,29 @@ public final class ExactEncodingExperiment implements Experiment {
                 .declare("signal_sigma_ms", 30.0, "s.d. of the Gaussian smoothing kernel of the command (ms)", 0.1, 1e5)
                 .declare("signal_amplitude", 1000.0, "amplitude A of the command c (1/s)", 0, 1e9)
                 .declare("skip_ms", 50.0, "initial part of each trial left out of the loss and the error (ms)", 0, 1e6)
-                .declare("iterations", quick ? 60L : 2000L, "training iterations", 1, 1e9)
-                .declare("batch", 16L, "trials per mini-batch", 1, 1e6)
+                .declare("iterations", quick ? 60L : 3000L, "training iterations", 1, 1e9)
+                .declare("batch", quick ? 16L : 64L, "trials per mini-batch", 1, 1e6)
                 .declare("optimizer", "adam", "adam or sgd")
                 .declare("lr", 0.01, "learning rate", 1e-12, 10)
                 .declare("lr_final_fraction", 0.1, "final learning rate as a fraction of lr", 1e-6, 1)
                 .declare("momentum", 0.9, "momentum of sgd", 0, 0.999)
+                .declare("input", "c", "network input: c (the command, u = x + τ_x dx/dt, as the analytic network gets) or x (the signal itself)")
+                .declare("lr_scale_w", 1.0, "learning-rate multiplier of W", 0, 1e6)
+                .declare("lr_scale_u", 1.0, "learning-rate multiplier of U", 0, 1e6)
                 .declare("lr_scale_i0", 0.2, "learning-rate multiplier of I_0", 0, 1e6)
                 .declare("lr_scale_o", 20.0, "learning-rate multiplier of O", 0, 1e6)
                 .declare("clip", 0.0, "gradient norm clip (0: none)", 0, 1e12)
                 .declare("activity_cost", 1.0, "weight of the mean squared synaptic activity s² (1/ms²) in the loss", 0, 1e12)
                 .declare("w_gain", 1.0, "initial recurrent weights: s.d. w_gain/√n", 0, 1e6)
-                .declare("u_gain", 0.3, "initial input weights: s.d.", 0, 1e6)
+                .declare("u_gain", 0.3, "initial input weights: s.d. (u_init = random) or the factor a of U = a·Oᵀ (u_init = decoder)", 0, 1e6)
+                .declare("u_init", "random", "initial input weights: random, or decoder (U = u_gain·Oᵀ, the analytic network's feedforward Dᵀ up to scale)")
                 .declare("i0_mean", 0.0, "initial bias: mean", -100, 100)
                 .declare("i0_sd", 0.05, "initial bias: s.d.", 0, 100)
                 .declare("o_gain", 20.0, "initial readout: s.d. o_gain/√n", 0, 1e6)
                 .declare("mu_analytic", 0.0, "quadratic rate cost μ of the analytic network (x² units)", 0, 1e6)
                 .declare("test_signals", quick ? 5L : 20L, "held-out test signals", 1, 1e6)
                 .declare("test_s", 2.0, "length of each test signal (s)", 0.01, 1000)
+                .declare("diag_gradient_batches", quick ? 4L : 16L, "fresh mini-batches for the W-gradient noise diagnostic at the end (0: skip)", 0, 1e6)
                 .declare("bptt_checkpoint_every", 0L, "adjoint memory: 0 keeps the trajectory, m > 0 recomputes", 0, 1e9)
                 .declare("save_every", 25L, "iterations between training checkpoints", 1, 1e9)
                 .declare("threads", 0L, "worker threads (0: all processors)", 0, 256);
@@ -80,15 +85,21 @@ public final class ExactEncodingExperiment implements Experiment {
         int n = p.getInt("neurons"), dims = p.getInt("dims"), batch = p.getInt("batch"), iters = p.getInt("iterations");
         double dt = p.getDouble("dt_ms"), tauS = p.getDouble("tau_s_ms");
         EncodingTask task = new EncodingTask(run.seed(), 0, dims, dt, p.getDouble("trial_s") * 1000, tauS, p.getDouble("signal_sigma_ms"),
-                p.getDouble("signal_amplitude"), p.getDouble("skip_ms"));
+                p.getDouble("signal_amplitude"), p.getDouble("skip_ms"), inputX(p));
         EncodingTask test = new EncodingTask(run.seed(), 1, dims, dt, p.getDouble("test_s") * 1000, tauS, p.getDouble("signal_sigma_ms"),
-                p.getDouble("signal_amplitude"), p.getDouble("skip_ms"));
+                p.getDouble("signal_amplitude"), p.getDouble("skip_ms"), inputX(p));
         QifNet net = new QifNet(n, dims, dims, dt, ExactXorExperiment.model(p)).randomize(Rng.stream(run.seed(), 0xe5cL),
                 p.getDouble("w_gain"), p.getDouble("u_gain"), p.getDouble("i0_mean"), p.getDouble("i0_sd"), p.getDouble("o_gain"));
+        String uInit = p.getString("u_init");
+        if (uInit.equals("decoder")) {
+            for (int i = 0; i < n; i++)
+                for (int q = 0; q < dims; q++) net.w[net.offU + i * dims + q] = p.getDouble("u_gain") * net.w[net.offO + q * n + i];
+            net.sync();
+        } else if (!uInit.equals("random")) throw new org.snn4j.util.InputException("u_init must be random or decoder, not '" + uInit + "'");
         int maxSteps = Math.max(task.steps, test.steps);
         try (BatchGradient bg = new BatchGradient(net, maxSteps, p.getInt("bptt_checkpoint_every"), p.getDouble("activity_cost"), p.getInt("threads"))) {
             Optimizer opt = Optimizer.create(p.getString("optimizer"), net.size(), p.getDouble("lr"), p.getDouble("momentum"));
-            opt.scale = net.perTensor(1, 1, p.getDouble("lr_scale_i0"), p.getDouble("lr_scale_o"));
+            opt.scale = net.perTensor(p.getDouble("lr_scale_w"), p.getDouble("lr_scale_u"), p.getDouble("lr_scale_i0"), p.getDouble("lr_scale_o"));
             Trainer tr = new Trainer(net, bg, opt, task, new Trainer.Config(iters, batch, p.getDouble("clip"), p.getDouble("lr_final_fraction"),
                     p.getInt("save_every"), run.out().resolve("train-checkpoint.json"), Math.max(1, iters / 30)), run::progress);
             long t0 = System.nanoTime();
@@ -151,6 +162,13 @@ public final class ExactEncodingExperiment implements Experiment {
                 }
             double corr = pearson(wv, ov);
 
+            // diagnostics: (1) the noise of the W gradient at the trained weights, over gradient_batches fresh batches
+            int gb = p.getInt("diag_gradient_batches");
+            double[] snr = gb > 1 ? gradientNoise(net, bg, task, batch, gb, (long) iters * batch) : new double[] {Double.NaN, Double.NaN, Double.NaN};
+            // (2) the ceiling of this QIF network with the analytic network's structure built in by hand (input x,
+            // U = a·Oᵀ, W = −a·OᵀO, I_0 = −a|O_i|²/(2τ_s): current = a·(D_iᵀ(x − x̂) − threshold) τ_s), best over gains a
+            double[] hand = handBuilt(net, test.withInputX(true), nTest, dt, tauS);
+
             int done = tr.iterationsDone();
             int w = Math.max(1, Math.min(10, done / 4));
             double first = ExactXorExperiment.mean(tr.loss, 0, w), last = ExactXorExperiment.mean(tr.loss, done - w, done);
@@ -168,6 +186,12 @@ public final class ExactEncodingExperiment implements Experiment {
             run.metric("loss_drop_factor", first / last);
             run.metric("final_mse", ExactXorExperiment.mean(tr.mse, done - w, done));
             run.metric("threads", bg.threads());
+            run.metric("w_grad_mean_norm", snr[0]);
+            run.metric("w_grad_noise_norm", snr[1]);
+            run.metric("w_grad_snr", snr[2]);
+            run.metric("nrmse_handbuilt_scn_structure", hand[0]);
+            run.metric("handbuilt_gain", hand[1]);
+            run.metric("spikes_per_neuron_s_handbuilt", hand[2]);
             run.progress(String.format("nrmse %.4f (analytic %.4f), %.2f vs %.2f spikes/neuron/s, corr(W, -O^T O) = %.3f", nrmse, nrmseA,
                     rate, rateA, corr));
 
@@ -222,6 +246,82 @@ public final class ExactEncodingExperiment implements Experiment {
                     p.getDouble("trial_s"), trainS, first, last, nTest, p.getDouble("test_s"), nrmse, rate, p.getDouble("mu_analytic"), nrmseA,
                     rateA, corr));
         }
+    }
+
+    /**
+     * Norm of the mean W gradient over {@code m} fresh mini-batches, the root of the summed per-batch
+     * variance (the noise of one batch's gradient) and their ratio, the W gradient's signal-to-noise
+     * ratio per batch (a pure-noise gradient gives about 1/√m).
+     */
+    static double[] gradientNoise(QifNet net, BatchGradient bg, EncodingTask task, int batch, int m, long firstTrial) {
+        int nw = net.n * net.n;
+        double[] sum = new double[nw], sq = new double[nw], g = new double[net.size()];
+        Trial[] b = new Trial[batch];
+        for (int r = 0; r < m; r++) {
+            for (int k = 0; k < batch; k++) b[k] = task.trial(firstTrial + (long) r * batch + k);
+            bg.lossAndGradient(b, g, null);
+            for (int q = 0; q < nw; q++) {
+                sum[q] += g[net.offW + q];
+                sq[q] += g[net.offW + q] * g[net.offW + q];
+            }
+        }
+        double mean2 = 0, var = 0;
+        for (int q = 0; q < nw; q++) {
+            double mu = sum[q] / m;
+            mean2 += mu * mu;
+            var += Math.max(0, sq[q] / m - mu * mu);
+        }
+        return new double[] {Math.sqrt(mean2), Math.sqrt(var), Math.sqrt(mean2 / var)};
+    }
+
+    /** {nrmse, gain a, spikes/neuron/s} of the best hand-built network (see run), NaN if every gain diverged. */
+    static double[] handBuilt(QifNet learned, EncodingTask test, int nTest, double dt, double tauS) {
+        int n = learned.n, dims = learned.nOut;
+        double[] best = {Double.NaN, Double.NaN, Double.NaN};
+        for (double a : new double[] {0.25, 0.5, 1, 2, 4}) {
+            QifNet net = learned.withModel(learned.model);
+            for (int i = 0; i < n; i++) {
+                double oo = 0;
+                for (int q = 0; q < dims; q++) {
+                    double o = learned.w[learned.offO + q * n + i];
+                    oo += o * o;
+                    net.w[net.offU + i * dims + q] = a * o;
+                }
+                net.w[net.offI0 + i] = -a * oo / (2 * tauS);
+                for (int j = 0; j < n; j++) {
+                    double d = 0;
+                    for (int q = 0; q < dims; q++) d += learned.w[learned.offO + q * n + i] * learned.w[learned.offO + q * n + j];
+                    net.w[net.offW + i * n + j] = -a * d;
+                }
+            }
+            net.sync();
+            ExactGradient eg = new ExactGradient(net, test.steps, 0, 0);
+            double err = 0, pow = 0;
+            long spikes = 0;
+            try {
+                for (int k = 0; k < nTest; k++) {
+                    Trial t = test.trial(k);
+                    eg.run(t, null, null);
+                    spikes += eg.lastSpikes();
+                    for (int i = 0; i < t.y().length; i++) if (t.mask()[i] > 0) {
+                        double e = eg.outputs[i] - t.y()[i];
+                        err += e * e;
+                        pow += t.y()[i] * t.y()[i];
+                    }
+                }
+            } catch (NonFiniteException e) {
+                continue; // the Euler step diverges at this gain
+            }
+            double nrmse = Math.sqrt(err / pow);
+            if (!(nrmse >= best[0])) best = new double[] {nrmse, a, spikes / (double) n / (nTest * test.steps * dt / 1000)};
+        }
+        return best;
+    }
+
+    static boolean inputX(Params p) {
+        String s = p.getString("input");
+        if (!s.equals("c") && !s.equals("x")) throw new org.snn4j.util.InputException("input must be c or x, not '" + s + "'");
+        return s.equals("x");
     }
 
     /** Runs the analytic SCN on command c; returns {x̂ [k·dims+q], x [k·dims+q], {spikes}}. */

@@ -27,8 +27,11 @@ class ExactEncodingExperimentTest {
         assertTrue((Double) m.get("loss_drop_factor") >= 2.0, "loss drop factor " + m.get("loss_drop_factor"));
         // the analytic network with the learned decoder tracks the signal (its error is an upper bound's sanity check)
         assertTrue((Double) m.get("nrmse_analytic") < 0.3, "analytic nrmse " + m.get("nrmse_analytic"));
-        for (String k : new String[] {"nrmse", "nrmse_analytic", "spikes_per_neuron_s", "spikes_per_neuron_s_analytic", "w_corr_analytic"})
-            assertTrue(m.containsKey(k), k);
+        for (String k : new String[] {"nrmse", "nrmse_analytic", "spikes_per_neuron_s", "spikes_per_neuron_s_analytic", "w_corr_analytic",
+                "w_grad_snr", "nrmse_handbuilt_scn_structure"})
+            assertTrue(m.containsKey(k) && Double.isFinite(((Number) m.get(k)).doubleValue()), k + " = " + m.get(k));
+        // the W-gradient noise diagnostic: 4 batches; a pure-noise gradient gives an SNR of about 1/√4 = 0.5 (measured 0.59)
+        assertTrue((Double) m.get("w_grad_snr") > 0 && (Double) m.get("w_grad_snr") < 2, "w_grad_snr " + m.get("w_grad_snr"));
         for (String f : new String[] {"model.json", "learning_curve.png", "readout.png", "raster.png", "weights.png", "report.md"})
             assertTrue(Files.exists(dir.resolve(f)), f);
     }
