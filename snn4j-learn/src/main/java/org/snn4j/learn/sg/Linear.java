@@ -9,16 +9,32 @@ import org.snn4j.util.Rng;
  * (W[i][j] from input i to output j), initialised like PyTorch's {@code nn.Linear}: W, b ~ U(±1/√in).
  *
  * <p>Forward: for binary (spike) input, y_t = b + Σ_{i: x_t,i = 1} W[i] — the sum of the weight rows
- * of the inputs that spiked ({@link Blas#addRows}); for dense input, zero entries are skipped.
+ * of the inputs that spiked ({@link Blas#addRows}). For wide layers (≥ {@value #TABLE_MIN_OUT}
+ * outputs, ≥ {@value #TABLE_MIN_ROWS} rows per call) the inputs are taken four at a time through a
+ * subset-sum table of W ({@link Blas#subsetTable}, built per thread at the start of each forward
+ * call, 16·⌈in/4⌉ rows of {@code out} floats): one table row per non-zero nibble of x_t instead of
+ * one weight row per spike, about half the additions at 50 % input density. For dense input, zero
+ * entries are skipped.
  * Backward: ∂L/∂x_t = (∂L/∂y_t) Wᵀ (through a transposed copy of W made once per batch);
- * ∂L/∂W = Σ_{b,t} x_tᵀ (∂L/∂y_t), split into tiles of 64 inputs (one bit-set word of binary input;
- * {@link Blas#gemmBitsTransA}) × 128 outputs; ∂L/∂b = Σ_{b,t} ∂L/∂y_t, one more task.
+ * ∂L/∂W = Σ_{b,t} x_tᵀ (∂L/∂y_t), one task per 64 inputs (one bit-set word of binary input;
+ * {@link Blas#gemmBitsTransA}) over all outputs (up to {@value #GRAD_COLS}; long rows keep the
+ * vectorised loops efficient: twice as fast as 128-column tiles at 1000 outputs);
+ * ∂L/∂b = Σ_{b,t} ∂L/∂y_t, one more task. Every sum runs in an order fixed by the data, so results
+ * do not depend on the number of threads.
  */
 public final class Linear extends Layer {
     /** Rows (sample-steps) per block of the weight-gradient kernel. */
     static final int ROW_BLOCK = 32;
+    /** The subset-sum forward is used from this many outputs (narrower rows do not amortise the table)... */
+    static final int TABLE_MIN_OUT = 64;
+    /** ... and from this many rows (sample-steps) per forward call. */
+    static final int TABLE_MIN_ROWS = 128;
+    /** Columns per pass of the subset-sum forward (the table's columns in use stay in cache). */
+    static final int TABLE_COLS = 4096;
     final float[][] w, gw, wt;
     final float[] b, gb;
+    /** Per-thread subset-sum tables of W (see {@link Blas#subsetTable}). */
+    private final ThreadLocal<float[][]> tables = new ThreadLocal<>();
 
     public Linear(int in, int out, long seed) {
         super(in, out);
@@ -58,6 +74,24 @@ public final class Linear extends Layer {
         int r0 = b0 * steps, r1 = b1 * steps;
         float[] yd = y.dense, acc = s.row;
         int[] idx = s.idx;
+        if (x.binary && out >= TABLE_MIN_OUT && r1 - r0 >= TABLE_MIN_ROWS) {
+            float[][] table = tables.get();
+            if (table == null) {
+                table = new float[16 * ((in + 3) / 4)][out];
+                tables.set(table);
+            }
+            for (int j0 = 0; j0 < out; j0 += TABLE_COLS) {
+                int j1 = Math.min(out, j0 + TABLE_COLS);
+                Blas.subsetTable(w, in, j0, j1, table);
+                for (int r = r0; r < r1; r++) {
+                    System.arraycopy(b, j0, acc, j0, j1 - j0);
+                    int nz = Blas.nibbleIndices(x.bits, r * x.words, x.words, idx);
+                    Blas.addRows(table, idx, 0, nz, acc, j0, j1);
+                    System.arraycopy(acc, j0, yd, r * out + j0, j1 - j0);
+                }
+            }
+            return;
+        }
         for (int r = r0; r < r1; r++) {
             System.arraycopy(b, 0, acc, 0, out);
             if (x.binary) {
@@ -82,16 +116,16 @@ public final class Linear extends Layer {
         Blas.gemm(b0 * steps, b1 * steps, in, out, gy, 0, wt, gx, 0, s.idx, s.val, s.row);
     }
 
-    /** Columns of ∂L/∂W per parameter-gradient task. */
-    static final int GRAD_COLS = 128;
+    /** Columns of ∂L/∂W per parameter-gradient task (at most). */
+    static final int GRAD_COLS = 4096;
 
     private int colBlocks() {
         return (out + GRAD_COLS - 1) / GRAD_COLS;
     }
 
     /**
-     * Tasks: ∂L/∂W in tiles of 64 inputs (one bit-set word of binary input) × {@value #GRAD_COLS}
-     * outputs, then one task for ∂L/∂b.
+     * Tasks: ∂L/∂W in tiles of 64 inputs (one bit-set word of binary input) × up to
+     * {@value #GRAD_COLS} outputs, then one task for ∂L/∂b.
      */
     @Override
     public int paramTasks() {
