@@ -51,7 +51,7 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("test_limit", quick ? 2000L : 0L, "use only the first N test images (0 = all)", 0, 1e9)
                 .declare("neuron", "lif", "hidden neurons: lif, synaptic (current + membrane) or rlif (recurrent LIF)")
                 .declare("alpha", 0.9, "synaptic current decay (neuron=synaptic)", 0, 1)
-                .declare("learn_beta", "none", "learnable LIF decay: none, layer or neuron (neuron=lif)")
+                .declare("learn_beta", "none", "learnable decays (β; α and β for neuron=synaptic): none, layer or neuron")
                 .declare("encoder", "rate", "input coding: rate, latency (linear), latency_log or delta (on/off channels)")
                 .declare("tbptt", 0L, "truncated BPTT window k in steps (0 = full BPTT)", 0, 1e6)
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
@@ -86,7 +86,10 @@ public final class SgMlpExperiment implements Experiment {
                     Lif lif = new Lif(h, beta, theta, reset, sg);
                     yield learn.equals("none") ? lif : lif.learnBeta(learn.equals("neuron"));
                 }
-                case "synaptic" -> new Synaptic(h, p.getDouble("alpha"), beta, theta, reset, sg);
+                case "synaptic" -> {
+                    Synaptic syn = new Synaptic(h, p.getDouble("alpha"), beta, theta, reset, sg);
+                    yield learn.equals("none") ? syn : syn.learn(true, true, learn.equals("neuron"));
+                }
                 case "rlif" -> new RecurrentLif(h, beta, theta, reset, sg, org.snn4j.util.Rng.splitMix(seed + 2L * l + 1));
                 default -> throw new InputException("sg-mlp: neuron must be lif, synaptic or rlif, not '" + neuron + "'");
             });

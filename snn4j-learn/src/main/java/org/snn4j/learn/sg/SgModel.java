@@ -19,7 +19,8 @@ import org.snn4j.util.ModelFile;
  *      {"type": "linear", "in": 784, "out": 1000, "weight": base64 (row i = input i), "bias": base64},
  *      {"type": "lif", "n": 1000, "beta": 0.95, "theta": 1.0, "reset": "subtract", "surrogate": "fast_sigmoid:25.0",
  *       "learn_beta": "none" | "layer" | "neuron", "beta_values": base64},
- *      {"type": "synaptic", "n", "alpha", "beta", "theta", "reset", "surrogate"},
+ *      {"type": "synaptic", "n", "alpha", "beta", "theta", "reset", "surrogate", "learn_alpha", "alpha_values",
+ *       "learn_beta", "beta_values"},
  *      {"type": "rlif", "n", "beta", "theta", "reset", "surrogate", "recurrent_weight": base64},
  *      {"type": "readout", "n", "beta"}, ...]}
  * </pre>
@@ -79,6 +80,10 @@ public final class SgModel {
             m.put("theta", (double) syn.theta);
             m.put("reset", syn.reset.name().toLowerCase());
             m.put("surrogate", surrogate(syn.surrogate));
+            m.put("learn_alpha", syn.alphaP == null ? "none" : syn.alphaP.length == 1 ? "layer" : "neuron");
+            if (syn.alphaP != null) m.put("alpha_values", ModelFile.floats(syn.alphaP));
+            m.put("learn_beta", syn.betaP == null ? "none" : syn.betaP.length == 1 ? "layer" : "neuron");
+            if (syn.betaP != null) m.put("beta_values", ModelFile.floats(syn.betaP));
         } else if (l instanceof RecurrentLif r) {
             m.put("type", "rlif");
             m.put("n", (long) r.out);
@@ -153,9 +158,20 @@ public final class SgModel {
                 }
                 return l;
             }
-            case "synaptic":
-                return new Synaptic((int) ModelFile.num(m, "n", file), ModelFile.num(m, "alpha", file), ModelFile.num(m, "beta", file),
+            case "synaptic": {
+                Synaptic l = new Synaptic((int) ModelFile.num(m, "n", file), ModelFile.num(m, "alpha", file), ModelFile.num(m, "beta", file),
                         ModelFile.num(m, "theta", file), reset(m, file), Surrogate.parse(ModelFile.str(m, "surrogate", file)));
+                String la = m.get("learn_alpha") instanceof String x ? x : "none", lb = m.get("learn_beta") instanceof String x ? x : "none";
+                if (!la.equals("none")) {
+                    l.learn(true, false, la.equals("neuron"));
+                    ModelFile.floats(m.get("alpha_values"), l.alphaP, file, "synaptic alpha");
+                }
+                if (!lb.equals("none")) {
+                    l.learn(false, true, lb.equals("neuron"));
+                    ModelFile.floats(m.get("beta_values"), l.betaP, file, "synaptic beta");
+                }
+                return l;
+            }
             case "rlif": {
                 int n = (int) ModelFile.num(m, "n", file);
                 RecurrentLif l = new RecurrentLif(n, ModelFile.num(m, "beta", file), ModelFile.num(m, "theta", file), reset(m, file),

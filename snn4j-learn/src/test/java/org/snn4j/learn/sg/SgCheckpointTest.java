@@ -76,7 +76,7 @@ class SgCheckpointTest {
 
     @Test
     void modelFileRoundTripWithProvenance() throws Exception {
-        List<Layer> ls = List.of(new Linear(30, 20, 1), new Synaptic(20, 0.8, 0.9, 1, Lif.Reset.ZERO, Surrogate.arctan(2)),
+        List<Layer> ls = List.of(new Linear(30, 20, 1), new Synaptic(20, 0.8, 0.9, 1, Lif.Reset.ZERO, Surrogate.arctan(2)).learn(true, false, true),
                 new Linear(20, 20, 2), new RecurrentLif(20, 0.9, 1, Lif.Reset.SUBTRACT, Surrogate.triangle(0.3, 1), 3),
                 new Linear(20, 12, 4), new Lif(12, 0.8, 1, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(10)).learnBeta(true),
                 new Linear(12, 4, 5), new LeakyReadout(4, 0.7));

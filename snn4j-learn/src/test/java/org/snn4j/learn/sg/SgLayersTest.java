@@ -74,6 +74,22 @@ class SgLayersTest {
     }
 
     @Test
+    void synapticLearnableDecaysMatchFiniteDifferences() {
+        for (Lif.Reset r : Lif.Reset.values()) {
+            fdCheck(T -> new Synaptic(8, 0.3, 0.6, 1.0, r, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID).learn(true, true, false),
+                    null, 71);
+            fdCheck(T -> {
+                Synaptic l = new Synaptic(8, 0.3, 0.6, 1.0, r, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID).learn(true, true, true);
+                for (int i = 0; i < 8; i++) {
+                    l.alphaP[i] = 0.2f + 0.03f * i;
+                    l.betaP[i] = 0.7f - 0.03f * i;
+                }
+                return l;
+            }, null, 81);
+        }
+    }
+
+    @Test
     void recurrentLifBackwardMatchesFiniteDifferences() {
         for (Lif.Reset r : Lif.Reset.values())
             fdCheck(T -> {
@@ -88,7 +104,7 @@ class SgLayersTest {
         int nIn = 90, H = 70;
         List<Layer> ls = new ArrayList<>();
         ls.add(new Linear(nIn, H, 1));
-        ls.add(new Synaptic(H, 0.8, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25)));
+        ls.add(new Synaptic(H, 0.8, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25)).learn(true, true, true));
         ls.add(new Linear(H, H, 2));
         ls.add(new RecurrentLif(H, 0.9, 1.0, Lif.Reset.ZERO, Surrogate.arctan(2), 3));
         ls.add(new Linear(H, H, 4));
