@@ -31,6 +31,8 @@ public final class RecurrentLif extends Layer {
     final Lif.Reset reset;
     final Surrogate surrogate;
     final float[][] v, gv;
+    /** Vᵀ (vt[j][i] = V[i][j]), refreshed before each backward pass: the recurrent gradient as row sums. */
+    private final float[][] vt;
     private Lif.Smooth smooth;
     float[] mem;
 
@@ -44,6 +46,7 @@ public final class RecurrentLif extends Layer {
         this.surrogate = surrogate;
         v = new float[n][n];
         gv = new float[n][n];
+        vt = new float[n][n];
         Rng r = Rng.stream(seed, 0x2EC, n);
         double lim = 1 / Math.sqrt(n);
         for (float[] row : v) for (int j = 0; j < n; j++) row[j] = (float) r.uniform(-lim, lim);
@@ -185,12 +188,11 @@ public final class RecurrentLif extends Layer {
                     gx[o + i] = keep * g;
                     cv[i] = keep * bt * g;
                 }
-                // cz = V gI_t: row dot products
-                for (int i = 0; i < n; i++) {
-                    float[] vi = v[i];
-                    float d = 0;
-                    for (int j = 0; j < n; j++) d += vi[j] * gx[o + j];
-                    cz[i] = d;
+                // cz = V gI_t = Σ_j gI_t,j Vᵀ[j] (row sums that vectorise; zero entries skipped)
+                Arrays.fill(cz, 0, n, 0f);
+                for (int j = 0; j < n; j++) {
+                    float gj = gx[o + j];
+                    if (gj != 0f) Blas.axpy(gj, vt[j], cz, 0, n);
                 }
                 if (cut(t)) {
                     Arrays.fill(cv, 0, n, 0f);
@@ -217,9 +219,20 @@ public final class RecurrentLif extends Layer {
         int i0 = task * 64, i1 = Math.min(n, i0 + 64);
         for (int i = i0; i < i1; i++) Arrays.fill(gv[i], 0f);
         Seq y = output;
+        float[] row = s.row;
         for (int b = 0; b < batch; b++)
             for (int t = 0; t < T; t++) {
                 int o = (b * T + t) * n;
+                if (t > 0 && y.binary) {   // the spikes of word `task` at step t − 1
+                    long word = y.bits[(b * T + t - 1) * y.words + task];
+                    if (word != 0) System.arraycopy(gy, o, row, 0, n);   // same index in both arrays: vectorised adds
+                    while (word != 0) {
+                        int i = i0 + Long.numberOfTrailingZeros(word);
+                        word &= word - 1;
+                        Blas.add(row, gv[i], 0, n);
+                    }
+                    continue;
+                }
                 for (int i = i0; i < i1; i++) {
                     float z;
                     if (t > 0) z = y.get(b, t - 1, i);
@@ -230,6 +243,11 @@ public final class RecurrentLif extends Layer {
                     }
                 }
             }
+    }
+
+    @Override
+    public void beforeBackward() {
+        Blas.transpose(v, out, out, vt);
     }
 
     /** The output sequence of the last forward pass (the parameter gradients need z_{t−1}). */

@@ -153,6 +153,32 @@ class SgLayersTest {
         for (int p = 0; p < a.length; p++) assertArrayEquals(a[p], b[p], 0f);
     }
 
+    /** The bit-set path of the recurrent weight gradient against a naive sum over spikes. */
+    @Test
+    void recurrentWeightGradientFromSpikeBits() {
+        int T = 12, B = 5;
+        try (SgNet n = mixed(2, 0, 0)) {
+            n.prepare(T, B);
+            n.gradients(SgGradientTest.binaryInput(SgGradientTest.spikes(B * T, 90, 0.3, 9)), new int[] {0, 1, 2, 3, 4}, Loss.CE_MAX);
+            RecurrentLif rl = (RecurrentLif) n.layers().get(3);
+            Seq y = n.activations(3);
+            float[] gI = n.grads[3];
+            int H = rl.out, spikes = 0;
+            double max = 0;
+            for (int i = 0; i < H; i++)
+                for (int j = 0; j < H; j++) {
+                    double g = 0;
+                    for (int b = 0; b < B; b++)
+                        for (int t = 1; t < T; t++)
+                            if (y.get(b, t - 1, i) != 0) g += gI[(b * T + t) * H + j];
+                    assertEquals(g, rl.gv[i][j], 1e-5 + 1e-4 * Math.abs(g), "dV[" + i + "][" + j + "]");
+                    max = Math.max(max, Math.abs(g));
+                }
+            for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) for (int i = 0; i < H; i++) spikes += (int) y.get(b, t, i);
+            assertTrue(spikes > 50 && max > 1e-4, spikes + " recurrent spikes, max gradient " + max);
+        }
+    }
+
     @Test
     void truncatedBptt() {
         int T = 20;
