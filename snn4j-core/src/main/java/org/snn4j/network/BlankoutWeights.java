@@ -94,14 +94,12 @@ public final class BlankoutWeights implements Weights {
         byte[] tr = transmitted;
         int th = threshold;
         long bits = 0;
+        // branch-free: a transmission happens with probability ~p, an unpredictable branch
         for (int j = lo; j < hi; j++) {
             if (j == lo || (j & 7) == 0) bits = block(key, j >>> 3) >>> ((j & 7) << 3);
-            if ((int) (bits & 0xFF) < th) {
-                target[offset + j] += ww[base + j];
-                tr[base + j] = 1;
-            } else {
-                tr[base + j] = 0;
-            }
+            int t = ((int) (bits & 0xFF) - th) >>> 31;  // 1 when the byte is below the threshold
+            target[offset + j] += t * ww[base + j];
+            tr[base + j] = (byte) t;
             bits >>>= 8;
         }
     }

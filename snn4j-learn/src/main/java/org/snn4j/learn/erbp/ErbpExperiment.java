@@ -129,6 +129,8 @@ public final class ErbpExperiment implements Experiment {
         run.metric("test_accuracy_rbp_ann", annAcc[Mlp.Feedback.RBP.ordinal()]);
         run.metric("test_accuracy_bp_ann", annAcc[Mlp.Feedback.BP.ordinal()]);
         run.metric("ann_epochs", annEpochs);
+        run.metric("test_accuracy_rbp_ann_by_epoch", annCurves.get(0));
+        run.metric("test_accuracy_bp_ann_by_epoch", annCurves.get(1));
         run.metric("ann_macs_per_sample", probe.macsPerSample());
         run.writeMetrics();
 
@@ -154,6 +156,7 @@ public final class ErbpExperiment implements Experiment {
         if (net8 != null) curveY8.add(evaluate(net8, evalSet, x));
         // record one training presentation for the raster
         ErbpNetwork.Recorder rec = null;
+        List<Double> accByEpoch = new ArrayList<>(), acc8ByEpoch = new ArrayList<>();
         for (int e = 1; e <= epochs; e++) {
             double etaE = cfg.eta() * Math.pow(etaDecay, e - 1);
             for (ErbpRule r : net.rules()) r.setEta(etaE);
@@ -199,6 +202,12 @@ public final class ErbpExperiment implements Experiment {
             run.progress(String.format("epoch %d done (eta %.3g): test accuracy %.4f (%d images)%s, %.0f training samples/s, %.0f synops/sample", e,
                     etaE, acc, test.size(), net8 == null ? "" : String.format(", 8-bit weights %.4f", acc8), rate, synops));
             run.metric("test_accuracy", acc);
+            accByEpoch.add(acc);
+            run.metric("test_accuracy_by_epoch", accByEpoch.stream().mapToDouble(Double::doubleValue).toArray());
+            if (net8 != null) {
+                acc8ByEpoch.add(acc8);
+                run.metric("test_accuracy_8bit_by_epoch", acc8ByEpoch.stream().mapToDouble(Double::doubleValue).toArray());
+            }
             run.metric("epochs", e);
             run.metric("train_samples_per_s", rate);
             run.metric("synops_per_sample", synops);

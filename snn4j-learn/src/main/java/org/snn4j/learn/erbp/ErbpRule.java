@@ -166,9 +166,14 @@ public final class ErbpRule implements StepHook {
                 for (int j = 0; j < cols; j++) c += tr[base + j];
                 updates += c;
                 if (!any) continue;
-                for (int j = 0; j < cols; j++) {
-                    if (tr[base + j] == 0 || m[j] == 0) continue;
-                    w[base + j] = delta == 0 ? w[base + j] + m[j] : round(w[base + j] + m[j]);
+                if (delta == 0) {
+                    // branch-free (transmissions are random): m·0 adds nothing
+                    for (int j = 0; j < cols; j++) w[base + j] += tr[base + j] * m[j];
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        if (tr[base + j] == 0 || m[j] == 0) continue;
+                        w[base + j] = round(w[base + j] + m[j]);
+                    }
                 }
             }
         }
