@@ -50,6 +50,29 @@ public final class RateEncoder {
         encodeThresholds(n, steps, rng, bits, bitsOff, words, thr);
     }
 
+    /**
+     * Encodes image k of a dataset translated by (dx, dy) pixels (x to the right, y down; pixels
+     * shifted in from outside the image are 0): the pixel at (row, col) becomes the one at
+     * (row − dy, col − dx). Data augmentation for training; (0, 0) gives the same spikes as
+     * {@link #encode(Dataset, int, int, Rng, long[], int, int, int[])}.
+     */
+    public static void encodeShifted(Dataset d, int k, int dx, int dy, int steps, Rng rng, long[] bits, int bitsOff, int words,
+                                     int[] thr) {
+        int rows = d.rows(), cols = d.cols(), n = rows * cols;
+        byte[] by = d.bytes();
+        int off = k * n;
+        for (int y = 0; y < rows; y++) {
+            int sy = y - dy;
+            for (int x = 0; x < cols; x++) {
+                int sx = x - dx, i = y * cols + x;
+                if (sy < 0 || sy >= rows || sx < 0 || sx >= cols) thr[i] = 0;
+                else if (by != null) thr[i] = BYTE_THRESHOLDS[by[off + sy * cols + sx] & 0xFF];
+                else thr[i] = threshold(d.pixel(k, sy * cols + sx));
+            }
+        }
+        encodeThresholds(n, steps, rng, bits, bitsOff, words, thr);
+    }
+
     private static void encodeThresholds(int n, int steps, Rng rng, long[] bits, int bitsOff, int words, int[] thr) {
         thr[n] = 0;
         for (int t = 0; t < steps; t++) {

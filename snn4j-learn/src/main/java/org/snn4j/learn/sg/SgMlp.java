@@ -62,6 +62,24 @@ public final class SgMlp {
         };
     }
 
+    /**
+     * Rate coding of randomly translated images (training-time data augmentation): sample b is
+     * shifted by (dx, dy), each uniform in [−maxShift, maxShift], drawn from the sample's stream
+     * (seed, stream, b) before its spikes, so the result does not depend on the thread split.
+     */
+    public static SgTrainer.Encoding rateCodedShifted(int maxShift) {
+        if (maxShift < 0) throw new IllegalArgumentException("shift must be ≥ 0: " + maxShift);
+        return (data, order, first, seed, stream) -> (in, b0, b1, thr) -> {
+            int T = in.steps(), words = in.words, span = 2 * maxShift + 1;
+            for (int b = b0; b < b1; b++) {
+                int img = order == null ? first + b : order[first + b];
+                Rng rng = Rng.stream(seed, stream, b);
+                int dx = rng.nextInt(span) - maxShift, dy = rng.nextInt(span) - maxShift;
+                RateEncoder.encodeShifted(data, img, dx, dy, T, rng, in.bits, b * T * words, words, thr);
+            }
+        };
+    }
+
     /** Number of spikes in the output of layer k over samples [0, batch). */
     public static long spikeCount(SgNet net, int layer) {
         Seq s = net.activations(layer);

@@ -53,6 +53,7 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("alpha", 0.9, "synaptic current decay (neuron=synaptic)", 0, 1)
                 .declare("learn_beta", "none", "learnable decays (β; α and β for neuron=synaptic): none, layer or neuron")
                 .declare("encoder", "rate", "input coding: rate, latency (linear), latency_log or delta (on/off channels)")
+                .declare("augment_shift", 0L, "training-time augmentation: translate each image by up to this many pixels (rate coding only)", 0, 10)
                 .declare("tbptt", 0L, "truncated BPTT window k in steps (0 = full BPTT)", 0, 1e6)
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
                 .declare("init_model", "", "start from the weights of a saved model.json (same network), e.g. to continue training")
@@ -164,6 +165,11 @@ public final class SgMlpExperiment implements Experiment {
         try (SgNet net = build(p, nIn, hidden, reset, sg, run.seed())) {
             SgTrainer tr = new SgTrainer(net, loss, T, B, p.getDouble("lr"), p.getDouble("weight_decay"), sched.equals("cosine"),
                     run.seed()).encoding(encoding(encoder));
+            int shift = p.getInt("augment_shift");
+            if (shift > 0) {
+                if (!encoder.equals("rate")) throw new InputException("sg-mlp: augment_shift works with encoder=rate only");
+                tr.trainEncoding(SgMlp.rateCodedShifted(shift));
+            }
             tr.plan((long) epochs * ((train.size() + B - 1) / B));
             if (!p.getString("init_model").isEmpty()) {
                 Path init = Path.of(p.getString("init_model"));

@@ -48,6 +48,8 @@ public final class SgTrainer {
     private long totalSteps = 1, done;
     /** Input coding: the sample's image → spikes (rate coding by default). */
     private Encoding encoding = SgMlp::rateCoded;
+    /** Input coding of training batches when it differs from the test coding (data augmentation), else null. */
+    private Encoding trainEncoding;
     private Path checkpoint;
     private int checkpointEvery;
     private long stopAfter = Long.MAX_VALUE;
@@ -83,6 +85,12 @@ public final class SgTrainer {
 
     public Encoding encoding() {
         return encoding;
+    }
+
+    /** Sets a different input coding for training batches only (e.g. {@link SgMlp#rateCodedShifted}); null: the same as the test coding. */
+    public SgTrainer trainEncoding(Encoding e) {
+        trainEncoding = e;
+        return this;
     }
 
     /** Writes a checkpoint to {@code file} every {@code everyBatches} batches (0: only at the end of each epoch). */
@@ -214,7 +222,7 @@ public final class SgTrainer {
             net.prepare(steps, bs);
             for (int b = 0; b < bs; b++) labels[b] = train.label(order[i * batch + b]);
             if (cosine) adam.learningRate(lr0 * 0.5 * (1 + Math.cos(Math.PI * done / totalSteps)));
-            double l = net.gradients(encoding.filler(train, order, i * batch, seed, ((long) epoch << 32) | i), labels, loss);
+            double l = net.gradients((trainEncoding != null ? trainEncoding : encoding).filler(train, order, i * batch, seed, ((long) epoch << 32) | i), labels, loss);
             net.update(adam);
             done++;
             lossSum += l * bs;
