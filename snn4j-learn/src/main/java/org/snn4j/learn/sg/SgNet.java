@@ -99,7 +99,7 @@ public final class SgNet implements AutoCloseable {
         return windowed != null ? windowed.fullOut : acts[acts.length - 1];
     }
 
-    /** Output of layer k. */
+    /** Output of layer k (with a {@link #memoryWindow}: of the last window computed only). */
     public Seq activations(int k) {
         return acts[k];
     }

@@ -236,5 +236,15 @@ class SgLayersTest {
             win = n.stateBytes();
         }
         assertTrue(win * 4 < full, "windowed " + win + " vs full " + full);
+        // both grow linearly in T: equal increments from T = 100 to 200 and from 200 to 300
+        for (int m : new int[] {0, 10}) {
+            long[] b = new long[3];
+            for (int k = 0; k < 3; k++)
+                try (SgNet n = mixed(1, m, 0)) {
+                    n.prepare(100 * (k + 1), B);
+                    b[k] = n.stateBytes();
+                }
+            assertEquals(b[1] - b[0], b[2] - b[1], "window " + m + ": " + java.util.Arrays.toString(b));
+        }
     }
 }
