@@ -138,6 +138,9 @@ public final class SgTrainer {
         if ((long) ModelFile.num(m, "batch", f) != batch || (long) ModelFile.num(m, "steps", f) != steps
                 || (long) ModelFile.num(m, "seed", f) != seed)
             throw new InputException(f + ": checkpoint of a run with another batch size, T or seed; delete it or change --out");
+        if (ModelFile.num(m, "lr", f) != lr0 || !loss.name().equals(ModelFile.str(m, "loss", f))
+                || Boolean.TRUE.equals(m.get("cosine")) != cosine || (long) ModelFile.num(m, "planned_steps", f) != totalSteps)
+            throw new InputException(f + ": checkpoint of a run with another learning rate, loss or schedule (epochs); delete it or change --out");
         SgModel.restore(net, ModelFile.object(m.get("model"), f, "model"), f);
         float[][] m1 = adam.firstMoments(), m2 = adam.secondMoments();
         for (int p = 0; p < m1.length; p++) {
@@ -170,6 +173,10 @@ public final class SgTrainer {
         m.put("batch", (long) batch);
         m.put("steps", (long) steps);
         m.put("seed", seed);
+        m.put("lr", lr0);
+        m.put("loss", loss.name());
+        m.put("cosine", cosine);
+        m.put("planned_steps", totalSteps);
         m.put("steps_done", done);
         m.put("epoch", (long) posEpoch);
         m.put("next_batch", (long) posBatch);

@@ -67,6 +67,12 @@ class SgCheckpointTest {
             InputException e = assertThrows(InputException.class, other::resume);
             assertTrue(e.getMessage().contains("another batch size"), e.getMessage());
         }
+        try (SgNet net = net(1)) {
+            SgTrainer other = new SgTrainer(net, Loss.CE_COUNT, 6, 16, 2e-3, 1e-4, true, 3).checkpoint(ck, 3);
+            other.plan(3 * 7);   // three epochs planned: another cosine schedule
+            InputException e = assertThrows(InputException.class, other::resume);
+            assertTrue(e.getMessage().contains("schedule"), e.getMessage());
+        }
         try (SgNet net = SgMlp.build(64, new int[] {20}, 10, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, 1, 7)) {
             SgTrainer other = trainer(net).checkpoint(ck, 3);
             InputException e = assertThrows(InputException.class, other::resume);
