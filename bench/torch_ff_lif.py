@@ -12,7 +12,9 @@ Input:  dense standard-normal x[T, B, N], drawn once outside the timed region.
 Timed:  one iteration = forward over T steps (time loop in Python, one fc call
         per step, as in the snnTorch tutorials) + loss.backward() (gradients of
         all parameters; no optimiser step). fwd_ms: the forward pass alone under
-        torch.no_grad().
+        torch.no_grad(); bwd_ms = fwd_bwd_ms - fwd_ms (the benchmark reports the
+        forward and backward times separately; its input is torch.randn and its
+        loss output.sum(), as here).
 
 Prints ONE JSON line on stdout with the same field names as snn4j's line
 (N, T, B, threads, fwd_bwd_ms, fwd_ms, output_rate_per_step, run_s, peak_rss_mb).
@@ -151,6 +153,7 @@ def main():
             spikes += float(spk2.sum())
     out.update(fwd_bwd_ms=round(1000 * t_total / args.iters, 2),
                fwd_ms=round(1000 * t_fwd / args.iters, 2),
+               bwd_ms=round(1000 * (t_total - t_fwd) / args.iters, 2),
                output_rate_per_step=round(spikes / (args.iters * T * B * N), 4),
                run_s=round(t_total, 4),
                rss_before_mb=round(rss_before, 1),

@@ -14,7 +14,9 @@ import org.snn4j.util.Rng;
  * followed by LIF neurons (β = 0.95, θ = 1, subtractive reset, fast-sigmoid slope 25), T steps, a
  * batch of B, dense standard-normal input (drawn once, outside the timed region), loss = sum of
  * the output spikes; each timed iteration is one forward and one backward pass (all parameter
- * gradients; no optimiser step). The peer is bench/torch_ff_lif.py (same workload, same fields).
+ * gradients; no optimiser step). The benchmark reports forward and backward times separately:
+ * {@code fwd_ms} is a forward pass alone, {@code bwd_ms} = {@code fwd_bwd_ms} − {@code fwd_ms}. The
+ * peer is bench/torch_ff_lif.py (same workload, same fields).
  * Options {@code --recompute m} and {@code --tbptt k} run the memory-saving engine
  * ({@link SgNet#memoryWindow}) and truncated BPTT.
  */
@@ -93,6 +95,7 @@ public final class FfLifWorkload implements Workload {
             }
             m.put("fwd_bwd_ms", SgMlpWorkload.round(1000 * tTotal / iters, 2));
             m.put("fwd_ms", SgMlpWorkload.round(1000 * tFwd / iters, 2));
+            m.put("bwd_ms", SgMlpWorkload.round(1000 * (tTotal - tFwd) / iters, 2));   // the benchmark's backward time, derived
             m.put("output_rate_per_step", SgMlpWorkload.round(spikes / ((double) iters * T * B * N), 4));
             m.put("run_s", SgMlpWorkload.round(tTotal, 4));
             m.put("state_mb", SgMlpWorkload.round(net.stateBytes() / 1048576.0, 2));
