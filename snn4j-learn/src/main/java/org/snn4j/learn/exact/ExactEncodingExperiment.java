@@ -44,7 +44,7 @@ public final class ExactEncodingExperiment implements Experiment {
                 .declare("dims", 2L, "signal dimensions J", 1, 1000)
                 .declare("trial_s", quick ? 0.5 : 0.25, "training trial length (s); short trials carry less adjoint noise per simulated second", 0.01, 100)
                 .declare("dt_ms", 1.0, "time step (ms)", 1e-4, 10)
-                .declare("tau_v_ms", 10.0, "membrane time constant τ_v (ms)", 1e-3, 1e4)
+                .declare("tau_v_ms", 10.0, "membrane time constant τ_v (ms); 5 ms: lower error (full size nrmse 0.231 vs 0.250) but W unlike −OᵀO (r = 0.09 vs 0.43)", 1e-3, 1e4)
                 .declare("tau_s_ms", 20.0, "synaptic time constant τ_s (ms) = the signal's τ_x = 1/λ", 1e-3, 1e4)
                 .declare("zone_width", 1.0, "gate active-zone width (rad)", 1e-6, 6.28)
                 .declare("gate_shape", "cosine", "gate shape: rect, triangle or cosine")

@@ -23,8 +23,9 @@ class ExactEncodingExperimentTest {
         double s = (System.nanoTime() - t0) * 1e-9;
         Map<String, Object> m = run.metrics();
         assertTrue(s < 60, "quick run took " + s + " s");
-        // quick size (30 neurons, 60 iterations of 0.5 s trials): measured loss 2.04 -> 0.52 (factor 3.9)
-        assertTrue((Double) m.get("loss_drop_factor") >= 2.0, "loss drop factor " + m.get("loss_drop_factor"));
+        // quick size (30 neurons, 60 iterations of 16 trials of 0.5 s): measured loss 2.04 -> 0.52 (factor 3.9;
+        // deterministic for the seed whatever the thread count)
+        assertTrue((Double) m.get("loss_drop_factor") >= 2.5, "loss drop factor " + m.get("loss_drop_factor"));
         // the analytic network with the learned decoder tracks the signal (its error is an upper bound's sanity check)
         assertTrue((Double) m.get("nrmse_analytic") < 0.3, "analytic nrmse " + m.get("nrmse_analytic"));
         for (String k : new String[] {"nrmse", "nrmse_analytic", "spikes_per_neuron_s", "spikes_per_neuron_s_analytic", "w_corr_analytic",
