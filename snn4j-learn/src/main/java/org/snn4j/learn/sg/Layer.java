@@ -61,6 +61,19 @@ public abstract class Layer {
     public void beforeBackward() {
     }
 
+    /**
+     * Called by {@link SgNet} once per batch before the forward passes, outside the parallel region,
+     * while the weights are fixed: the layer may derive data from its weights (e.g. lookup tables)
+     * and use it until {@link #afterPass}. A forward call without this (tests, other drivers) must
+     * still be correct.
+     */
+    public void beforeForward() {
+    }
+
+    /** Called by {@link SgNet} at the end of the batch's passes (before the weights may change). */
+    public void afterPass() {
+    }
+
     /** Number of independent parameter-gradient work items. */
     public int paramTasks() {
         return 0;

@@ -11,8 +11,9 @@ import org.snn4j.util.Rng;
  * <p>Forward: for binary (spike) input, y_t = b + Σ_{i: x_t,i = 1} W[i] — the sum of the weight rows
  * of the inputs that spiked ({@link Blas#addRows}). For wide layers (≥ {@value #TABLE_MIN_OUT}
  * outputs, ≥ {@value #TABLE_MIN_ROWS} rows per call) the inputs are taken four at a time through a
- * subset-sum table of W ({@link Blas#subsetTable}, built per thread at the start of each forward
- * call, 16·⌈in/4⌉ rows of {@code out} floats): one table row per non-zero nibble of x_t instead of
+ * subset-sum table of W ({@link Blas#subsetTable}, 16·⌈in/4⌉ rows of {@code out} floats; built once
+ * per batch in {@link #beforeForward} and shared by the threads, or per thread at the start of a
+ * forward call made without it): one table row per non-zero nibble of x_t instead of
  * one weight row per spike, about half the additions at 50 % input density. For dense input, zero
  * entries are skipped.
  * Backward: ∂L/∂x_t = (∂L/∂y_t) Wᵀ (through a transposed copy of W made once per batch);
@@ -33,8 +34,11 @@ public final class Linear extends Layer {
     static final int TABLE_COLS = 4096;
     final float[][] w, gw, wt;
     final float[] b, gb;
-    /** Per-thread subset-sum tables of W (see {@link Blas#subsetTable}). */
+    /** Per-thread subset-sum tables of W (see {@link Blas#subsetTable}), for forward calls without {@link #beforeForward}. */
     private final ThreadLocal<float[][]> tables = new ThreadLocal<>();
+    /** The subset-sum table shared by all threads, valid between {@link #beforeForward} and {@link #afterPass}. */
+    private float[][] shared;
+    private volatile boolean sharedValid;
 
     public Linear(int in, int out, long seed) {
         super(in, out);
@@ -74,15 +78,16 @@ public final class Linear extends Layer {
         int r0 = b0 * steps, r1 = b1 * steps;
         float[] yd = y.dense, acc = s.row;
         int[] idx = s.idx;
-        if (x.binary && out >= TABLE_MIN_OUT && r1 - r0 >= TABLE_MIN_ROWS) {
-            float[][] table = tables.get();
+        boolean useShared = x.binary && sharedValid;
+        if (useShared || x.binary && out >= TABLE_MIN_OUT && r1 - r0 >= TABLE_MIN_ROWS) {
+            float[][] table = useShared ? shared : tables.get();
             if (table == null) {
                 table = new float[16 * ((in + 3) / 4)][out];
                 tables.set(table);
             }
             for (int j0 = 0; j0 < out; j0 += TABLE_COLS) {
                 int j1 = Math.min(out, j0 + TABLE_COLS);
-                Blas.subsetTable(w, in, j0, j1, table);
+                if (!useShared) Blas.subsetTable(w, in, j0, j1, table);
                 for (int r = r0; r < r1; r++) {
                     System.arraycopy(b, j0, acc, j0, j1 - j0);
                     int nz = Blas.nibbleIndices(x.bits, r * x.words, x.words, idx);
@@ -103,6 +108,20 @@ public final class Linear extends Layer {
             }
             System.arraycopy(acc, 0, yd, r * out, out);
         }
+    }
+
+    /** Builds the shared subset-sum table once for the batch (wide layers, enough rows). */
+    @Override
+    public void beforeForward() {
+        if (out < TABLE_MIN_OUT || (long) steps * batch < TABLE_MIN_ROWS) return;
+        if (shared == null) shared = new float[16 * ((in + 3) / 4)][out];
+        Blas.subsetTable(w, in, out, shared);
+        sharedValid = true;
+    }
+
+    @Override
+    public void afterPass() {
+        sharedValid = false;
     }
 
     @Override

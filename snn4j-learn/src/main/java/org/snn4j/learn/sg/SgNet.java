@@ -222,14 +222,19 @@ public final class SgNet implements AutoCloseable {
     public double infer(InputFiller fill, int[] labels, Loss loss) {
         if (windowed != null) return windowed.infer(fill, labels, loss);
         int B = batch;
-        pool.forEach(pool.threads(), k -> {
-            int b0 = from(k, B), b1 = from(k + 1, B);
-            if (b0 == b1) return;
-            fill.fill(input, b0, b1, intScratch[k]);
-            forwardRange(b0, b1, scratch[k]);
-            for (int b = b0; b < b1; b++)
-                sampleLoss[b] = loss.sample(output(), b, labels == null ? 0 : labels[b], null, B, pred, lossScratch[k]);
-        });
+        for (Layer l : layers) l.beforeForward();
+        try {
+            pool.forEach(pool.threads(), k -> {
+                int b0 = from(k, B), b1 = from(k + 1, B);
+                if (b0 == b1) return;
+                fill.fill(input, b0, b1, intScratch[k]);
+                forwardRange(b0, b1, scratch[k]);
+                for (int b = b0; b < b1; b++)
+                    sampleLoss[b] = loss.sample(output(), b, labels == null ? 0 : labels[b], null, B, pred, lossScratch[k]);
+            });
+        } finally {
+            for (Layer l : layers) l.afterPass();
+        }
         return labels == null ? Double.NaN : meanLoss();
     }
 
@@ -242,6 +247,16 @@ public final class SgNet implements AutoCloseable {
         if (windowed != null) return finish(windowed.gradients(fill, labels, loss));
         int B = batch;
         for (Layer l : layers) l.beforeBackward();   // weights do not change during the step
+        for (Layer l : layers) l.beforeForward();
+        try {
+            return finish(gradientPasses(fill, labels, loss));
+        } finally {
+            for (Layer l : layers) l.afterPass();
+        }
+    }
+
+    private double gradientPasses(InputFiller fill, int[] labels, Loss loss) {
+        int B = batch;
         float[] gOut = grads[layers.size() - 1];
         pool.forEach(pool.threads(), k -> {
             int b0 = from(k, B), b1 = from(k + 1, B);
@@ -275,7 +290,7 @@ public final class SgNet implements AutoCloseable {
                 layers.get(l).paramGrads(l == 0 ? input : acts[l - 1], grads[l], taskIndex[i], scratch[k]);
             }
         });
-        return finish(meanLoss());
+        return meanLoss();
     }
 
     /** Counts the step and checks the loss and the gradients for NaN/Inf. */

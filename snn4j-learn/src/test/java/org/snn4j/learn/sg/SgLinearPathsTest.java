@@ -1,0 +1,47 @@
+package org.snn4j.learn.sg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.snn4j.util.Rng;
+
+/** Linear's three forward paths (direct, per-thread table, shared table) agree with the plain sum. */
+class SgLinearPathsTest {
+    @Test
+    void forwardPathsAgreeWithTheNaiveProduct() {
+        int in = 130, out = 80, T = 20, B = 8;
+        Linear lin = new Linear(in, out, 3);
+        lin.allocate(T, B);
+        Seq x = new Seq(in, true);
+        x.ensure(T, B);
+        Rng r = new Rng(4);
+        for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) for (int i = 0; i < in; i++) if (r.nextDouble() < 0.4) x.set(b, t, i, 1);
+        Layer.Scratch s = new Layer.Scratch(in + 1);
+        Seq direct = new Seq(out, false), perThread = new Seq(out, false), shared = new Seq(out, false);
+        for (Seq y : new Seq[] {direct, perThread, shared}) y.ensure(T, B);
+        for (int b = 0; b < B; b++) lin.forward(x, direct, b, b + 1, s);   // 20 rows per call: below the table threshold
+        lin.forward(x, perThread, 0, B, s);                                 // 160 rows: per-thread table
+        lin.beforeForward();
+        lin.forward(x, shared, 0, B, s);
+        lin.afterPass();
+        assertArrayEquals(perThread.dense, shared.dense, "the same table, the same order");
+        float[][] w = lin.weights();
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < T; t++)
+                for (int j = 0; j < out; j++) {
+                    double sum = lin.bias()[j];
+                    for (int i = 0; i < in; i++) if (x.get(b, t, i) != 0) sum += w[i][j];
+                    assertEquals(sum, direct.get(b, t, j), 1e-5);
+                    assertEquals(sum, shared.get(b, t, j), 1e-5);
+                }
+        // after the pass the shared table is not used: changed weights take effect at once
+        w[0][0] += 1f;
+        Seq again = new Seq(out, false);
+        again.ensure(T, B);
+        lin.forward(x, again, 0, B, s);
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < T; t++)
+                assertEquals(perThread.get(b, t, 0) + x.get(b, t, 0), again.get(b, t, 0), 1e-5);
+    }
+}
