@@ -60,8 +60,15 @@ public final class Blas {
 
     /** {@link #subsetTable(float[][], int, int, float[][])} restricted to columns [j0, j1). */
     public static void subsetTable(float[][] w, int in, int j0, int j1, float[][] table) {
-        int groups = (in + 3) >>> 2;
-        for (int g = 0; g < groups; g++) {
+        subsetTable(w, in, 0, (in + 3) >>> 2, j0, j1, table);
+    }
+
+    /**
+     * {@link #subsetTable(float[][], int, int, float[][])} restricted to the input groups [g0, g1)
+     * (inputs 4·g0 … 4·g1 − 1) and columns [j0, j1): disjoint group ranges can be built in parallel.
+     */
+    public static void subsetTable(float[][] w, int in, int g0, int g1, int j0, int j1, float[][] table) {
+        for (int g = g0; g < g1; g++) {
             int valid = Math.min(4, in - 4 * g), lim = 1 << valid;
             for (int p = 1; p < lim; p++) {
                 int low = Integer.numberOfTrailingZeros(p), rest = p & (p - 1);

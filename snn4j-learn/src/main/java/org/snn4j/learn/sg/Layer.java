@@ -62,12 +62,18 @@ public abstract class Layer {
     }
 
     /**
-     * Called by {@link SgNet} once per batch before the forward passes, outside the parallel region,
-     * while the weights are fixed: the layer may derive data from its weights (e.g. lookup tables)
-     * and use it until {@link #afterPass}. A forward call without this (tests, other drivers) must
-     * still be correct.
+     * Called by {@link SgNet} once per batch before the forward passes, while the weights are fixed,
+     * on every thread of the team ({@code part} of {@code parts}; all parts finish before any forward
+     * pass starts): the layer may derive data from its weights (e.g. lookup tables, each part
+     * building its share) and use it until {@link #afterPass}. A forward call without this (tests,
+     * other drivers) must still be correct.
      */
-    public void beforeForward() {
+    public void beforeForward(int part, int parts) {
+    }
+
+    /** {@link #beforeForward(int, int)} on one thread. */
+    public final void beforeForward() {
+        beforeForward(0, 1);
     }
 
     /** Called by {@link SgNet} at the end of the batch's passes (before the weights may change). */

@@ -110,13 +110,19 @@ public final class Linear extends Layer {
         }
     }
 
-    /** Builds the shared subset-sum table once for the batch (wide layers, enough rows). */
+    /** Builds this part's groups of the shared subset-sum table for the batch (wide layers, enough rows). */
     @Override
-    public void beforeForward() {
-        if (out < TABLE_MIN_OUT || (long) steps * batch < TABLE_MIN_ROWS) return;
-        if (shared == null) shared = new float[16 * ((in + 3) / 4)][out];
-        Blas.subsetTable(w, in, out, shared);
+    public void beforeForward(int part, int parts) {
+        if (shared == null) return;   // allocated (for wide layers and enough rows) in allocate()
+        int groups = (in + 3) / 4;
+        Blas.subsetTable(w, in, (int) ((long) part * groups / parts), (int) ((long) (part + 1) * groups / parts), 0, out, shared);
         sharedValid = true;
+    }
+
+    @Override
+    public void allocate(int steps, int batch) {
+        super.allocate(steps, batch);
+        if (shared == null && out >= TABLE_MIN_OUT && (long) steps * batch >= TABLE_MIN_ROWS) shared = new float[16 * ((in + 3) / 4)][out];
     }
 
     @Override

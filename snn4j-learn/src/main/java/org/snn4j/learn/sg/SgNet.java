@@ -222,7 +222,10 @@ public final class SgNet implements AutoCloseable {
     public double infer(InputFiller fill, int[] labels, Loss loss) {
         if (windowed != null) return windowed.infer(fill, labels, loss);
         int B = batch;
-        for (Layer l : layers) l.beforeForward();
+        int parts = pool.threads();
+        pool.forEach(parts, k -> {
+            for (Layer l : layers) l.beforeForward(k, parts);
+        });
         try {
             pool.forEach(pool.threads(), k -> {
                 int b0 = from(k, B), b1 = from(k + 1, B);
@@ -247,7 +250,10 @@ public final class SgNet implements AutoCloseable {
         if (windowed != null) return finish(windowed.gradients(fill, labels, loss));
         int B = batch;
         for (Layer l : layers) l.beforeBackward();   // weights do not change during the step
-        for (Layer l : layers) l.beforeForward();
+        int parts = pool.threads();
+        pool.forEach(parts, k -> {
+            for (Layer l : layers) l.beforeForward(k, parts);
+        });
         try {
             return finish(gradientPasses(fill, labels, loss));
         } finally {
