@@ -57,18 +57,12 @@ public final class LeakyReadout extends Layer {
         float[] carry = s.carry, gs = gradState;
         if (gx == null) gx = gy;
         for (int b = b0; b < b1; b++) {
-            if (gs == null) Arrays.fill(carry, 0, n, 0f);
-            else System.arraycopy(gs, b * n, carry, 0, n);
+            SpikingLayer.loadCarry(gs, b * n, carry, n);
             for (int t = T - 1; t >= 0; t--) {
-                int o = (b * T + t) * n;
-                for (int i = 0; i < n; i++) {
-                    float g = gy[o + i] + carry[i];
-                    gx[o + i] = g;
-                    carry[i] = beta * g;
-                }
+                SpikingLayer.integrateBackward(true, beta, 0f, null, 0, gy, gx, (b * T + t) * n, carry, n);   // no reset: k_t = 1
                 if (cut(t)) Arrays.fill(carry, 0, n, 0f);
             }
-            if (gs != null) System.arraycopy(carry, 0, gs, b * n, n);
+            SpikingLayer.storeCarry(carry, gs, b * n, n);
         }
     }
 }

@@ -30,9 +30,10 @@ import java.util.Arrays;
  *
  * <p>For tests, {@link #smooth} replaces H in the spike output by a smooth function whose exact
  * derivative is then used as the surrogate: the forward pass becomes differentiable (away from the
- * reset switching points) and finite differences check the backward pass exactly.
+ * reset switching points) and finite differences check the backward pass exactly. The membrane step
+ * and its backward are the shared kernels of {@link SpikingLayer} with the drive J_t = I_t.
  */
-public final class Lif extends Layer {
+public final class Lif extends SpikingLayer {
     /** Reset after a spike. */
     public enum Reset { SUBTRACT, ZERO }
 
@@ -43,25 +44,16 @@ public final class Lif extends Layer {
         float derivative(float x);
     }
 
-    final float beta, theta;
-    final Reset reset;
-    final Surrogate surrogate;
-    private Smooth smooth;
-    float[] mem;
     /** Learnable decay (raw values, length 1 or n) and its gradient; null when β is fixed. */
     float[] betaP, gBeta;
-    /** Clamped β per neuron, used by forward and backward. */
+    /** Clamped β per neuron, used by the backward pass (refreshed in {@link #beforeBackward}). */
     private final float[] bEff;
 
     /** @param beta decay per step in (0, 1]; @param theta threshold (&gt; 0) */
     public Lif(int n, double beta, double theta, Reset reset, Surrogate surrogate) {
-        super(n, n);
-        if (!(beta >= 0 && beta <= 1)) throw new IllegalArgumentException("LIF beta must lie in [0, 1]: " + beta);
-        if (!(theta > 0)) throw new IllegalArgumentException("LIF threshold must be positive: " + theta);
-        this.beta = (float) beta;
-        this.theta = (float) theta;
-        this.reset = reset;
-        this.surrogate = surrogate;
+        super(n, beta, theta, reset, surrogate);
+        checkDecay("LIF beta", beta);
+        checkThreshold("LIF threshold", theta);
         this.bEff = new float[n];
         java.util.Arrays.fill(bEff, this.beta);
     }
@@ -79,19 +71,7 @@ public final class Lif extends Layer {
 
     /** The decay of neuron i as used (clamped to [0, 1]). */
     public float beta(int i) {
-        return betaP == null ? beta : betaAt(i);
-    }
-
-    private float betaAt(int i) {
-        float b = betaP[betaP.length == 1 ? 0 : i];
-        return b < 0 ? 0 : b > 1 ? 1 : b;
-    }
-
-    private void syncBeta() {
-        if (betaP == null) return;
-        for (int i = 0; i < out; i++) {
-            bEff[i] = betaAt(i);
-        }
+        return decayAt(betaP, beta, i);
     }
 
     /** Test hook: smooth spikes (dense output) whose derivative is the surrogate. */
@@ -102,18 +82,7 @@ public final class Lif extends Layer {
 
     @Override
     public String name() {
-        return "lif(" + out + ", beta=" + (betaP == null ? "" + beta : "learnable" + (betaP.length == 1 ? "" : " per neuron")) + ", "
-                + reset.name().toLowerCase() + ", " + surrogate + ")";
-    }
-
-    @Override
-    public boolean binaryOutput() {
-        return smooth == null;
-    }
-
-    @Override
-    public boolean inPlaceBackward() {
-        return true;
+        return "lif(" + out + ", beta=" + decayName(betaP, beta) + resetAndSurrogate();
     }
 
     @Override
@@ -122,72 +91,25 @@ public final class Lif extends Layer {
     }
 
     @Override
-    public void allocate(int steps, int batch) {
-        super.allocate(steps, batch);
-        long len = (long) steps * batch * out;
-        if (len > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("batch × steps × units too large: " + len);
-        if (mem == null || mem.length < len) mem = new float[(int) len];
-    }
-
-    /** Membrane potential of unit i of sample b at step t (after the last forward pass). */
-    public float membrane(int b, int t, int i) {
-        return mem[(b * steps + t) * out + i];
-    }
-
-    @Override
     public void beforeBackward() {
-        syncBeta();
+        if (betaP != null) decays(betaP, beta, bEff, out);
     }
 
     @Override
     public void forward(Seq x, Seq y, int b0, int b1, Scratch s) {
         final int n = out, T = steps;
         final float bt = beta, th = theta;
-        final boolean vecBeta = betaP != null;
-        float[] cur = x.dense, v = mem, in0 = stateIn;
-        boolean sub = reset == Reset.SUBTRACT;
+        final boolean vecBeta = betaP != null, sub = reset == Reset.SUBTRACT;
+        final float[] cur = x.dense, v = mem, in0 = stateIn, be = s.carry;
+        if (vecBeta) decays(betaP, bt, be, n);   // clamped β_i (the weights are fixed during the pass)
         for (int b = b0; b < b1; b++) {
             for (int t = 0; t < T; t++) {
-                int r = b * T + t, o = r * n, po = o - n;
-                float[] pv = v;
-                if (t == 0) {
-                    if (in0 == null) {
-                        for (int i = 0; i < n; i++) v[o + i] = cur[o + i];
-                        pv = null;
-                    } else {
-                        pv = in0;
-                        po = b * n;
-                    }
-                }
-                if (pv == null) {
-                    // v_{-1} = 0
-                } else if (sub) {
-                    if (vecBeta) {
-                        for (int i = 0; i < n; i++) {
-                            float vp = pv[po + i];
-                            v[o + i] = betaAt(i) * vp + cur[o + i] - (vp > th ? th : 0f);
-                        }
-                    } else {
-                        for (int i = 0; i < n; i++) {
-                            float vp = pv[po + i];
-                            v[o + i] = bt * vp + cur[o + i] - (vp > th ? th : 0f);
-                        }
-                    }
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        float vp = pv[po + i];
-                        v[o + i] = vp > th ? 0f : (vecBeta ? betaAt(i) : bt) * vp + cur[o + i];
-                    }
-                }
-                if (smooth == null) {
-                    int wo = r * y.words;
-                    long[] bits = y.bits;
-                    Arrays.fill(bits, wo, wo + y.words, 0L);
-                    for (int i = 0; i < n; i++)
-                        if (v[o + i] > th) bits[wo + (i >>> 6)] |= 1L << (i & 63);
-                } else {
-                    for (int i = 0; i < n; i++) y.dense[o + i] = smooth.value(v[o + i] - th);
-                }
+                int r = b * T + t, o = r * n;
+                float[] pv = t > 0 ? v : in0;
+                int po = t > 0 ? o - n : b * n;
+                if (vecBeta) integrate(sub, be, th, pv, po, cur, o, v, o, n);
+                else integrate(sub, bt, th, pv, po, cur, o, v, o, n);
+                emit(y, r);
             }
             if (stateOut != null) System.arraycopy(v, (b * T + T - 1) * n, stateOut, b * n, n);
         }
@@ -197,45 +119,21 @@ public final class Lif extends Layer {
     public void backward(Seq x, Seq y, float[] gy, float[] gx, int b0, int b1, Scratch s) {
         final int n = out, T = steps;
         final float bt = beta, th = theta;
-        final float[] be = bEff;
-        final boolean vecBeta = betaP != null;
-        float[] v = mem, carry = s.carry, gs = gradState;
+        final float[] be = bEff, v = mem, carry = s.carry, gs = gradState;
+        final boolean vecBeta = betaP != null, sub = reset == Reset.SUBTRACT;
         if (gx == null) gx = gy;   // first layer: ∂L/∂I kept in place for the β gradient
-        boolean sub = reset == Reset.SUBTRACT;
         for (int b = b0; b < b1; b++) {
-            if (gs == null) Arrays.fill(carry, 0, n, 0f);
-            else System.arraycopy(gs, b * n, carry, 0, n);
+            loadCarry(gs, b * n, carry, n);
             for (int t = T - 1; t >= 0; t--) {
-                int o = (b * T + t) * n, po = o - n;
-                if (smooth == null) surrogate.apply(v, th, gy, o, n);
-                else for (int i = 0; i < n; i++) gy[o + i] *= smooth.derivative(v[o + i] - th);
-                if (sub) {
-                    if (vecBeta) {
-                        for (int i = 0; i < n; i++) {
-                            float g = gy[o + i] + carry[i];
-                            gx[o + i] = g;
-                            carry[i] = be[i] * g;
-                        }
-                    } else {
-                        for (int i = 0; i < n; i++) {
-                            float g = gy[o + i] + carry[i];
-                            gx[o + i] = g;
-                            carry[i] = bt * g;
-                        }
-                    }
-                } else {
-                    float[] pv = t > 0 ? v : stateIn;
-                    if (t == 0) po = b * n;
-                    for (int i = 0; i < n; i++) {
-                        float g = gy[o + i] + carry[i];
-                        float keep = pv != null && pv[po + i] > th ? 0f : 1f;   // 1 − r_t
-                        gx[o + i] = keep * g;
-                        carry[i] = keep * (vecBeta ? be[i] : bt) * g;
-                    }
-                }
+                int o = (b * T + t) * n;
+                spikeBackward(gy, o);
+                float[] pv = t > 0 ? v : stateIn;
+                int po = t > 0 ? o - n : b * n;
+                if (vecBeta) integrateBackward(sub, be, th, pv, po, gy, gx, o, carry, n);
+                else integrateBackward(sub, bt, th, pv, po, gy, gx, o, carry, n);
                 if (cut(t)) Arrays.fill(carry, 0, n, 0f);
             }
-            if (gs != null) System.arraycopy(carry, 0, gs, b * n, n);
+            storeCarry(carry, gs, b * n, n);
         }
     }
 
@@ -281,10 +179,5 @@ public final class Lif extends Layer {
     @Override
     public String[] paramNames() {
         return betaP == null ? new String[0] : new String[] {"beta"};
-    }
-
-    @Override
-    public long stateBytes() {
-        return mem == null ? 0 : 4L * mem.length;
     }
 }

@@ -24,26 +24,18 @@ import org.snn4j.util.Rng;
  *   gI_t    = ∂L/∂I_t = k_t g_t,       ∂L/∂V = Σ_{b,t} z_{t−1}ᵀ gI_t
  * </pre>
  * State between windows: (v, z), 2n floats per sample. The backward pass costs n² per step and
- * sample (the recurrent path), the forward pass n per recurrent spike.
+ * sample (the recurrent path), the forward pass n per recurrent spike. The membrane step and its
+ * backward are the shared kernels of {@link SpikingLayer} with the drive J_t = I_t + rec_t.
  */
-public final class RecurrentLif extends Layer {
-    final float beta, theta;
-    final Lif.Reset reset;
-    final Surrogate surrogate;
+public final class RecurrentLif extends SpikingLayer {
     final float[][] v, gv;
     /** Vᵀ (vt[j][i] = V[i][j]), refreshed before each backward pass: the recurrent gradient as row sums. */
     private final float[][] vt;
-    private Lif.Smooth smooth;
-    float[] mem;
 
     public RecurrentLif(int n, double beta, double theta, Lif.Reset reset, Surrogate surrogate, long seed) {
-        super(n, n);
-        if (!(beta >= 0 && beta <= 1)) throw new IllegalArgumentException("RLIF beta must lie in [0, 1]: " + beta);
-        if (!(theta > 0)) throw new IllegalArgumentException("RLIF threshold must be positive: " + theta);
-        this.beta = (float) beta;
-        this.theta = (float) theta;
-        this.reset = reset;
-        this.surrogate = surrogate;
+        super(n, beta, theta, reset, surrogate);
+        checkDecay("RLIF beta", beta);
+        checkThreshold("RLIF threshold", theta);
         v = new float[n][n];
         gv = new float[n][n];
         vt = new float[n][n];
@@ -65,35 +57,12 @@ public final class RecurrentLif extends Layer {
 
     @Override
     public String name() {
-        return "rlif(" + out + ", beta=" + beta + ", " + reset.name().toLowerCase() + ", " + surrogate + ")";
-    }
-
-    @Override
-    public boolean binaryOutput() {
-        return smooth == null;
-    }
-
-    @Override
-    public boolean inPlaceBackward() {
-        return true;
+        return "rlif(" + out + ", beta=" + beta + resetAndSurrogate();
     }
 
     @Override
     public int stateSize() {
         return 2 * out;
-    }
-
-    @Override
-    public void allocate(int steps, int batch) {
-        super.allocate(steps, batch);
-        long len = (long) steps * batch * out;
-        if (len > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("batch × steps × units too large: " + len);
-        if (mem == null || mem.length < len) mem = new float[(int) len];
-    }
-
-    /** Membrane potential of unit i of sample b at step t. */
-    public float membrane(int b, int t, int i) {
-        return mem[(b * steps + t) * out + i];
     }
 
     /** Adds z_{t−1} V to acc; z_{t−1} from the output row r − 1, or from the initial state at t = 0. */
@@ -128,28 +97,8 @@ public final class RecurrentLif extends Layer {
                 addRecurrent(y, b, t, acc, s);
                 float[] pv = t > 0 ? m : in0;
                 int po = t > 0 ? o - n : 2 * b * n;
-                if (pv == null) {
-                    System.arraycopy(acc, 0, m, o, n);
-                } else if (sub) {
-                    for (int i = 0; i < n; i++) {
-                        float vp = pv[po + i];
-                        m[o + i] = bt * vp + acc[i] - (vp > th ? th : 0f);
-                    }
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        float vp = pv[po + i];
-                        m[o + i] = vp > th ? 0f : bt * vp + acc[i];
-                    }
-                }
-                if (smooth == null) {
-                    int wo = r * y.words;
-                    long[] bits = y.bits;
-                    Arrays.fill(bits, wo, wo + y.words, 0L);
-                    for (int i = 0; i < n; i++)
-                        if (m[o + i] > th) bits[wo + (i >>> 6)] |= 1L << (i & 63);
-                } else {
-                    for (int i = 0; i < n; i++) y.dense[o + i] = smooth.value(m[o + i] - th);
-                }
+                integrate(sub, bt, th, pv, po, acc, 0, m, o, n);
+                emit(y, r);
             }
             if (stateOut != null) {
                 int last = b * T + T - 1;
@@ -168,41 +117,23 @@ public final class RecurrentLif extends Layer {
         float[] cv = s.carry, cz = s.row;   // k β g_{t+1} and V gI_{t+1}
         if (gx == null) gx = gy;
         for (int b = b0; b < b1; b++) {
-            if (gs == null) {
-                Arrays.fill(cv, 0, n, 0f);
-                Arrays.fill(cz, 0, n, 0f);
-            } else {
-                System.arraycopy(gs, 2 * b * n, cv, 0, n);
-                System.arraycopy(gs, 2 * b * n + n, cz, 0, n);
-            }
+            loadCarry(gs, b, cv, cz, n);   // state (v, z)
             for (int t = T - 1; t >= 0; t--) {
                 int o = (b * T + t) * n;
                 for (int i = 0; i < n; i++) gy[o + i] += cz[i];
-                if (smooth == null) surrogate.apply(m, th, gy, o, n);
-                else for (int i = 0; i < n; i++) gy[o + i] *= smooth.derivative(m[o + i] - th);
+                spikeBackward(gy, o);
                 float[] pv = t > 0 ? m : stateIn;
                 int po = t > 0 ? o - n : 2 * b * n;
-                for (int i = 0; i < n; i++) {
-                    float g = gy[o + i] + cv[i];
-                    float keep = sub || pv == null || !(pv[po + i] > th) ? 1f : 0f;
-                    gx[o + i] = keep * g;
-                    cv[i] = keep * bt * g;
-                }
+                integrateBackward(sub, bt, th, pv, po, gy, gx, o, cv, n);
                 // cz = V gI_t = Σ_j gI_t,j Vᵀ[j] (row sums that vectorise; zero entries skipped)
                 Arrays.fill(cz, 0, n, 0f);
                 for (int j = 0; j < n; j++) {
                     float gj = gx[o + j];
                     if (gj != 0f) Blas.axpy(gj, vt[j], cz, 0, n);
                 }
-                if (cut(t)) {
-                    Arrays.fill(cv, 0, n, 0f);
-                    Arrays.fill(cz, 0, n, 0f);
-                }
+                cutCarry(t, cv, cz, n);
             }
-            if (gs != null) {
-                System.arraycopy(cv, 0, gs, 2 * b * n, n);
-                System.arraycopy(cz, 0, gs, 2 * b * n + n, n);
-            }
+            storeCarry(cv, cz, gs, b, n);
         }
     }
 
@@ -268,10 +199,5 @@ public final class RecurrentLif extends Layer {
         String[] names = new String[out];
         for (int i = 0; i < out; i++) names[i] = "recurrent weight row " + i;
         return names;
-    }
-
-    @Override
-    public long stateBytes() {
-        return mem == null ? 0 : 4L * mem.length;
     }
 }

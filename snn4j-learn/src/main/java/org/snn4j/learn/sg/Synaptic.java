@@ -27,29 +27,30 @@ import java.util.Arrays;
  * <pre>
  *   ∂L/∂α_i = Σ_{b,t} gs_{t,i} syn_{t−1,i},     ∂L/∂β_i = Σ_{b,t} k_t gm_{t,i} mem_{t−1,i}
  * </pre>
- * accumulated per sample in the backward pass and summed over samples in a fixed order.
+ * accumulated per sample in the backward pass and summed over samples in a fixed order. The
+ * membrane step and its backward are the shared kernels of {@link SpikingLayer} with the drive
+ * J_t = syn_t (their ∂L/∂J_t = k_t gm_t).
  */
-public final class Synaptic extends Layer {
-    final float alpha, beta, theta;
-    final Lif.Reset reset;
-    final Surrogate surrogate;
-    private Lif.Smooth smooth;
-    float[] syn, mem;
+public final class Synaptic extends SpikingLayer {
+    final float alpha;
+    float[] syn;
     /** Learnable decays (raw, length 1 or n; null when fixed), their gradients, per-sample sums. */
     float[] alphaP, betaP, gAlpha, gBeta;
     private float[] accA, accB;
+    /** Clamped α and β per neuron, used by the backward pass (refreshed in {@link #beforeBackward}). */
+    private final float[] aEff, bEff;
 
     /** @param alpha synaptic decay in [0, 1]; @param beta membrane decay in [0, 1]; @param theta threshold &gt; 0 */
     public Synaptic(int n, double alpha, double beta, double theta, Lif.Reset reset, Surrogate surrogate) {
-        super(n, n);
-        if (!(alpha >= 0 && alpha <= 1)) throw new IllegalArgumentException("synaptic alpha must lie in [0, 1]: " + alpha);
-        if (!(beta >= 0 && beta <= 1)) throw new IllegalArgumentException("synaptic beta must lie in [0, 1]: " + beta);
-        if (!(theta > 0)) throw new IllegalArgumentException("threshold must be positive: " + theta);
+        super(n, beta, theta, reset, surrogate);
+        checkDecay("synaptic alpha", alpha);
+        checkDecay("synaptic beta", beta);
+        checkThreshold("threshold", theta);
         this.alpha = (float) alpha;
-        this.beta = (float) beta;
-        this.theta = (float) theta;
-        this.reset = reset;
-        this.surrogate = surrogate;
+        aEff = new float[n];
+        bEff = new float[n];
+        Arrays.fill(aEff, this.alpha);
+        Arrays.fill(bEff, this.beta);
     }
 
     /** Makes α and/or β trainable (from the constructor's values), per layer or per neuron. */
@@ -68,12 +69,6 @@ public final class Synaptic extends Layer {
         return this;
     }
 
-    private static float at(float[] p, float fixed, int i) {
-        if (p == null) return fixed;
-        float v = p[p.length == 1 ? 0 : i];
-        return v < 0 ? 0 : v > 1 ? 1 : v;
-    }
-
     /** Test hook: smooth spikes (dense output) whose derivative is the surrogate. */
     public Synaptic smooth(Lif.Smooth f) {
         this.smooth = f;
@@ -82,19 +77,7 @@ public final class Synaptic extends Layer {
 
     @Override
     public String name() {
-        return "synaptic(" + out + ", alpha=" + (alphaP == null ? "" + alpha : "learnable" + (alphaP.length == 1 ? "" : " per neuron"))
-                + ", beta=" + (betaP == null ? "" + beta : "learnable" + (betaP.length == 1 ? "" : " per neuron")) + ", "
-                + reset.name().toLowerCase() + ", " + surrogate + ")";
-    }
-
-    @Override
-    public boolean binaryOutput() {
-        return smooth == null;
-    }
-
-    @Override
-    public boolean inPlaceBackward() {
-        return true;
+        return "synaptic(" + out + ", alpha=" + decayName(alphaP, alpha) + ", beta=" + decayName(betaP, beta) + resetAndSurrogate();
     }
 
     @Override
@@ -105,21 +88,11 @@ public final class Synaptic extends Layer {
     @Override
     public void allocate(int steps, int batch) {
         super.allocate(steps, batch);
-        long len = (long) steps * batch * out;
-        if (len > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("batch × steps × units too large: " + len);
-        if (mem == null || mem.length < len) {
-            mem = new float[(int) len];
-            syn = new float[(int) len];
-        }
+        if (syn == null || syn.length < mem.length) syn = new float[mem.length];
         if ((alphaP != null || betaP != null) && (accA == null || accA.length < batch * out)) {
             accA = new float[batch * out];
             accB = new float[batch * out];
         }
-    }
-
-    /** Membrane potential of unit i of sample b at step t (after the last forward pass). */
-    public float membrane(int b, int t, int i) {
-        return mem[(b * steps + t) * out + i];
     }
 
     /** Synaptic current of unit i of sample b at step t. */
@@ -128,55 +101,28 @@ public final class Synaptic extends Layer {
     }
 
     @Override
+    public void beforeBackward() {
+        decays(alphaP, alpha, aEff, out);
+        decays(betaP, beta, bEff, out);
+    }
+
+    @Override
     public void forward(Seq x, Seq y, int b0, int b1, Scratch s) {
         final int n = out, T = steps;
         final float th = theta;
-        final float[] ap = alphaP, bp = betaP;
-        final float a0 = alpha, b0f = beta;
         final boolean sub = reset == Lif.Reset.SUBTRACT;
-        float[] cur = x.dense, v = mem, c = syn, in0 = stateIn;
+        final float[] cur = x.dense, v = mem, c = syn, in0 = stateIn, ae = s.row, be = s.carry;
+        decays(alphaP, alpha, ae, n);   // clamped α_i, β_i (the parameters are fixed during the pass)
+        decays(betaP, beta, be, n);
         for (int b = b0; b < b1; b++) {
             for (int t = 0; t < T; t++) {
                 int r = b * T + t, o = r * n;
-                float[] pc = c, pv = v;
-                int pco = o - n, pvo = o - n;
-                if (t == 0) {
-                    if (in0 == null) {
-                        pc = null;
-                    } else {
-                        pc = in0;
-                        pv = in0;
-                        pco = 2 * b * n;
-                        pvo = 2 * b * n + n;
-                    }
-                }
-                if (pc == null) {
-                    for (int i = 0; i < n; i++) {
-                        c[o + i] = cur[o + i];
-                        v[o + i] = cur[o + i];
-                    }
-                } else if (sub) {
-                    for (int i = 0; i < n; i++) {
-                        float si = at(ap, a0, i) * pc[pco + i] + cur[o + i], vp = pv[pvo + i];
-                        c[o + i] = si;
-                        v[o + i] = at(bp, b0f, i) * vp + si - (vp > th ? th : 0f);
-                    }
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        float si = at(ap, a0, i) * pc[pco + i] + cur[o + i], vp = pv[pvo + i];
-                        c[o + i] = si;
-                        v[o + i] = vp > th ? 0f : at(bp, b0f, i) * vp + si;
-                    }
-                }
-                if (smooth == null) {
-                    int wo = r * y.words;
-                    long[] bits = y.bits;
-                    Arrays.fill(bits, wo, wo + y.words, 0L);
-                    for (int i = 0; i < n; i++)
-                        if (v[o + i] > th) bits[wo + (i >>> 6)] |= 1L << (i & 63);
-                } else {
-                    for (int i = 0; i < n; i++) y.dense[o + i] = smooth.value(v[o + i] - th);
-                }
+                float[] pc = t > 0 ? c : in0, pv = t > 0 ? v : in0;
+                int pco = t > 0 ? o - n : 2 * b * n, pvo = t > 0 ? o - n : 2 * b * n + n;
+                if (pc == null) System.arraycopy(cur, o, c, o, n);   // syn_{−1} = 0
+                else for (int i = 0; i < n; i++) c[o + i] = ae[i] * pc[pco + i] + cur[o + i];
+                integrate(sub, be, th, pv, pvo, c, o, v, o, n);
+                emit(y, r);
             }
             if (stateOut != null) {
                 int last = (b * T + T - 1) * n;
@@ -190,51 +136,34 @@ public final class Synaptic extends Layer {
     public void backward(Seq x, Seq y, float[] gy, float[] gx, int b0, int b1, Scratch s) {
         final int n = out, T = steps;
         final float th = theta;
-        final float[] ap = alphaP, bp = betaP;
-        final float a0 = alpha, bf = beta;
-        final boolean sub = reset == Lif.Reset.SUBTRACT, learn = ap != null || bp != null;
-        float[] v = mem, c = syn, gs = gradState;
-        float[] cm = s.carry, cs = s.row;   // β k gm_{t+1} and α gs_{t+1}
+        final boolean sub = reset == Lif.Reset.SUBTRACT, learn = alphaP != null || betaP != null;
+        final float[] v = mem, c = syn, gs = gradState, ae = aEff, be = bEff;
+        final float[] cm = s.carry, cs = s.row;   // β k gm_{t+1} and α gs_{t+1}
         if (gx == null) gx = gy;
         for (int b = b0; b < b1; b++) {
-            if (gs == null) {
-                Arrays.fill(cs, 0, n, 0f);
-                Arrays.fill(cm, 0, n, 0f);
-            } else {
-                System.arraycopy(gs, 2 * b * n, cs, 0, n);
-                System.arraycopy(gs, 2 * b * n + n, cm, 0, n);
-            }
+            loadCarry(gs, b, cs, cm, n);   // state (syn, mem)
             if (learn) {
                 Arrays.fill(accA, b * n, b * n + n, 0f);
                 Arrays.fill(accB, b * n, b * n + n, 0f);
             }
             for (int t = T - 1; t >= 0; t--) {
                 int o = (b * T + t) * n;
-                if (smooth == null) surrogate.apply(v, th, gy, o, n);
-                else for (int i = 0; i < n; i++) gy[o + i] *= smooth.derivative(v[o + i] - th);
+                spikeBackward(gy, o);
                 float[] pv = t > 0 ? v : stateIn, pc = t > 0 ? c : stateIn;
                 int po = t > 0 ? o - n : 2 * b * n + n, pco = t > 0 ? o - n : 2 * b * n;
+                integrateBackward(sub, be, th, pv, po, gy, gx, o, cm, n);   // gx = k_t gm_t
                 for (int i = 0; i < n; i++) {
-                    float gm = gy[o + i] + cm[i];
-                    float keep = sub || pv == null || !(pv[po + i] > th) ? 1f : 0f;
-                    float gsyn = keep * gm + cs[i];
+                    float kgm = gx[o + i], gsyn = kgm + cs[i];
                     gx[o + i] = gsyn;
-                    cm[i] = keep * at(bp, bf, i) * gm;
-                    cs[i] = at(ap, a0, i) * gsyn;
+                    cs[i] = ae[i] * gsyn;
                     if (learn && pv != null) {
                         accA[b * n + i] += gsyn * pc[pco + i];
-                        accB[b * n + i] += keep * gm * pv[po + i];
+                        accB[b * n + i] += kgm * pv[po + i];
                     }
                 }
-                if (cut(t)) {
-                    Arrays.fill(cm, 0, n, 0f);
-                    Arrays.fill(cs, 0, n, 0f);
-                }
+                cutCarry(t, cs, cm, n);
             }
-            if (gs != null) {
-                System.arraycopy(cs, 0, gs, 2 * b * n, n);
-                System.arraycopy(cm, 0, gs, 2 * b * n + n, n);
-            }
+            storeCarry(cs, cm, gs, b, n);
         }
     }
 
@@ -284,6 +213,6 @@ public final class Synaptic extends Layer {
 
     @Override
     public long stateBytes() {
-        return mem == null ? 0 : 8L * mem.length;
+        return 2 * super.stateBytes();   // syn and mem
     }
 }
