@@ -25,10 +25,15 @@ import org.snn4j.util.Rng;
  * which is the exact gradient of the discrete loss (equal to central finite differences up to
  * rounding), plus ∂L/∂τ_v and ∂L/∂τ_s.
  *
- * <p>Memory: with {@code checkpointEvery = 0} the whole trajectory (θ, s, I per step: 3·K·n
- * doubles) is kept; with m &gt; 0 only every m-th state is kept and each segment is recomputed (by the
- * same code, so the gradient is bit-for-bit the same) just before it is back-propagated:
- * 2·(K/m + m)·n doubles and one extra forward pass.
+ * <p>Memory: with {@code checkpointEvery = 0} the whole trajectory is kept (θ, s, I and cos θ per
+ * step, plus ∂L/∂I for the deferred weight gradient: 5·K·n doubles); with m &gt; 0 only every m-th
+ * state is kept and each segment is recomputed (by the same code, so the gradient is bit-for-bit the
+ * same) just before it is back-propagated: (2·K/m + 5·m)·n doubles and one extra forward pass.
+ *
+ * <p>Speed: the n² loops (W s forward, Wᵀ g backward) work on row arrays, four columns or rows per
+ * pass, so that C2 vectorises them; ∂L/∂W = Σ_k g_k s_kᵀ is accumulated once per segment by a
+ * blocked product (four rows of the gradient stay in L1) rather than by a rank-1 update per step.
+ * Every element sees the same sequence of floating-point operations as the plain loops.
  *
  * <p>One instance is a single-thread workspace (reused across trials: no allocation per step);
  * {@link BatchGradient} runs one per thread.
