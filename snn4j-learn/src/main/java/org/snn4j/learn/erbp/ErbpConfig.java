@@ -26,6 +26,7 @@ package org.snn4j.learn.erbp;
  * @param weightBits   32: full precision; fewer: weights stored on a (weightBits)-bit grid
  * @param stateBits    32: full-precision neuron states; 16: I, V and U of the hidden and prediction
  *                     neurons stored on a 16-bit grid (see {@link org.snn4j.model.TwoCompartmentLif#quantizeStates})
+ * @param weightRange  low-precision weights span ±weightRange·√(7/(n_in + n_out)) (the initial range; default 4)
  * @param initScale    multiplier of the initial weight range U(±√(7/(n_in + n_out))) of the hidden layers (paper: 1)
  * @param initScaleOut multiplier of the initial weight range of the prediction layer (paper: 1)
  * @param seed         seed of every random draw
@@ -33,7 +34,7 @@ package org.snn4j.learn.erbp;
 public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout, double eta, double gate, double gateDeep,
                          double blankP, double wError, double wLabel, double feedbackScale, double beta, double gamma,
                          double labelCurrent, double dtMs, double trainMs, double testMs, double learnDelayMs, int weightBits,
-                         int stateBits, double initScale, double initScaleOut, long seed) {
+                         int stateBits, double weightRange, double initScale, double initScaleOut, long seed) {
     public ErbpConfig {
         if (inputs <= 0 || classes <= 0 || hidden.length == 0) throw new IllegalArgumentException("need inputs, hidden layers and classes");
         for (int h : hidden) if (h <= 0) throw new IllegalArgumentException("hidden sizes must be positive");
@@ -41,53 +42,60 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
             throw new IllegalArgumentException("need dt > 0, train time > learning delay >= 0, test time > 0");
         if (weightBits < 2 || weightBits > 32) throw new IllegalArgumentException("weight bits must be in [2, 32]: " + weightBits);
         if (stateBits != 16 && stateBits != 32) throw new IllegalArgumentException("state bits must be 16 or 32: " + stateBits);
+        if (!(weightRange > 0)) throw new IllegalArgumentException("weight range must be positive: " + weightRange);
         if (!(initScale > 0) || !(initScaleOut > 0)) throw new IllegalArgumentException("initial weight scales must be positive");
     }
 
     /** The paper's settings for 28×28 images, eRBP+ ({@code blankout} false) or eRBP×. */
     public static ErbpConfig paper(int[] hidden, boolean blankout, long seed) {
         return new ErbpConfig(784, hidden, 10, blankout, blankout ? 10e-4 : 6e-4, 1.15, hidden.length > 1 ? 0.6 : 1.15, 0.45,
-                0.09, 0.09, 1.0, 0.5, -0.215, 0.5 - 0.215, 0.1, 250, 250, 50, 32, 32, 1.0, 1.0, seed);
+                0.09, 0.09, 1.0, 0.5, -0.215, 0.5 - 0.215, 0.1, 250, 250, 50, 32, 32, 4.0, 1.0, 1.0, seed);
     }
 
     public ErbpConfig withEta(double e) {
         return new ErbpConfig(inputs, hidden, classes, blankout, e, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, initScale, initScaleOut, seed);
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale, initScaleOut, seed);
     }
 
     public ErbpConfig withTimes(double dt, double train, double test, double delay) {
         return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dt, train, test, delay, weightBits, stateBits, initScale, initScaleOut, seed);
+                labelCurrent, dt, train, test, delay, weightBits, stateBits, weightRange, initScale, initScaleOut, seed);
     }
 
     public ErbpConfig withWeightBits(int bits) {
         return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, bits, stateBits, initScale, initScaleOut, seed);
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, bits, stateBits, weightRange, initScale, initScaleOut, seed);
     }
 
     public ErbpConfig withGates(double g, double gDeep) {
         return new ErbpConfig(inputs, hidden, classes, blankout, eta, g, gDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, initScale, initScaleOut, seed);
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale, initScaleOut, seed);
     }
 
     public ErbpConfig withBlankP(double p) {
         return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, p, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, initScale, initScaleOut, seed);
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale, initScaleOut, seed);
     }
 
     public ErbpConfig withInputs(int n) {
         return new ErbpConfig(n, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, initScale, initScaleOut, seed);
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale, initScaleOut, seed);
     }
 
     public ErbpConfig withStateBits(int bits) {
         return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, bits, initScale, initScaleOut, seed);
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, bits, weightRange, initScale, initScaleOut, seed);
     }
 
     /** Initial weight ranges: hidden layers U(±h·√(7/(n_in + n_out))), prediction layer the same with {@code out}. */
     public ErbpConfig withInitScales(double h, double out) {
         return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, h, out, seed);
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, h, out, seed);
+    }
+
+    /** Range of low-precision weights, in units of the initial limit √(7/(n_in + n_out)). */
+    public ErbpConfig withWeightRange(double r) {
+        return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, r, initScale, initScaleOut, seed);
     }
 }

@@ -47,6 +47,7 @@ public final class ErbpExperiment implements Experiment {
                 .declare("epochs", quick ? 1L : 3L, "training epochs of eRBP", 1, 1000)
                 .declare("weight_bits", 32L, "32 (full precision) or fewer: weights stored on an n-bit grid, stochastic rounding", 2, 32)
                 .declare("state_bits", 32L, "32 (full precision) or 16: I, V, U of the spiking neurons on 16-bit grids (truncation toward zero)", 16, 32)
+                .declare("weight_range", 4.0, "low-precision weights span +-weight_range*sqrt(7/(n_in+n_out)) (the grid step is that over 2^(bits-1)-1)", 1e-3, 1e3)
                 .declare("compare_8bit", false, "also train, from the same initial weights and seed, a copy with 8-bit weights (metric test_accuracy_8bit)")
                 .declare("eta", 0.0, "learning rate (0: the paper's, 6e-4 for plus, 1e-3 for times)", 0, 1)
                 .declare("eta_decay", 1.0, "eta is multiplied by this after each epoch (1: constant, the paper's)", 1e-6, 1)
@@ -140,7 +141,7 @@ public final class ErbpExperiment implements Experiment {
                 .withTimes(p.getDouble("dt_ms"), p.getDouble("train_ms"), p.getDouble("test_ms"), p.getDouble("learn_delay_ms"))
                 .withGates(p.getDouble("gate"), p.getDouble("gate_deep")).withBlankP(p.getDouble("blank_p"))
                 .withWeightBits(p.getInt("weight_bits")).withStateBits(p.getInt("state_bits"))
-                .withInitScales(p.getDouble("init_scale"), p.getDouble("init_scale_out"));
+                .withInitScales(p.getDouble("init_scale"), p.getDouble("init_scale_out")).withWeightRange(p.getDouble("weight_range"));
         if (p.getDouble("eta") > 0) cfg = cfg.withEta(p.getDouble("eta"));
         ErbpNetwork net = new ErbpNetwork(cfg);
         // optional twin with 8-bit weights: same initial weights (same seed, rounded), same data order

@@ -115,7 +115,7 @@ public final class ErbpNetwork {
             for (ErbpRule r : rules) {
                 Weights w = r.projection().weights();
                 double lim = Math.sqrt(7.0 / (w.rows() + w.cols()));
-                r.quantize(cfg.weightBits(), 4 * lim, seed);
+                r.quantize(cfg.weightBits(), cfg.weightRange() * lim, seed);
             }
         }
     }
