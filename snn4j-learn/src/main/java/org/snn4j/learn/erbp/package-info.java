@@ -20,6 +20,14 @@
  * events of +σ on V (rate 1000 Hz, σ = 0.05); the learning gate reads the synaptic current I (as
  * the authors' code does); neuron states carry over between presentations (as in the code), learning
  * is off for the first 50 ms of each. 8-bit weights are emulated on a grid of ±127 levels of
- * 4·√(7/(n_in + n_out))/127 with stochastic rounding of every update.
+ * r·√(7/(n_in + n_out))/127 (r = {@code weight_range}, default 4) with stochastic rounding of every
+ * update; 16-bit states (I, V, U of the spiking neurons, option {@code state_bits}) on grids of
+ * ±32767 levels over ±8 (I, V) and ±1 (U), truncated toward zero.
+ *
+ * <p>Options beyond the paper (defaults = the paper's): {@code eta_decay} multiplies η after each
+ * epoch; {@code init_scale}/{@code init_scale_out} shrink the initial weight ranges (Fashion-MNIST
+ * drives the hidden and output currents far beyond the boxcar with the paper's range, and a
+ * prediction neuron whose current starts above b_max never learns: 0.6/0.5 keep ~85 % of the hidden
+ * currents inside it); shorter presentations ({@code train_ms}, with η scaled by 250/train_ms).
  */
 package org.snn4j.learn.erbp;
