@@ -53,6 +53,7 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("alpha", 0.9, "synaptic current decay (neuron=synaptic)", 0, 1)
                 .declare("learn_beta", "none", "learnable decays (β; α and β for neuron=synaptic): none, layer or neuron")
                 .declare("encoder", "rate", "input coding: rate, latency (linear), latency_log or delta (on/off channels)")
+                .declare("readout", "lif", "output layer: lif (spikes; losses ce_count, ce_rate, mse_count, ce_first) or leaky (membrane of a non-spiking leaky integrator; losses ce_mean, ce_max)")
                 .declare("augment_shift", 0L, "training-time augmentation: translate each image by up to this many pixels (rate coding only)", 0, 10)
                 .declare("tbptt", 0L, "truncated BPTT window k in steps (0 = full BPTT)", 0, 1e6)
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
@@ -97,7 +98,7 @@ public final class SgMlpExperiment implements Experiment {
             prev = h;
         }
         ls.add(new Linear(prev, 10, org.snn4j.util.Rng.splitMix(seed + 2L * hidden.length)));
-        ls.add(new Lif(10, beta, theta, reset, sg));
+        ls.add(p.getString("readout").equals("leaky") ? new LeakyReadout(10, beta) : new Lif(10, beta, theta, reset, sg));
         return new SgNet(nIn, true, ls, p.getInt("threads")).truncate(p.getInt("tbptt")).memoryWindow(p.getInt("recompute"));
     }
 
@@ -139,8 +140,14 @@ public final class SgMlpExperiment implements Experiment {
         int[] hidden = parseHidden(p.getString("hidden"));
         int T = p.getInt("steps"), epochs = p.getInt("epochs"), B = p.getInt("batch");
         Loss loss = Loss.parse(p.getString("loss"));
-        if (loss == Loss.CE_MAX || loss == Loss.CE_MEAN || loss == Loss.SUM)
-            throw new InputException("sg-mlp: the output layer spikes; use ce_count, ce_rate, mse_count or ce_first");
+        String readout = p.getString("readout");
+        boolean membraneLoss = loss == Loss.CE_MAX || loss == Loss.CE_MEAN;
+        if (readout.equals("lif") && (membraneLoss || loss == Loss.SUM))
+            throw new InputException("sg-mlp: the output layer spikes; use ce_count, ce_rate, mse_count or ce_first (or --set readout=leaky with ce_mean or ce_max)");
+        if (readout.equals("leaky") && !membraneLoss)
+            throw new InputException("sg-mlp: readout=leaky gives membrane potentials; use loss ce_mean or ce_max");
+        if (!readout.equals("lif") && !readout.equals("leaky"))
+            throw new InputException("sg-mlp: readout must be lif or leaky, not '" + readout + "'");
         Lif.Reset reset = switch (p.getString("reset")) {
             case "subtract" -> Lif.Reset.SUBTRACT;
             case "zero" -> Lif.Reset.ZERO;
@@ -271,17 +278,20 @@ public final class SgMlpExperiment implements Experiment {
         net.infer(tr.encoding().filler(test, null, 0, run.seed(), 0x0E1L), new int[] {test.label(0)}, Loss.CE_COUNT);
         int last = net.layers().size() - 1;
         Seq out = net.output();
+        boolean leaky = net.layers().get(last) instanceof LeakyReadout;
+        Seq spk = leaky ? net.activations(last - 2) : out;   // a membrane readout does not spike: show the last hidden layer
         List<Double> ts = new ArrayList<>();
         List<Integer> ns = new ArrayList<>();
-        for (int t = 0; t < T; t++) for (int k = 0; k < out.n; k++) if (out.get(0, t, k) != 0) {
+        for (int t = 0; t < T; t++) for (int k = 0; k < spk.n; k++) if (spk.get(0, t, k) != 0) {
             ts.add((double) t);
             ns.add(k);
         }
-        Plots.raster(run.plotPath("output_raster.png"), "Output spikes for one test image (label " + test.label(0) + ", predicted "
+        String who = leaky ? "Last hidden layer" : "Output";
+        Plots.raster(run.plotPath("output_raster.png"), who + " spikes for one test image (label " + test.label(0) + ", predicted "
                         + net.predictions()[0] + ")", ts.stream().mapToDouble(Double::doubleValue).toArray(),
-                ns.stream().mapToInt(Integer::intValue).toArray(), out.n);
-        run.plotted("output_raster.png", "Output-layer spikes for the first test image (x axis: time step, plotted as 1 ms per step)");
-        Lif lif = (Lif) net.layers().get(last);
+                ns.stream().mapToInt(Integer::intValue).toArray(), spk.n);
+        run.plotted("output_raster.png", who + " spikes for the first test image (x axis: time step, plotted as 1 ms per step)");
+        Lif lif = leaky ? null : (Lif) net.layers().get(last);
         double[] time = new double[T];
         double[][] v = new double[out.n][T];
         String[] labels = new String[out.n];
@@ -289,7 +299,7 @@ public final class SgMlpExperiment implements Experiment {
             labels[k] = "class " + k;
             for (int t = 0; t < T; t++) {
                 time[t] = t;
-                v[k][t] = lif.membrane(0, t, k);
+                v[k][t] = leaky ? out.get(0, t, k) : lif.membrane(0, t, k);
             }
         }
         Plots.traces(run.plotPath("output_membrane.png"), "Output membrane potentials, one test image (threshold 1)", time, v, labels,
