@@ -14,11 +14,14 @@ import org.snn4j.util.Provenance;
 import org.snn4j.util.Rng;
 
 /**
- * {@code snn4j run sg-mlp}: a spiking MLP (784 → hidden LIF layers → 10 LIF outputs) trained with
- * surrogate-gradient BPTT on MNIST or Fashion-MNIST, rate-coded input over T steps, cross-entropy on
- * output spike counts, Adam (Neftci, Mostafa &amp; Zenke 2019; snnTorch tutorial 5: 784-1000-10, T = 25,
- * one epoch, 93.9 % on MNIST). Reports test accuracy per epoch, throughput and memory; plots the
- * learning curve and the output layer's spikes and membrane potentials for one test example.
+ * {@code snn4j run sg-mlp}: a spiking MLP (784 → hidden LIF layers → 10 outputs) trained with
+ * surrogate-gradient BPTT on MNIST or Fashion-MNIST, rate-coded input over T steps, Adam (Neftci,
+ * Mostafa &amp; Zenke 2019; snnTorch tutorial 5: 784-1000-10, T = 25, one epoch, 93.9 % on MNIST). By
+ * default the 10 outputs are non-spiking leaky integrators and the loss is the cross-entropy of their
+ * mean membrane potential (ce_mean; 0.881 on Fashion-MNIST in 5 epochs against 0.864 for
+ * cross-entropy on the spike counts of LIF outputs, {@code --set readout=lif --set loss=ce_count}).
+ * Reports test accuracy per epoch, throughput and memory; plots the learning curve, spikes and the
+ * output membrane potentials for one test example.
  */
 public final class SgMlpExperiment implements Experiment {
     @Override
@@ -42,7 +45,7 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("lr", 5e-4, "Adam learning rate", 0, 10)
                 .declare("lr_schedule", "cosine", "none or cosine (to 0 over all steps)")
                 .declare("weight_decay", 0.0, "L2 weight decay added to the gradient", 0, 10)
-                .declare("loss", "ce_count", "ce_count, ce_rate or mse_count")
+                .declare("loss", "ce_mean", "readout=leaky: ce_mean (cross-entropy on the mean output membrane potential) or ce_max; readout=lif: ce_count, ce_rate, mse_count or ce_first")
                 .declare("beta", 0.95, "LIF decay per step", 0, 1)
                 .declare("threshold", 1.0, "LIF threshold", 1e-9, 1e9)
                 .declare("reset", "subtract", "subtract or zero")
@@ -53,7 +56,7 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("alpha", 0.9, "synaptic current decay (neuron=synaptic)", 0, 1)
                 .declare("learn_beta", "none", "learnable decays (β; α and β for neuron=synaptic): none, layer or neuron")
                 .declare("encoder", "rate", "input coding: rate, latency (linear), latency_log or delta (on/off channels)")
-                .declare("readout", "lif", "output layer: lif (spikes; losses ce_count, ce_rate, mse_count, ce_first) or leaky (membrane of a non-spiking leaky integrator; losses ce_mean, ce_max)")
+                .declare("readout", "leaky", "output layer: lif (spikes; losses ce_count, ce_rate, mse_count, ce_first) or leaky (membrane of a non-spiking leaky integrator; losses ce_mean, ce_max)")
                 .declare("augment_shift", 0L, "training-time augmentation: translate each image by up to this many pixels (rate coding only)", 0, 10)
                 .declare("tbptt", 0L, "truncated BPTT window k in steps (0 = full BPTT)", 0, 1e6)
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
@@ -302,7 +305,7 @@ public final class SgMlpExperiment implements Experiment {
                 v[k][t] = leaky ? out.get(0, t, k) : lif.membrane(0, t, k);
             }
         }
-        Plots.traces(run.plotPath("output_membrane.png"), "Output membrane potentials, one test image (threshold 1)", time, v, labels,
+        Plots.traces(run.plotPath("output_membrane.png"), "Output membrane potentials, one test image" + (leaky ? " (leaky integrators, no threshold)" : " (threshold 1)"), time, v, labels,
                 "membrane potential (threshold units)");
         run.plotted("output_membrane.png", "Output-layer membrane potentials for the same example (x axis: time step, 1 ms per step)");
     }
