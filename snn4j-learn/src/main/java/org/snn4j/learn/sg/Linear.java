@@ -16,7 +16,8 @@ import org.snn4j.util.Rng;
  * forward call made without it): one table row per non-zero nibble of x_t instead of
  * one weight row per spike, about half the additions at 50 % input density. For dense input, zero
  * entries are skipped.
- * Backward: ∂L/∂x_t = (∂L/∂y_t) Wᵀ (through a transposed copy of W made once per batch);
+ * Backward: ∂L/∂x_t = (∂L/∂y_t) Wᵀ (through a transposed copy of W made once per batch, only for
+ * layers whose input needs the gradient);
  * ∂L/∂W = Σ_{b,t} x_tᵀ (∂L/∂y_t), one task per 64 inputs (one bit-set word of binary input;
  * {@link Blas#gemmBitsTransA}) over all outputs (up to {@value #GRAD_COLS}; long rows keep the
  * vectorised loops efficient: twice as fast as 128-column tiles at 1000 outputs);
@@ -32,7 +33,10 @@ public final class Linear extends Layer {
     static final int TABLE_MIN_ROWS = 128;
     /** Columns per pass of the subset-sum forward (the table's columns in use stay in cache). */
     static final int TABLE_COLS = 4096;
-    final float[][] w, gw, wt;
+    final float[][] w, gw;
+    /** Wᵀ for ∂L/∂x, made on first use after each {@link #beforeBackward} (never for a first layer, whose input needs no gradient). */
+    private float[][] wt;
+    private boolean wtStale = true;
     final float[] b, gb;
     /** Per-thread subset-sum tables of W (see {@link Blas#subsetTable}), for forward calls without {@link #beforeForward}. */
     private final ThreadLocal<float[][]> tables = new ThreadLocal<>();
@@ -44,7 +48,6 @@ public final class Linear extends Layer {
         super(in, out);
         w = new float[in][out];
         gw = new float[in][out];
-        wt = new float[out][in];
         b = new float[out];
         gb = new float[out];
         Rng r = Rng.stream(seed, 0x11EA, in, out);
@@ -132,13 +135,24 @@ public final class Linear extends Layer {
 
     @Override
     public void beforeBackward() {
-        Blas.transpose(w, in, out, wt);
+        synchronized (this) {
+            wtStale = true;
+        }
     }
 
     @Override
     public void backward(Seq x, Seq y, float[] gy, float[] gx, int b0, int b1, Scratch s) {
         if (gx == null) return;
-        Blas.gemm(b0 * steps, b1 * steps, in, out, gy, 0, wt, gx, 0, s.idx, s.val, s.row);
+        float[][] t;
+        synchronized (this) {   // the first thread to need Wᵀ makes it; the others wait for it
+            if (wt == null) wt = new float[out][in];
+            if (wtStale) {
+                Blas.transpose(w, in, out, wt);
+                wtStale = false;
+            }
+            t = wt;
+        }
+        Blas.gemm(b0 * steps, b1 * steps, in, out, gy, 0, t, gx, 0, s.idx, s.val, s.row);
     }
 
     /** Columns of ∂L/∂W per parameter-gradient task (at most). */
