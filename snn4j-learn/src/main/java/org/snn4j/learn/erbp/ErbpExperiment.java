@@ -233,8 +233,9 @@ public final class ErbpExperiment implements Experiment {
         f.line(cx, cy, "eRBP (spiking)");
         if (net8 != null) f.line(cx, curveY8.stream().mapToDouble(Double::doubleValue).toArray(), "eRBP, 8-bit weights");
         double xMax = Math.max(1, cx[cx.length - 1]);
-        f.line(new double[] {0, xMax}, new double[] {annAcc[0], annAcc[0]}, "RBP MLP, " + annEpochs + " epochs");
-        f.line(new double[] {0, xMax}, new double[] {annAcc[1], annAcc[1]}, "BP MLP, " + annEpochs + " epochs");
+        double rbpAcc = annAcc[Mlp.Feedback.RBP.ordinal()], bpAcc = annAcc[Mlp.Feedback.BP.ordinal()];
+        f.line(new double[] {0, xMax}, new double[] {rbpAcc, rbpAcc}, "RBP MLP, " + annEpochs + " epochs");
+        f.line(new double[] {0, xMax}, new double[] {bpAcc, bpAcc}, "BP MLP, " + annEpochs + " epochs");
         f.yRange(0, 1);
         f.save(run.plotPath("learning_curve.png"));
         run.plotted("learning_curve.png", "Test accuracy of eRBP after each epoch and every " + evalEvery
@@ -252,7 +253,7 @@ public final class ErbpExperiment implements Experiment {
                         + "(%d epochs of SGD, batch %d, lr %.3g).",
                 blank ? "x" : "+", dsName, java.util.Arrays.toString(sizes), epochs, train.size(), cfg.dtMs(), cfg.trainMs(), cfg.testMs(),
                 cfg.eta(), etaDecay, cfg.initScale(), cfg.initScaleOut(), cfg.weightBits(), cfg.stateBits(), acc,
-                net8 == null ? "" : String.format(" (8-bit weights, same run: %.4f)", acc8), annAcc[0], annAcc[1], annEpochs,
+                net8 == null ? "" : String.format(" (8-bit weights, same run: %.4f)", acc8), rbpAcc, bpAcc, annEpochs,
                 p.getInt("ann_batch"), p.getDouble("ann_lr")));
     }
 
