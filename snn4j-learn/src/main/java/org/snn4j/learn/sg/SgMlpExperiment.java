@@ -18,8 +18,9 @@ import org.snn4j.util.Rng;
  * surrogate-gradient BPTT on MNIST or Fashion-MNIST, rate-coded input over T steps, Adam (Neftci,
  * Mostafa &amp; Zenke 2019; snnTorch tutorial 5: 784-1000-10, T = 25, one epoch, 93.9 % on MNIST). By
  * default the 10 outputs are non-spiking leaky integrators and the loss is the cross-entropy of their
- * mean membrane potential (ce_mean; 0.881 on Fashion-MNIST in 5 epochs against 0.864 for
- * cross-entropy on the spike counts of LIF outputs, {@code --set readout=lif --set loss=ce_count}).
+ * mean membrane potential (ce_mean), batch 64: 0.886 on Fashion-MNIST in 5 epochs against 0.864 for
+ * cross-entropy on the spike counts of LIF outputs at batch 128 ({@code --set readout=lif --set loss=ce_count
+ * --set batch=128}).
  * Reports test accuracy per epoch, throughput and memory; plots the learning curve, spikes and the
  * output membrane potentials for one test example.
  */
@@ -41,7 +42,7 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("hidden", quick ? "256" : "1000", "hidden layer sizes, comma-separated (e.g. 1000 or 256,256)")
                 .declare("steps", 25L, "time steps T per example", 1, 10000)
                 .declare("epochs", quick ? 1L : 5L, "training epochs", 1, 1000)
-                .declare("batch", 128L, "mini-batch size", 1, 100000)
+                .declare("batch", 64L, "mini-batch size (64: more updates in 5 epochs; Fashion-MNIST 0.886 against 0.881 at 128)", 1, 100000)
                 .declare("lr", 5e-4, "Adam learning rate", 0, 10)
                 .declare("lr_schedule", "cosine", "none or cosine (to 0 over all steps)")
                 .declare("weight_decay", 0.0, "L2 weight decay added to the gradient", 0, 10)
