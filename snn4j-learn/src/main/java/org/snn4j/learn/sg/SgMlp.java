@@ -80,13 +80,8 @@ public final class SgMlp {
         };
     }
 
-    /** Number of spikes in the output of layer k over samples [0, batch). */
+    /** Number of spikes in the output of layer k over samples [0, batch) and all steps (see {@link SgNet#spikeCount}). */
     public static long spikeCount(SgNet net, int layer) {
-        Seq s = net.activations(layer);
-        if (!s.binary) return 0;
-        long n = 0;
-        int len = net.batch() * net.steps() * s.words;
-        for (int k = 0; k < len; k++) n += Long.bitCount(s.bits[k]);
-        return n;
+        return net.spikeCount(layer);
     }
 }

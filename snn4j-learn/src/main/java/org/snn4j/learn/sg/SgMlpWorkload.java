@@ -45,6 +45,7 @@ public final class SgMlpWorkload implements Workload {
                 .declare("data", "random", "random (uniform pixels, random labels) or fashion-mnist (training images)")
                 .declare("data_dir", "", "dataset folder (default: data/)")
                 .declare("mode", "both", "both, train or infer")
+                .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
                 .declare("seed", 0L, "seed");
     }
 
@@ -92,10 +93,12 @@ public final class SgMlpWorkload implements Workload {
         m.put("data", data);
         m.put("warmup", warm);
         m.put("iters", iters);
+        m.put("recompute", p.getInt("recompute"));
         try (SgNet net = SgMlp.build(dim, new int[] {H}, 10, 0.95, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25), false,
                 threads, seed)) {
             m.put("threads", net.threads());
             m.put("params", net.paramCount());
+            net.memoryWindow(p.getInt("recompute"));
             net.prepare(T, B);
             int[] labels = new int[B];
             if (!mode.equals("infer")) {

@@ -99,6 +99,20 @@ public final class SgNet implements AutoCloseable {
         return windowed != null ? windowed.fullOut : acts[acts.length - 1];
     }
 
+    /**
+     * Number of spikes in the output of layer k over all T steps and the B samples of the last
+     * forward pass (also with a {@link #memoryWindow}, where {@link #activations} holds only the
+     * last window); 0 when the layer's output is real-valued.
+     */
+    public long spikeCount(int k) {
+        if (windowed != null) return windowed.spikeCount(k);
+        Seq s = acts[k];
+        if (!s.binary) return 0;
+        long n = 0;
+        for (int i = 0, len = batch * steps * s.words; i < len; i++) n += Long.bitCount(s.bits[i]);
+        return n;
+    }
+
     /** Output of layer k (with a {@link #memoryWindow}: of the last window computed only). */
     public Seq activations(int k) {
         return acts[k];

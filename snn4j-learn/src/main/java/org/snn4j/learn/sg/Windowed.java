@@ -35,6 +35,8 @@ final class Windowed {
     /** Running sums of the parameter gradients over windows. */
     private float[][] acc;
     private int T, B, m, k, windows;
+    /** spikes[q][l]: spikes in the output of layer l over thread q's samples, all windows of the last forward pass. */
+    private long[][] spikes = new long[0][];
 
     Windowed(SgNet net) {
         this.net = net;
@@ -108,9 +110,43 @@ final class Windowed {
         }
     }
 
+    /** Spikes in the output of layer l over all T steps and the batch (last forward pass); 0 for real-valued outputs. */
+    long spikeCount(int l) {
+        long n = 0;
+        for (long[] c : spikes) n += c[l];
+        return n;
+    }
+
+    /** Adds the spikes of rows [r0, r1) of every binary layer output to thread q's counts. */
+    private void countSpikes(int q, int r0, int r1) {
+        long[] c = spikes[q];
+        for (int l = 0; l < layers.size(); l++) {
+            Seq s = net.acts[l];
+            if (!s.binary) continue;
+            long[] bits = s.bits;
+            long n = 0;
+            for (int i = r0 * s.words, e = r1 * s.words; i < e; i++) n += Long.bitCount(bits[i]);
+            c[l] += n;
+        }
+    }
+
+    /** The layers' per-batch hooks ({@link Layer#beforeForward(int, int)} on every thread), as in {@link SgNet#infer}. */
+    private void beforeForward() {
+        int parts = net.pool.threads();
+        net.pool.forEach(parts, q -> {
+            for (Layer l : layers) l.beforeForward(q, parts);
+        });
+    }
+
+    private void afterPass() {
+        for (Layer l : layers) l.afterPass();
+    }
+
     /** Forward over all windows, saving the checkpoints; then the per-sample losses (and ∂L/∂y when grad). */
     private void forwardAll(SgNet.InputFiller fill, int[] labels, Loss loss, boolean grad) {
         int threads = net.pool.threads();
+        if (spikes.length != threads || spikes[0].length != layers.size()) spikes = new long[threads][layers.size()];
+        for (long[] c : spikes) Arrays.fill(c, 0);
         net.pool.forEach(threads, q -> {
             int b0 = net.from(q, B), b1 = net.from(q + 1, B);
             if (b0 < b1) fill.fill(fullIn, b0, b1, net.intScratch[q]);
@@ -123,6 +159,7 @@ final class Windowed {
                 if (b0 == b1) return;
                 copyIn(t0, n, b0, b1);
                 net.forwardRange(b0, b1, net.scratch[q]);
+                countSpikes(q, b0 * n, b1 * n);
                 copyOut(t0, n, b0, b1);
             });
         }
@@ -135,14 +172,28 @@ final class Windowed {
     }
 
     double infer(SgNet.InputFiller fill, int[] labels, Loss loss) {
-        forwardAll(fill, labels, loss, false);
+        beforeForward();
+        try {
+            forwardAll(fill, labels, loss, false);
+        } finally {
+            afterPass();
+        }
         return labels == null ? Double.NaN : net.meanLoss();
     }
 
     double gradients(SgNet.InputFiller fill, int[] labels, Loss loss) {
+        for (Layer l : layers) l.beforeBackward();   // weights do not change during the step
+        beforeForward();
+        try {
+            return gradientPasses(fill, labels, loss);
+        } finally {
+            afterPass();
+        }
+    }
+
+    private double gradientPasses(SgNet.InputFiller fill, int[] labels, Loss loss) {
         forwardAll(fill, labels, loss, true);
         int threads = net.pool.threads();
-        for (Layer l : layers) l.beforeBackward();
         for (float[] c : carry) if (c != null) Arrays.fill(c, 0f);
         float[][] g = net.paramGrads();
         if (acc == null || acc.length != g.length) {
