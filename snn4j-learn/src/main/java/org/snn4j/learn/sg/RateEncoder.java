@@ -73,19 +73,34 @@ public final class RateEncoder {
         encodeThresholds(n, steps, rng, bits, bitsOff, words, thr);
     }
 
+    /** Per-thread scratch for the uniform draws of one row (24-bit integers, one per pixel). */
+    private static final ThreadLocal<int[]> DRAWS = ThreadLocal.withInitial(() -> new int[0]);
+
+    /**
+     * Row by row: first the random draws in their fixed order (one 64-bit number per pixel pair: bits
+     * 0–23 for the even pixel, bits 40–63 for the odd one), then a branch-free unit-stride pass that
+     * compares them with the thresholds (u &lt; thr ⇔ the sign bit of u − thr; both lie in [0, 2²⁴])
+     * and packs 64 pixels per word.
+     */
     private static void encodeThresholds(int n, int steps, Rng rng, long[] bits, int bitsOff, int words, int[] thr) {
         thr[n] = 0;
+        int pairs = (n + 1) >>> 1;
+        int[] u = DRAWS.get();
+        if (u.length < 2 * pairs) {
+            u = new int[2 * pairs];
+            DRAWS.set(u);
+        }
         for (int t = 0; t < steps; t++) {
+            for (int p = 0; p < pairs; p++) {
+                long r = rng.nextLong();
+                u[2 * p] = (int) (r & 0xFFFFFFL);
+                u[2 * p + 1] = (int) (r >>> 40);
+            }
             int o = bitsOff + t * words;
             for (int w = 0; w < words; w++) {
-                long word = 0;
                 int base = w << 6, lim = Math.min(64, n - base);
-                for (int k = 0; k < lim; k += 2) {
-                    long r = rng.nextLong();
-                    long lo = (r & 0xFFFFFFL) < thr[base + k] ? 1L : 0L;
-                    long hi = (r >>> 40) < thr[base + k + 1] ? 1L : 0L;
-                    word |= (lo << k) | (hi << (k + 1));
-                }
+                long word = 0;
+                for (int k = 0; k < lim; k++) word |= (long) ((u[base + k] - thr[base + k]) >>> 31) << k;
                 bits[o + w] = word;
             }
         }

@@ -110,6 +110,16 @@ public abstract class SpikingLayer extends Layer {
     }
 
     /**
+     * −1 (all bits) when v &gt; θ, else 0, without a branch: the sign bit of the rounded difference
+     * θ − v, which is negative exactly when v &gt; θ (rounding keeps the sign; an exact 0 is +0; θ &gt; 0).
+     * Used by the reset (θ or +0 selected by bit masking, the same floats as {@code v > θ ? θ : 0f})
+     * and by {@link #emit}.
+     */
+    static int spikeMask(float v, float th) {
+        return Float.floatToRawIntBits(th - v) >> 31;
+    }
+
+    /**
      * The membrane step for one (sample, step), scalar β: v[o + i] = v_t from the previous potential
      * pv[po + i] = v_{t−1} (pv null: v_{−1} = 0, so v_t = J_t) and the drive j[jo + i] = J_t.
      */
@@ -117,9 +127,10 @@ public abstract class SpikingLayer extends Layer {
         if (pv == null) {
             System.arraycopy(j, jo, v, o, n);
         } else if (sub) {
+            final int thBits = Float.floatToRawIntBits(th);
             for (int i = 0; i < n; i++) {
                 float vp = pv[po + i];
-                v[o + i] = beta * vp + j[jo + i] - (vp > th ? th : 0f);
+                v[o + i] = beta * vp + j[jo + i] - Float.intBitsToFloat(thBits & spikeMask(vp, th));
             }
         } else {
             for (int i = 0; i < n; i++) {
@@ -134,9 +145,10 @@ public abstract class SpikingLayer extends Layer {
         if (pv == null) {
             System.arraycopy(j, jo, v, o, n);
         } else if (sub) {
+            final int thBits = Float.floatToRawIntBits(th);
             for (int i = 0; i < n; i++) {
                 float vp = pv[po + i];
-                v[o + i] = beta[i] * vp + j[jo + i] - (vp > th ? th : 0f);
+                v[o + i] = beta[i] * vp + j[jo + i] - Float.intBitsToFloat(thBits & spikeMask(vp, th));
             }
         } else {
             for (int i = 0; i < n; i++) {
@@ -193,11 +205,15 @@ public abstract class SpikingLayer extends Layer {
         final float th = theta;
         final float[] v = mem;
         if (smooth == null) {
+            // 64 units per word, branch-free (spikes are sparse and irregular: a branch per unit mispredicts)
             int wo = r * y.words;
             long[] bits = y.bits;
-            Arrays.fill(bits, wo, wo + y.words, 0L);
-            for (int i = 0; i < n; i++)
-                if (v[o + i] > th) bits[wo + (i >>> 6)] |= 1L << (i & 63);
+            for (int base = 0, w = wo; base < n; base += 64, w++) {
+                int lim = Math.min(64, n - base), ob = o + base;
+                long word = 0;
+                for (int k = 0; k < lim; k++) word |= (long) (spikeMask(v[ob + k], th) & 1) << k;
+                bits[w] = word;
+            }
         } else {
             for (int i = 0; i < n; i++) y.dense[o + i] = smooth.value(v[o + i] - th);
         }
