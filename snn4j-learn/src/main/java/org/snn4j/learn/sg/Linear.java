@@ -15,7 +15,8 @@ import org.snn4j.util.Rng;
  * per batch in {@link #beforeForward} and shared by the threads, or per thread at the start of a
  * forward call made without it): one table row per non-zero nibble of x_t instead of
  * one weight row per spike, about half the additions at 50 % input density. For dense input, zero
- * entries are skipped.
+ * entries are skipped; blocks of rows without zeros go through a tiled dense product instead
+ * ({@value #DENSE_ROWS} rows × {@value #DENSE_COLS} columns; the same floats).
  * Backward: ∂L/∂x_t = (∂L/∂y_t) Wᵀ (through a transposed copy of W made once per batch, only for
  * layers whose input needs the gradient);
  * ∂L/∂W = Σ_{b,t} x_tᵀ (∂L/∂y_t), one task per 64 inputs (one bit-set word of binary input;
@@ -33,6 +34,8 @@ public final class Linear extends Layer {
     static final int TABLE_MIN_ROWS = 128;
     /** Columns per pass of the subset-sum forward (the table's columns in use stay in cache). */
     static final int TABLE_COLS = 4096;
+    /** Rows (sample-steps) and columns per tile of the dense forward (no-zero dense input). */
+    static final int DENSE_ROWS = 8, DENSE_COLS = 512;
     final float[][] w, gw;
     /** Wᵀ for ∂L/∂x, made on first use after each {@link #beforeBackward} (never for a first layer, whose input needs no gradient). */
     private float[][] wt;
@@ -100,7 +103,13 @@ public final class Linear extends Layer {
             }
             return;
         }
-        for (int r = r0; r < r1; r++) {
+        int r = r0;
+        if (!x.binary)   // blocks of DENSE_ROWS rows without zero entries: W streamed once per block
+            while (r + DENSE_ROWS <= r1 && noZeros(x.dense, r * in, DENSE_ROWS * in)) {
+                denseBlock(x.dense, r, yd);
+                r += DENSE_ROWS;
+            }
+        for (; r < r1; r++) {
             System.arraycopy(b, 0, acc, 0, out);
             if (x.binary) {
                 int nz = Blas.bitIndices(x.bits, r * x.words, x.words, idx);
@@ -112,6 +121,56 @@ public final class Linear extends Layer {
             System.arraycopy(acc, 0, yd, r * out, out);
         }
     }
+
+    /** True when a[off, off + len) has no zero entry. */
+    private static boolean noZeros(float[] a, int off, int len) {
+        int zeros = 0;
+        for (int i = off, e = off + len; i < e; i++) zeros += a[i] == 0 ? 1 : 0;
+        return zeros == 0;
+    }
+
+    /**
+     * y rows [r, r + DENSE_ROWS) ← b + x_r W for dense rows without zeros, in tiles of
+     * {@value #DENSE_COLS} columns: each group of four weight rows is loaded once for all the
+     * block's rows (the weights stream from memory once per block instead of once per row). Every
+     * output is the same float expression, in the same order, as the sparse-row path
+     * ({@link Blas#addScaledRows} over all inputs): b, then (x₀w₀ + x₁w₁) + (x₂w₂ + x₃w₃) per group
+     * of four inputs, then the remaining inputs one by one; so results are bit-identical to it.
+     */
+    private void denseBlock(float[] x, int r, float[] y) {
+        final int n = in, m = out;
+        float[][] acc = denseAcc.get();
+        if (acc == null || acc[0].length < m) {
+            acc = new float[DENSE_ROWS][m];
+            denseAcc.set(acc);
+        }
+        for (int j0 = 0; j0 < m; j0 += DENSE_COLS) {
+            int j1 = Math.min(m, j0 + DENSE_COLS), len = j1 - j0;
+            for (int k = 0; k < DENSE_ROWS; k++) System.arraycopy(b, j0, acc[k], j0, len);
+            int p = 0;
+            for (; p + 3 < n; p += 4) {
+                float[] w0 = w[p], w1 = w[p + 1], w2 = w[p + 2], w3 = w[p + 3];
+                for (int k = 0; k < DENSE_ROWS; k++) {
+                    int xo = (r + k) * n + p;
+                    float a0 = x[xo], a1 = x[xo + 1], a2 = x[xo + 2], a3 = x[xo + 3];
+                    float[] c = acc[k];
+                    for (int j = j0; j < j1; j++) c[j] += (a0 * w0[j] + a1 * w1[j]) + (a2 * w2[j] + a3 * w3[j]);
+                }
+            }
+            for (; p < n; p++) {
+                float[] w0 = w[p];
+                for (int k = 0; k < DENSE_ROWS; k++) {
+                    float a = x[(r + k) * n + p];
+                    float[] c = acc[k];
+                    for (int j = j0; j < j1; j++) c[j] += a * w0[j];
+                }
+            }
+        }
+        for (int k = 0; k < DENSE_ROWS; k++) System.arraycopy(acc[k], 0, y, (r + k) * m, m);
+    }
+
+    /** Per-thread accumulator rows of {@link #denseBlock}. */
+    private final ThreadLocal<float[][]> denseAcc = new ThreadLocal<>();
 
     /** Builds this part's groups of the shared subset-sum table for the batch (wide layers, enough rows). */
     @Override

@@ -44,4 +44,33 @@ class SgLinearPathsTest {
             for (int t = 0; t < T; t++)
                 assertEquals(perThread.get(b, t, 0) + x.get(b, t, 0), again.get(b, t, 0), 1e-5);
     }
+
+    /** The tiled dense forward (rows without zeros) gives the very floats of the sparse-row path (Blas.addScaledRows over all inputs). */
+    @Test
+    void denseTilesAreBitIdenticalToTheRowPath() {
+        int in = 203, out = Linear.DENSE_COLS + 77, T = 7, B = 5;   // 35 rows: 4 blocks of 8 and a rest; in % 4 = 3
+        Linear lin = new Linear(in, out, 9);
+        lin.allocate(T, B);
+        Seq x = new Seq(in, false);
+        x.ensure(T, B);
+        Rng r = new Rng(5);
+        for (int k = 0; k < T * B * in; k++) x.dense[k] = (float) (r.nextDouble() * 2 - 1);
+        x.dense[17 * in + 3] = 0f;   // one row with a zero: its block takes the row path
+        Seq y = new Seq(out, false);
+        y.ensure(T, B);
+        lin.forward(x, y, 0, B, new Layer.Scratch(Math.max(in, out) + 1));
+        int[] all = new int[in];
+        float[] vals = new float[in], acc = new float[out];
+        for (int row = 0; row < T * B; row++) {
+            int nz = 0;
+            for (int i = 0; i < in; i++) if (x.dense[row * in + i] != 0) {
+                all[nz] = i;
+                vals[nz++] = x.dense[row * in + i];
+            }
+            System.arraycopy(lin.bias(), 0, acc, 0, out);
+            org.snn4j.math.Blas.addScaledRows(lin.weights(), all, vals, 0, nz, acc, 0, out);
+            for (int j = 0; j < out; j++)
+                assertEquals(Float.floatToRawIntBits(acc[j]), Float.floatToRawIntBits(y.dense[row * out + j]), "row " + row + ", column " + j);
+        }
+    }
 }
