@@ -213,6 +213,66 @@ public final class Blas {
         }
     }
 
+    /**
+     * The same product as {@link #gemmBitsTransA} (C[i][j0:j1] = Σ_{r: A[r, i] = 1} G[r, j0:j1] for
+     * the rows i of the word columns [word0, word1)), through subset-sum tables of G: the rows of A are taken
+     * four at a time; for such a group the rows of G are copied into {@code tab} rows 16q + 2^b and the
+     * other patterns p (the subsets that occur) are built as row 16q + (p with its lowest bit cleared)
+     * plus one row of G (at most 11 row additions per group). Each i then adds one table row per group
+     * whose 4-bit column pattern (the bits of rows 4q … 4q+3 at i) is non-zero, four at a time
+     * ({@link #addRows}): at 50 % density about half the additions of the row-by-row kernel. The
+     * order of the sums depends only on A, so results do not depend on how the callers split the work.
+     *
+     * @param word0  first word column (C rows from 64·word0) ...
+     * @param word1  ... and the end of the word columns: one table serves all of them
+     * @param tab    scratch rows (each of length ≥ n); 16·G rows for blocks of 4·G rows of A
+     * @param lists  scratch of length ≥ 64·(word1 − word0)·G
+     * @param counts scratch of length ≥ 64·(word1 − word0)
+     */
+    public static void gemmBitsTransA4(long[] bitsA, int m, int words, int word0, int word1, float[] g, int n, int j0, int j1,
+                                       float[][] c, int cRows, float[][] tab, int[] lists, int[] counts) {
+        int i0 = word0 << 6, i1 = Math.min(cRows, word1 << 6), G = tab.length >>> 4, R = 4 * G, len = j1 - j0, nb = i1 - i0;
+        for (int i = i0; i < i1; i++) java.util.Arrays.fill(c[i], j0, j1, 0f);
+        for (int rb = 0; rb < m; rb += R) {
+            int re = Math.min(m, rb + R);
+            java.util.Arrays.fill(counts, 0, nb, 0);
+            for (int q = 0; 4 * q + rb < re; q++) {
+                int r0 = rb + 4 * q, need = 0;
+                for (int w = word0; w < word1; w++) {
+                    long x0 = bitsA[r0 * words + w];
+                    long x1 = r0 + 1 < re ? bitsA[(r0 + 1) * words + w] : 0L;
+                    long x2 = r0 + 2 < re ? bitsA[(r0 + 2) * words + w] : 0L;
+                    long x3 = r0 + 3 < re ? bitsA[(r0 + 3) * words + w] : 0L;
+                    long any = x0 | x1 | x2 | x3;
+                    int ob = (w - word0) << 6;
+                    while (any != 0) {   // the 4-bit column pattern of each input that is set in one of the rows
+                        int b = Long.numberOfTrailingZeros(any);
+                        any &= any - 1;
+                        int nib = (int) (x0 >>> b & 1) | (int) (x1 >>> b & 1) << 1 | (int) (x2 >>> b & 1) << 2 | (int) (x3 >>> b & 1) << 3;
+                        lists[(ob + b) * G + counts[ob + b]++] = 16 * q + nib;
+                        need |= 1 << nib;
+                    }
+                }
+                if (need == 0) continue;
+                // the patterns that occur, and the ones they are built from
+                for (int p = 15; p > 0; p--) if ((need >>> p & 1) != 0) need |= 1 << (p & (p - 1)) | 1 << (p & -p);
+                int base = 16 * q;
+                for (int p = 1; p < 16; p++) {
+                    if ((need >>> p & 1) == 0) continue;
+                    int low = Integer.numberOfTrailingZeros(p), rest = p & (p - 1);
+                    if (rest == 0) {
+                        System.arraycopy(g, (r0 + low) * n + j0, tab[base + p], j0, len);
+                    } else {
+                        float[] dst = tab[base + p], prev = tab[base + rest], src = tab[base + (1 << low)];
+                        for (int j = j0; j < j1; j++) dst[j] = prev[j] + src[j];
+                    }
+                }
+            }
+            for (int b = 0; b < nb; b++)
+                if (counts[b] > 0) addRows(tab, lists, b * G, b * G + counts[b], c[i0 + b], j0, j1);
+        }
+    }
+
     /** dst[j][i] = src[i][j]: src has m rows of n, dst n rows of m. */
     public static void transpose(float[][] src, int m, int n, float[][] dst) {
         final int bs = 32;

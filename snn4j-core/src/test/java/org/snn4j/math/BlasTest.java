@@ -93,4 +93,35 @@ class BlasTest {
             else for (int i = 0; i < in; i++) assertArrayEquals(ref[i], c[i], "the column tile does not change any sum");
         }
     }
+
+    @Test
+    void subsetSumGradientKernelEqualsNaiveProductAndIsTheSameAtAnyTileOrBlock() {
+        Rng r = new Rng(10);
+        for (double density : new double[] {0.5, 0.05, 0.95}) {
+            int m = 71, in = 150, n = 45, words = (in + 63) / 64;   // m not a multiple of 4 or of the block
+            long[] x = randomBits(m, in, density, r);
+            float[] g = new float[m * n];
+            for (int k = 0; k < g.length; k++) g[k] = (float) (r.nextDouble() * 2 - 1);
+            float[][] ref = null;
+            for (int tile : new int[] {n, 16, 7}) {
+                float[][] c = new float[in][n];
+                for (int i = 0; i < in; i++) java.util.Arrays.fill(c[i], Float.NaN);   // must be overwritten
+                float[][] tab = new float[16 * 8][n];
+                for (float[] t : tab) java.util.Arrays.fill(t, Float.NaN);   // unused table rows must never be read
+                int span = tile == 16 ? 2 : 1;   // one word per call, or two words sharing the tables
+                for (int word = 0; word < words; word += span)
+                    for (int j0 = 0; j0 < n; j0 += tile)
+                        Blas.gemmBitsTransA4(x, m, words, word, Math.min(words, word + span), g, n, j0, Math.min(n, j0 + tile), c, in, tab,
+                                new int[64 * 2 * 8], new int[64 * 2]);
+                for (int i = 0; i < in; i++)
+                    for (int j = 0; j < n; j++) {
+                        double s = 0;
+                        for (int row = 0; row < m; row++) if (bit(x, words, row, i)) s += g[row * n + j];
+                        assertEquals(s, c[i][j], 1e-5, "dW[" + i + "][" + j + "] at density " + density);
+                    }
+                if (ref == null) ref = c;
+                else for (int i = 0; i < in; i++) assertArrayEquals(ref[i], c[i], "neither the column tile nor the word span changes any sum");
+            }
+        }
+    }
 }

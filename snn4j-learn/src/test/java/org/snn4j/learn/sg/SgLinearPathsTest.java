@@ -45,6 +45,28 @@ class SgLinearPathsTest {
                 assertEquals(perThread.get(b, t, 0) + x.get(b, t, 0), again.get(b, t, 0), 1e-5);
     }
 
+    /** ∂L/∂W of a wide layer (the subset-sum gradient kernel) equals Σ_{b,t} x_tᵀ g_t. */
+    @Test
+    void wideWeightGradientEqualsTheNaiveProduct() {
+        int in = 130, out = 80, T = 21, B = 7;
+        Linear lin = new Linear(in, out, 3);
+        lin.allocate(T, B);
+        Seq x = new Seq(in, true);
+        x.ensure(T, B);
+        Rng r = new Rng(5);
+        for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) for (int i = 0; i < in; i++) if (r.nextDouble() < 0.5) x.set(b, t, i, 1);
+        float[] g = new float[T * B * out];
+        for (int k = 0; k < g.length; k++) g[k] = (float) (r.nextDouble() * 2 - 1);
+        Layer.Scratch s = new Layer.Scratch(in + 1);
+        for (int task = 0; task < lin.paramTasks(); task++) lin.paramGrads(x, g, task, s);
+        for (int i = 0; i < in; i++)
+            for (int j = 0; j < out; j++) {
+                double sum = 0;
+                for (int row = 0; row < T * B; row++) if (x.get(row / T, row % T, i) != 0) sum += g[row * out + j];
+                assertEquals(sum, lin.gw[i][j], 1e-5, "dW[" + i + "][" + j + "]");
+            }
+    }
+
     /** The tiled dense forward (rows without zeros) gives the very floats of the sparse-row path (Blas.addScaledRows over all inputs). */
     @Test
     void denseTilesAreBitIdenticalToTheRowPath() {

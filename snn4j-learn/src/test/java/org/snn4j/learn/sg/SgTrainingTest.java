@@ -62,6 +62,26 @@ class SgTrainingTest {
         }
     }
 
+    /**
+     * Layers at least {@link Linear#TABLE_MIN_OUT} wide take the subset-sum paths (forward and
+     * weight gradient): the same parameters for a seed on 1 and 2 threads, run after run.
+     */
+    @Test
+    void wideLayersTrainIdenticallyOnOneAndTwoThreadsAndRunToRun() {
+        Dataset train = prototypes(160, 0.2, 1);
+        float[][] ref = null;
+        for (int threads : new int[] {1, 2, 2}) {
+            try (SgNet net = SgMlp.build(64, new int[] {96, 80}, 10, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, threads, 7)) {
+                SgTrainer tr = new SgTrainer(net, Loss.CE_RATE, 8, 16, 2e-3, 1e-4, true, 3);
+                tr.plan(20);
+                tr.trainEpoch(train, 1, null);
+                float[][] p = net.params();
+                if (ref == null) ref = p;
+                else for (int k = 0; k < p.length; k++) assertArrayEquals(ref[k], p[k], 0f, "tensor " + k + " on " + threads + " threads");
+            }
+        }
+    }
+
     @Test
     void nonFiniteGradientStopsTrainingWithItsPlace() {
         Dataset train = prototypes(64, 0.2, 1);
