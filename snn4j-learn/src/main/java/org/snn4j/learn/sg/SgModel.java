@@ -53,6 +53,16 @@ public final class SgModel {
         return spec;
     }
 
+    /** The fields every spiking layer shares: type, size, decay β, threshold, reset, surrogate. */
+    private static void putSpiking(Map<String, Object> m, String type, SpikingLayer l) {
+        m.put("type", type);
+        m.put("n", (long) l.out);
+        m.put("beta", (double) l.beta);
+        m.put("theta", (double) l.theta);
+        m.put("reset", l.reset.name().toLowerCase());
+        m.put("surrogate", surrogate(l.surrogate));
+    }
+
     private static Map<String, Object> layer(Layer l) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (l instanceof Linear lin) {
@@ -64,33 +74,18 @@ public final class SgModel {
             m.put("weight", ModelFile.floats(w));
             m.put("bias", ModelFile.floats(lin.b));
         } else if (l instanceof Lif lif) {
-            m.put("type", "lif");
-            m.put("n", (long) lif.out);
-            m.put("beta", (double) lif.beta);
-            m.put("theta", (double) lif.theta);
-            m.put("reset", lif.reset.name().toLowerCase());
-            m.put("surrogate", surrogate(lif.surrogate));
+            putSpiking(m, "lif", lif);
             m.put("learn_beta", lif.betaP == null ? "none" : lif.betaP.length == 1 ? "layer" : "neuron");
             if (lif.betaP != null) m.put("beta_values", ModelFile.floats(lif.betaP));
         } else if (l instanceof Synaptic syn) {
-            m.put("type", "synaptic");
-            m.put("n", (long) syn.out);
+            putSpiking(m, "synaptic", syn);
             m.put("alpha", (double) syn.alpha);
-            m.put("beta", (double) syn.beta);
-            m.put("theta", (double) syn.theta);
-            m.put("reset", syn.reset.name().toLowerCase());
-            m.put("surrogate", surrogate(syn.surrogate));
             m.put("learn_alpha", syn.alphaP == null ? "none" : syn.alphaP.length == 1 ? "layer" : "neuron");
             if (syn.alphaP != null) m.put("alpha_values", ModelFile.floats(syn.alphaP));
             m.put("learn_beta", syn.betaP == null ? "none" : syn.betaP.length == 1 ? "layer" : "neuron");
             if (syn.betaP != null) m.put("beta_values", ModelFile.floats(syn.betaP));
         } else if (l instanceof RecurrentLif r) {
-            m.put("type", "rlif");
-            m.put("n", (long) r.out);
-            m.put("beta", (double) r.beta);
-            m.put("theta", (double) r.theta);
-            m.put("reset", r.reset.name().toLowerCase());
-            m.put("surrogate", surrogate(r.surrogate));
+            putSpiking(m, "rlif", r);
             float[] w = new float[r.out * r.out];
             for (int i = 0; i < r.out; i++) System.arraycopy(r.v[i], 0, w, i * r.out, r.out);
             m.put("recurrent_weight", ModelFile.floats(w));
