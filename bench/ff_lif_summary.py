@@ -2,25 +2,12 @@
 """Pairs the lines of bench/results/ff_lif_vs_torch.jsonl (snn4j vs PyTorch, same N, T, B) and prints a
 markdown table (medians when a size ran several times). Speed-up = torch time / snn4j time (> 1: snn4j
 faster); the memory column is snn4j / torch peak RSS (< 1: snn4j smaller)."""
-import json
-import statistics
 import sys
 
+from benchlines import group, med
+
 path = sys.argv[1] if len(sys.argv) > 1 else 'bench/results/ff_lif_vs_torch.jsonl'
-rows = {}
-for line in open(path):
-    line = line.strip()
-    if not line.startswith('{'):
-        continue
-    d = json.loads(line)
-    key = (d['N'], d['T'], d['B'], d.get('recompute', 0) or 0)
-    rows.setdefault(key, {}).setdefault(d['tool'], []).append(d)
-
-
-def med(ds, k):
-    v = [d[k] for d in ds if d.get(k) is not None]
-    return statistics.median(v) if v else float('nan')
-
+rows = group(path, lambda d: (d['N'], d['T'], d['B'], d.get('recompute', 0) or 0))
 
 print('| N | T | B | n | snn4j fwd+bwd ms | torch fwd+bwd ms | speed-up | snn4j fwd ms | torch fwd ms | speed-up | '
       'snn4j bwd ms | torch bwd ms | speed-up | peak RSS MB snn4j / torch |')

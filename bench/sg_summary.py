@@ -1,28 +1,20 @@
 #!/usr/bin/python3
 """Pairs the lines of bench/results/sg_vs_torch.jsonl (snn4j vs PyTorch, same H, T, B, data) and
 prints a markdown table with the ratios (medians when a configuration ran several times)."""
-import json
-import statistics
 import sys
 
+from benchlines import group, med
+
 path = sys.argv[1] if len(sys.argv) > 1 else 'bench/results/sg_vs_torch.jsonl'
-rows = {}
-for line in open(path):
-    line = line.strip()
-    if not line.startswith('{'):
-        continue
-    d = json.loads(line)
+
+
+def key(d):
     if d.get('tool') == 'snn4j':
-        key = (d['H'], d['T'], d['B'], d.get('data', 'random'))
-    else:
-        key = (d['hidden'], d['steps'], d['batch'], d.get('data', 'random'))
-    rows.setdefault(key, {}).setdefault(d['tool'], []).append(d)
+        return d['H'], d['T'], d['B'], d.get('data', 'random')
+    return d['hidden'], d['steps'], d['batch'], d.get('data', 'random')
 
 
-def med(ds, k):
-    v = [d[k] for d in ds if d.get(k) is not None]
-    return statistics.median(v) if v else float('nan')
-
+rows = group(path, key)
 
 print('| H | T | B | data | n | snn4j train/s | torch train/s | ratio | snn4j infer/s | torch infer/s | ratio | snn4j peak RSS MB | torch peak RSS MB | ratio |')
 print('|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
