@@ -131,21 +131,7 @@ public final class ScnDaleExperiment implements Experiment {
         run.metric("train_steps_per_s", total / Math.max(trainS, 1e-9));
         run.writeMetrics();
 
-        double[] x = new double[rows.size()];
-        for (int k = 0; k < x.length; k++) x[k] = Math.log10(Math.max(rows.get(k)[1], dt * 1e-3));
-        for (int m = 0; m < MEASURES.length; m++) {
-            double[] y = new double[rows.size()];
-            boolean positive = true;
-            for (int k = 0; k < y.length; k++) {
-                y[k] = rows.get(k)[3 + m];
-                positive &= y[k] > 0 || Double.isNaN(y[k]);
-            }
-            boolean logY = positive && (m <= 3 || m == 8);
-            String file = MEASURES[m] + ".png";
-            Plots.learningCurve(run.plotPath(file), MEASURES[m].replace('_', ' ') + " over learning (E/I network; first point: before)",
-                    "log10 training time (s)", MEASURES[m].replace('_', ' '), x, new double[][] {y}, null, logY);
-            run.plotted(file, MEASURES[m] + " over learning");
-        }
+        ScnPlots.measureCurves(run, MEASURES, rows, dt, "(E/I network; first point: before)", m -> m <= 3 || m == 8);
         for (int b = 0; b < 2; b++) {
             DaleEvaluator.Result r = b == 0 ? first : last;
             double[] t = new double[r.rasterSteps.length];

@@ -7,7 +7,6 @@ import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.model.ScnParams;
 import org.snn4j.plot.Figure;
-import org.snn4j.plot.Plots;
 import org.snn4j.scn.ScnNetwork;
 import org.snn4j.util.InputException;
 import org.snn4j.util.Rng;
@@ -182,21 +181,7 @@ public final class ScnLearningExperiment implements Experiment {
         run.writeMetrics();
 
         // Plots: one per measure against training time, rasters and readouts before and after.
-        double[] x = new double[rows.size()];
-        for (int k = 0; k < x.length; k++) x[k] = Math.log10(Math.max(rows.get(k)[1], dt * 1e-3));
-        for (int m = 0; m < MEASURES.length; m++) {
-            double[] y = new double[rows.size()];
-            boolean positive = true;
-            for (int k = 0; k < y.length; k++) {
-                y[k] = rows.get(k)[3 + m];
-                positive &= y[k] > 0 || Double.isNaN(y[k]);
-            }
-            boolean logY = positive && (m == 0 || m == 1 || m == 2 || m == 7);
-            String file = MEASURES[m] + ".png";
-            Plots.learningCurve(run.plotPath(file), MEASURES[m].replace('_', ' ') + " over learning (first point: before learning)",
-                    "log10 training time (s)", MEASURES[m].replace('_', ' '), x, new double[][] {y}, null, logY);
-            run.plotted(file, MEASURES[m] + " over learning");
-        }
+        ScnPlots.measureCurves(run, MEASURES, rows, dt, "(first point: before learning)", m -> m == 0 || m == 1 || m == 2 || m == 7);
         ScnPlots.raster(run, "raster_before.png", "Spikes before learning (test signal)", first, dt, n, "Raster before learning");
         ScnPlots.raster(run, "raster_after.png", "Spikes after learning (test signal)", last, dt, n, "Raster after learning");
         ScnPlots.raster(run, "raster_after_loss.png", "Spikes after learning, " + nSil + " neurons silenced", lost, dt, n,

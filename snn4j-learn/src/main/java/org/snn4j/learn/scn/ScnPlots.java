@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntPredicate;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.plot.Figure;
 import org.snn4j.plot.Plots;
@@ -38,6 +39,28 @@ final class ScnPlots {
         }
         f.save(run.plotPath(file));
         run.plotted(file, caption);
+    }
+
+    /**
+     * One learning curve per measure: column 3 + m of each row of {@code rows} against log10 of the
+     * training time (column 1, s), on a log y axis where {@code logY.test(m)} and every value is positive.
+     */
+    static void measureCurves(RunContext run, String[] measures, List<double[]> rows, double dtMs, String titleSuffix,
+            IntPredicate logY) throws IOException {
+        double[] x = new double[rows.size()];
+        for (int k = 0; k < x.length; k++) x[k] = Math.log10(Math.max(rows.get(k)[1], dtMs * 1e-3));
+        for (int m = 0; m < measures.length; m++) {
+            double[] y = new double[rows.size()];
+            boolean positive = true;
+            for (int k = 0; k < y.length; k++) {
+                y[k] = rows.get(k)[3 + m];
+                positive &= y[k] > 0 || Double.isNaN(y[k]);
+            }
+            String file = measures[m] + ".png", label = measures[m].replace('_', ' ');
+            Plots.learningCurve(run.plotPath(file), label + " over learning " + titleSuffix, "log10 training time (s)", label, x,
+                    new double[][] {y}, null, positive && logY.test(m));
+            run.plotted(file, measures[m] + " over learning");
+        }
     }
 
     /** Writes a CSV with a header row. */

@@ -7,21 +7,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.snn4j.experiment.Params;
-import org.snn4j.experiment.RunContext;
 
 class ExactEncodingExperimentTest {
     @Test
     void quickRunTrainsAndComparesWithTheAnalyticNetwork(@TempDir Path dir) throws Exception {
-        ExactEncodingExperiment e = new ExactEncodingExperiment();
-        Params p = e.defaults(true);
-        RunContext run = new RunContext(e, p, 1, true, dir);
-        run.writeConfig();
-        long t0 = System.nanoTime();
-        e.run(run);
-        run.finish();
-        double s = (System.nanoTime() - t0) * 1e-9;
-        Map<String, Object> m = run.metrics();
+        QuickRun q = QuickRun.of(new ExactEncodingExperiment(), dir);
+        double s = q.seconds();
+        Map<String, Object> m = q.metrics();
         assertTrue(s < 60, "quick run took " + s + " s");
         // quick size (30 neurons, 60 iterations of 16 trials of 0.5 s): measured loss 2.04 -> 0.52 (factor 3.9;
         // deterministic for the seed whatever the thread count)

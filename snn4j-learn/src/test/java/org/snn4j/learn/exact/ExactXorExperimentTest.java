@@ -8,21 +8,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.snn4j.experiment.Params;
-import org.snn4j.experiment.RunContext;
 
 class ExactXorExperimentTest {
     @Test
     void quickRunTrainsAndWritesItsFiles(@TempDir Path dir) throws Exception {
-        ExactXorExperiment e = new ExactXorExperiment();
-        Params p = e.defaults(true);
-        RunContext run = new RunContext(e, p, 1, true, dir);
-        run.writeConfig();
-        long t0 = System.nanoTime();
-        e.run(run);
-        run.finish();
-        double s = (System.nanoTime() - t0) * 1e-9;
-        Map<String, Object> m = run.metrics();
+        QuickRun q = QuickRun.of(new ExactXorExperiment(), dir);
+        double s = q.seconds();
+        Map<String, Object> m = q.metrics();
         System.out.println("exact-xor quick: " + m + " in " + s + " s");
         assertTrue(s < 60, "quick run took " + s + " s");
         // quick size: 0.4 s trials, delays 20-60 ms, 300 iterations: measured loss 1.02 -> 0.35 (factor 2.9), accuracy 1.0
