@@ -74,6 +74,19 @@ public final class EscapeRateSource extends ArrayStateModel {
         for (int c = 0; c < chunks; c++) fired[c] = new IntBufferLite();
     }
 
+    /**
+     * Returns to the state of a new source: every neuron silent (I = −∞), no pending spike, no
+     * refractory period; the timing wheels are rebuilt at the next step.
+     */
+    public void resetState() {
+        Arrays.fill(iIn, Double.NEGATIVE_INFINITY);
+        Arrays.fill(next, Long.MAX_VALUE);
+        Arrays.fill(refEnd, Long.MIN_VALUE / 2);
+        Arrays.fill(stale, false);
+        Arrays.fill(chunkEpoch, -1);
+        epoch = 0;
+    }
+
     /** Firing rate (Hz, while not refractory) for input current I. */
     public double rateHz(double current) {
         return current == Double.NEGATIVE_INFINITY ? 0 : nu0Hz * Math.exp((current - theta) / delta);

@@ -16,7 +16,7 @@ import org.snn4j.util.Rng;
  */
 public final class BlankoutWeights implements Weights {
     private final DenseWeights w;
-    private final long seed;
+    private long seed;
     private final int threshold;
     private long[][] count;
     private int[] bounds;
@@ -40,6 +40,18 @@ public final class BlankoutWeights implements Weights {
      */
     public byte[] transmittedMask() {
         return transmitted;
+    }
+
+    /**
+     * Restarts the transmission draws under a new seed, as if the synapses were new: the delivery
+     * counts of every row go back to 0 and no synapse has transmitted yet. Deliveries after it
+     * depend only on {@code seed} (e.g. an epoch-derived seed, so that training can resume from a
+     * checkpoint of the weights).
+     */
+    public void reseed(long seed) {
+        this.seed = seed;
+        for (long[] c : count) java.util.Arrays.fill(c, 0);
+        java.util.Arrays.fill(transmitted, (byte) 0);
     }
 
     /** The underlying weights (live). */

@@ -52,6 +52,8 @@ public final class Simulation {
     private Chunk[] chunks;
     private long step;
     private boolean prepared;
+    /** Extra stream identifiers of the kernels' random streams ({@link #reseed}); empty: the original streams. */
+    private long[] streamIds = new long[0];
     private final AtomicReference<Throwable> workerError = new AtomicReference<>();
     /** Steps between checks of the threads' waiting time (a power of two). */
     private static final int FALLBACK_CHECK_STEPS = 256;
@@ -130,6 +132,33 @@ public final class Simulation {
         throw new IllegalArgumentException("population " + p.name() + " is not in this simulation");
     }
 
+    /**
+     * Re-derives the random stream of every kernel chunk from (seed, ids): chunk c of population p
+     * then draws from {@code Rng.stream(seed, TAG, p, c, ids...)}, whatever was drawn before and
+     * whatever the thread count. {@code reseed()} with no ids restores the streams of a new
+     * simulation ({@code Rng.stream(seed, TAG, p, c)}). Together with a reset of the neuron states
+     * (e.g. {@link org.snn4j.model.TwoCompartmentLif#resetState}), this makes what follows depend
+     * only on (seed, ids) and the network's parameters: e.g. an epoch of training that starts with
+     * {@code reseed(epoch)} can be resumed from a checkpoint of the weights alone. It does not touch
+     * the step counter, the hooks, or spikes in flight in delay rings.
+     */
+    public void reseed(long... ids) {
+        streamIds = ids.clone();
+        if (!prepared) return;
+        for (int pi = 0; pi < pops.length; pi++)
+            for (int c = 0; c < pops[pi].chunks.length; c++) pops[pi].chunks[c].rng = chunkStream(pi, c);
+    }
+
+    private Rng chunkStream(int pi, int c) {
+        if (streamIds.length == 0) return Rng.stream(seed, 0x5EED_C4C4L, pi, c);
+        long[] path = new long[3 + streamIds.length];
+        path[0] = 0x5EED_C4C4L;
+        path[1] = pi;
+        path[2] = c;
+        System.arraycopy(streamIds, 0, path, 3, streamIds.length);
+        return Rng.stream(seed, path);
+    }
+
     /** Runs for the given simulated time (rounded to whole steps). */
     public void runFor(double ms) {
         if (!(ms >= 0)) throw new IllegalArgumentException("duration must be >= 0: " + ms);
@@ -151,7 +180,7 @@ public final class Simulation {
             int nc = (n + CHUNK - 1) / CHUNK;
             r.chunks = new Chunk[nc];
             for (int c = 0; c < nc; c++) {
-                Chunk ch = new Chunk(r, c * CHUNK, Math.min(n, (c + 1) * CHUNK), Rng.stream(seed, 0x5EED_C4C4L, pi, c));
+                Chunk ch = new Chunk(r, c * CHUNK, Math.min(n, (c + 1) * CHUNK), chunkStream(pi, c));
                 r.chunks[c] = ch;
                 cs.add(ch);
             }
@@ -308,7 +337,7 @@ public final class Simulation {
     private final class Chunk implements StepContext {
         final PopRuntime owner;
         final int from, to;
-        final Rng rng;
+        Rng rng;    // replaced by reseed between runs (workers are started after it, so they see it)
         final IntBuffer spikes = new IntBuffer(64);
         long step;
 

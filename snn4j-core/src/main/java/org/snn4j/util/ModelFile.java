@@ -17,7 +17,8 @@ import java.util.Map;
  *   {"format": NAME, "format_version": V, "provenance": {"snn4j_version", "git_commit", "saved_at", ...}, ...body}
  * </pre>
  * written atomically ({@link AtomicFiles}). Large float tensors go in as base64 strings of their
- * little-endian IEEE-754 bytes ({@link #floats(float[])}): exact, and 4× smaller than decimal text.
+ * little-endian IEEE-754 bytes ({@link #floats(float[])}, {@link #doubles(double[])}): exact, and smaller
+ * than decimal text.
  * Reading checks the format name and version and turns every defect (missing, truncated or
  * corrupt file, wrong format, wrong sizes) into one {@link InputException} line naming the file.
  */
@@ -91,6 +92,27 @@ public final class ModelFile {
         if (b.length != 4L * dst.length)
             throw new InputException(file + ": tensor '" + name + "' has " + b.length / 4 + " values, the network needs " + dst.length);
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(dst);
+    }
+
+    /** The base64 text of a double array (little-endian IEEE-754): exact, for weights that must round-trip bit for bit. */
+    public static String doubles(double[] a) {
+        ByteBuffer bb = ByteBuffer.allocate(8 * a.length).order(ByteOrder.LITTLE_ENDIAN);
+        bb.asDoubleBuffer().put(a);
+        return Base64.getEncoder().encodeToString(bb.array());
+    }
+
+    /** Decodes {@link #doubles(double[])} into {@code dst}, which must have exactly its length. */
+    public static void doubles(Object text, double[] dst, Path file, String name) {
+        if (!(text instanceof String s)) throw new InputException(file + ": tensor '" + name + "' is missing");
+        byte[] b;
+        try {
+            b = Base64.getDecoder().decode(s);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(file + ": tensor '" + name + "' is corrupt (bad base64)");
+        }
+        if (b.length != 8L * dst.length)
+            throw new InputException(file + ": tensor '" + name + "' has " + b.length / 8 + " values, the network needs " + dst.length);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(dst);
     }
 
     /** A required number. */
