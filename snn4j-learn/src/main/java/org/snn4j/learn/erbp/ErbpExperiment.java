@@ -27,6 +27,9 @@ import org.snn4j.util.Rng;
  * network with random back-propagation (RBP) and exact back-propagation (BP) on the same split.
  */
 public final class ErbpExperiment implements Experiment {
+    /** Stream identifiers of {@link ErbpNetwork#resetState}: training epoch e, test pass after epoch e, evaluation after n samples. */
+    static final long STREAM_TRAIN = 0x7EA1, STREAM_TEST = 0x7E57, STREAM_EVAL = 0xE7A1;
+
     @Override
     public String name() {
         return "erbp";
@@ -89,6 +92,18 @@ public final class ErbpExperiment implements Experiment {
         if (!variant.equals("plus") && !variant.equals("times"))
             throw new InputException("erbp: variant must be plus or times, got '" + variant + "'");
         int[] hidden = parseHidden(p.getString("hidden"));
+        // a checkpoint in the run folder (same settings, epochs may differ): resume from it
+        java.util.Map<String, Object> settings = ErbpCheckpoint.settings(p, run.seed());
+        ErbpCheckpoint ck = ErbpCheckpoint.readIfPresent(run.out(), settings, defaults(run.quick()).asMap());
+        boolean resumed = ck != null;
+        if (!resumed) ck = new ErbpCheckpoint();
+        else if (ck.epochsDone > p.getInt("epochs"))
+            throw new InputException(ck.file() + ": checkpoint after " + ck.epochsDone + " epochs, more than epochs=" + p.getInt("epochs")
+                    + "; raise epochs, use another --out, or delete it");
+        else {
+            ck.restoreMetrics(run);
+            run.progress("resuming from epoch " + ck.epochsDone + " of " + p.getInt("epochs") + " (" + ck.file() + ", " + ck.seen + " samples seen)");
+        }
         Path dataDir = Datasets.dataDir(p.getString("data_dir"));
         Dataset train = Datasets.loadOrFetch(dsName, Datasets.Split.TRAIN, dataDir, System.err);
         Dataset test = Datasets.loadOrFetch(dsName, Datasets.Split.TEST, dataDir, System.err);
@@ -113,9 +128,20 @@ public final class ErbpExperiment implements Experiment {
         // ---------------------------------------------------------------- artificial baselines
         int epochs = p.getInt("epochs");
         int annEpochs = p.getLong("ann_epochs") < 0 ? epochs : p.getInt("ann_epochs");
-        double[] annAcc = new double[2];
-        List<double[]> annCurves = new ArrayList<>();
-        for (Mlp.Feedback fb : new Mlp.Feedback[] {Mlp.Feedback.RBP, Mlp.Feedback.BP}) {
+        boolean annSaved = ck.annEpochs == annEpochs;   // resumed, same baselines: their results are in the checkpoint
+        if (resumed && !annSaved)
+            run.progress("the checkpoint's baselines had " + ck.annEpochs + " epochs, this run's have " + annEpochs + ": training them again");
+        if (!annSaved) {
+            ck.annAcc = new double[2];
+            ck.annCurves.clear();
+            ck.annEpochs = annEpochs;
+        }
+        double[] annAcc = ck.annAcc;
+        List<double[]> annCurves = ck.annCurves;
+        if (annSaved)
+            run.progress(String.format("RBP and BP MLPs: test accuracy %.4f and %.4f after %d epochs (from the checkpoint)",
+                    annAcc[Mlp.Feedback.RBP.ordinal()], annAcc[Mlp.Feedback.BP.ordinal()], annEpochs));
+        for (Mlp.Feedback fb : annSaved ? new Mlp.Feedback[0] : new Mlp.Feedback[] {Mlp.Feedback.RBP, Mlp.Feedback.BP}) {
             Mlp mlp = new Mlp(sizes, seed);
             double[] curve = new double[annEpochs];
             long t0 = System.nanoTime();
@@ -148,21 +174,37 @@ public final class ErbpExperiment implements Experiment {
         ErbpNetwork net8 = p.getBoolean("compare_8bit") && cfg.weightBits() == 32 ? new ErbpNetwork(cfg.withWeightBits(8)) : null;
         double etaDecay = p.getDouble("eta_decay");
         long evalEvery = p.getLong("eval_every");
-        List<Double> curveX = new ArrayList<>(), curveY = new ArrayList<>(), curveY8 = new ArrayList<>();
+        // learning curves and counters: new, or restored from the checkpoint (the lists are the checkpoint's, live)
+        List<Double> curveX = ck.curveX, curveY = ck.curveY, curveY8 = ck.curveY8;
         float[] x = new float[train.dim()];
-        long seen = 0;
-        double trainSeconds = 0, acc = 0, acc8 = Double.NaN, accAt10k = Double.NaN;
-        curveX.add(0.0);
-        curveY.add(evaluate(net, evalSet, x));
-        if (net8 != null) curveY8.add(evaluate(net8, evalSet, x));
+        long seen = ck.seen;
+        double trainSeconds = ck.trainSeconds, acc = 0, acc8 = Double.NaN, accAt10k = ck.accAt10k;
+        List<Double> accByEpoch = ck.accByEpoch, acc8ByEpoch = ck.acc8ByEpoch;
+        if (resumed) {
+            ck.restore(net, net8);
+            if (!accByEpoch.isEmpty()) acc = accByEpoch.get(accByEpoch.size() - 1);
+            if (!acc8ByEpoch.isEmpty()) acc8 = acc8ByEpoch.get(acc8ByEpoch.size() - 1);
+            if (!annSaved) ck.save(run.out(), settings, ck.epochsDone, seen, trainSeconds, accAt10k, run.metrics(), net, net8);
+        } else {
+            curveX.add(0.0);
+            net.resetState(STREAM_TEST, 0);
+            curveY.add(evaluate(net, evalSet, x));
+            if (net8 != null) {
+                net8.resetState(STREAM_TEST, 0);
+                curveY8.add(evaluate(net8, evalSet, x));
+            }
+            ck.save(run.out(), settings, 0, seen, trainSeconds, accAt10k, run.metrics(), net, net8);
+        }
         // record one training presentation for the raster
         ErbpNetwork.Recorder rec = null;
-        List<Double> accByEpoch = new ArrayList<>(), acc8ByEpoch = new ArrayList<>();
-        for (int e = 1; e <= epochs; e++) {
+        for (int e = ck.epochsDone + 1; e <= epochs; e++) {
             double etaE = cfg.eta() * Math.pow(etaDecay, e - 1);
             for (ErbpRule r : net.rules()) r.setEta(etaE);
             if (net8 != null) for (ErbpRule r : net8.rules()) r.setEta(etaE);
             int[] order = Dataset.permutation(train.size(), Rng.stream(seed, 0x0DE7, e));
+            // each epoch starts from a state that depends only on (seed, e): resumable from the weights alone
+            net.resetState(STREAM_TRAIN, e);
+            if (net8 != null) net8.resetState(STREAM_TRAIN, e);
             long t0 = System.nanoTime();
             for (int k = 0; k < order.length; k++) {
                 train.image(order[k], x);
@@ -174,10 +216,14 @@ public final class ErbpExperiment implements Experiment {
                 boolean last = k == order.length - 1;
                 if (!last && seen % evalEvery == 0 && seen <= Math.max(10_000, train.size())) {
                     trainSeconds += (System.nanoTime() - t0) * 1e-9;
+                    net.resetState(STREAM_EVAL, seen);
                     double a = evaluate(net, evalSet, x);
                     curveX.add((double) seen);
                     curveY.add(a);
-                    if (net8 != null) curveY8.add(evaluate(net8, evalSet, x));
+                    if (net8 != null) {
+                        net8.resetState(STREAM_EVAL, seen);
+                        curveY8.add(evaluate(net8, evalSet, x));
+                    }
                     if (seen == 10_000) accAt10k = a;
                     run.progress(String.format("epoch %d, %d samples: accuracy %.4f on %d test images%s (%.0f samples/s)", e, seen, a,
                             evalSet.size(), net8 == null ? "" : String.format(", 8-bit %.4f", curveY8.get(curveY8.size() - 1)),
@@ -187,11 +233,13 @@ public final class ErbpExperiment implements Experiment {
             }
             trainSeconds += (System.nanoTime() - t0) * 1e-9;
             net.resetSynops();
+            net.resetState(STREAM_TEST, e);
             acc = evaluate(net, test, x);
             double synops = (double) net.synops() / test.size();
             curveX.add((double) seen);
             curveY.add(acc);
             if (net8 != null) {
+                net8.resetState(STREAM_TEST, e);
                 acc8 = evaluate(net8, test, x);
                 curveY8.add(acc8);
                 run.metric("test_accuracy_8bit", acc8);
@@ -215,6 +263,7 @@ public final class ErbpExperiment implements Experiment {
             run.metric("weight_bits", cfg.weightBits());
             run.metric("state_bits", cfg.stateBits());
             run.writeMetrics();
+            ck.save(run.out(), settings, e, seen, trainSeconds, accAt10k, run.metrics(), net, net8);
         }
         run.metric("test_accuracy", acc);
         run.metric("test_accuracy_gap_to_rbp_ann", annAcc[Mlp.Feedback.RBP.ordinal()] - acc);
@@ -242,6 +291,8 @@ public final class ErbpExperiment implements Experiment {
                 + " samples early on (within an epoch on " + evalSet.size() + " test images), with the artificial baselines");
         if (rec != null) {
             rasterPlot(run, rec, cfg);
+        } else if (java.nio.file.Files.exists(run.plotPath("raster.png"))) {   // resumed after epoch 1: the first run plotted it
+            run.plotted("raster.png", "Spikes of every population during the first training presentation (plotted by the run that trained epoch 1)");
         }
         tiles(run.plotPath("hidden_weights.png"), net.weights(1), train.dim(), hidden[0], train.rows(), train.cols(),
                 "eRBP: input weights of the first " + Math.min(100, hidden[0]) + " hidden neurons");

@@ -36,7 +36,8 @@ import org.snn4j.util.Rng;
  * of the true class during training), runs the learning-off delay, then the rest of the
  * presentation with learning on (training only), and returns the prediction: the output neuron
  * with the most spikes (−1 when none fired). States carry over from one presentation to the next,
- * as in the authors' code (hence the learning-off delay).
+ * as in the authors' code (hence the learning-off delay); {@link #resetState} returns them to those
+ * of a new network (the experiment does at the start of each epoch and test pass).
  */
 public final class ErbpNetwork {
     private final ErbpConfig cfg;
@@ -173,6 +174,35 @@ public final class ErbpNetwork {
     public void resetSynops() {
         counter.synops = 0;
         counter.frac = 0;
+    }
+
+    /**
+     * Puts the network back into the neuron state of a new network (every I, V, U, error and source
+     * state, refractory periods, pending input spikes) and re-derives every random stream from
+     * (seed, ids): the kernels' streams ({@link Simulation#reseed}: soma noise, input spike times),
+     * the blank-out synapses' draws and the stochastic rounding of low-precision weights. Weights
+     * and η are kept. What the network does next then depends only on its weights, (seed, ids) and
+     * the inputs: the experiment calls it at the start of each epoch and before each test pass, so
+     * that training can resume from a checkpoint of the weights alone and end bit for bit where an
+     * uninterrupted run does.
+     */
+    public void resetState(long... ids) {
+        dataModel.resetState();
+        labelModel.resetState();
+        for (Population p : hidden) ((TwoCompartmentLif) p.model()).resetState();
+        ((TwoCompartmentLif) output.model()).resetState();
+        ((NonLeakyIntegrator) errors.model()).resetState();
+        sim.reseed(ids);
+        for (int k = 0; k < forward.size(); k++)
+            if (forward.get(k).weights() instanceof BlankoutWeights b) {
+                long[] path = new long[2 + ids.length];
+                path[0] = 0xB1A4;
+                path[1] = k;
+                System.arraycopy(ids, 0, path, 2, ids.length);
+                b.reseed(Rng.stream(cfg.seed(), path).nextLong());
+            }
+        for (ErbpRule r : rules) r.reseed(ids);
+        java.util.Arrays.fill(outCounts, 0);
     }
 
     /** Records the spikes of every population during the next presentations until {@link #stopRecording}. */

@@ -46,6 +46,7 @@ public final class ErbpRule implements StepHook {
     private double delta;
     private double qMax;
     private Rng qRng;
+    private long qSeed;
     // the presynaptic spike buffer of the simulation this rule runs in (fetched once: a lookup per step costs)
     private Simulation lastSim;
     private IntBuffer preSpikes;
@@ -119,8 +120,23 @@ public final class ErbpRule implements StepHook {
         if (!(wMax > 0)) throw new IllegalArgumentException("wMax must be positive: " + wMax);
         qMax = (1 << (bits - 1)) - 1;
         delta = wMax / qMax;
+        qSeed = seed;
         qRng = Rng.stream(seed, 0x0B175, projection.name().hashCode());
         for (int k = 0; k < w.length; k++) w[k] = delta * Math.max(-qMax, Math.min(qMax, Math.rint(w[k] / delta)));
+    }
+
+    /**
+     * Re-derives the stochastic-rounding stream from (seed, ids) (no effect on full-precision
+     * weights), so that what follows does not depend on how many updates were rounded before; no ids:
+     * the stream of a freshly quantised rule.
+     */
+    public void reseed(long... ids) {
+        if (qRng == null) return;
+        long[] path = new long[2 + ids.length];
+        path[0] = 0x0B175;
+        path[1] = projection.name().hashCode();
+        System.arraycopy(ids, 0, path, 2, ids.length);
+        qRng = Rng.stream(qSeed, path);
     }
 
     /** The quantisation step Δ, or 0 for full-precision weights. */

@@ -19,9 +19,12 @@
  * (the authors' code uses Euler at dt = 0.1 ms); the soma noise of eRBP+ is modelled as Poisson
  * events of +σ on V (rate 1000 Hz, σ = 0.05); the learning gate reads the synaptic current I (as
  * the authors' code does); neuron states carry over between presentations (as in the code), learning
- * is off for the first 50 ms of each. 8-bit weights are emulated on a grid of ±127 levels of
- * r·√(7/(n_in + n_out))/127 (r = {@code weight_range}, default 4) with stochastic rounding of every
- * update; 16-bit states (I, V, U of the spiking neurons, option {@code state_bits}) on grids of
+ * is off for the first 50 ms of each. Each epoch and each test pass starts from reset states with
+ * every random stream derived from (seed, epoch) ({@link org.snn4j.learn.erbp.ErbpNetwork#resetState}),
+ * so that a run resumes bit for bit from the epoch checkpoint {@code train-checkpoint.json} in its
+ * run folder (same command, same {@code --out}; {@code ErbpCheckpoint}). 8-bit weights are
+ * emulated on a grid of ±127 levels of r·√(7/(n_in + n_out))/127 (r = {@code weight_range},
+ * default 4) with stochastic rounding of every update; 16-bit states (I, V, U of the spiking neurons, option {@code state_bits}) on grids of
  * ±32767 levels over ±8 (I, V) and ±1 (U), truncated toward zero.
  *
  * <p>Options beyond the paper (defaults = the paper's): {@code eta_decay} multiplies η after each
