@@ -197,6 +197,7 @@ public final class ErbpExperiment implements Experiment {
         }
         // record one training presentation for the raster
         ErbpNetwork.Recorder rec = null;
+        int recEpoch = 0;
         for (int e = ck.epochsDone + 1; e <= epochs; e++) {
             double etaE = cfg.eta() * Math.pow(etaDecay, e - 1);
             for (ErbpRule r : net.rules()) r.setEta(etaE);
@@ -208,9 +209,13 @@ public final class ErbpExperiment implements Experiment {
             long t0 = System.nanoTime();
             for (int k = 0; k < order.length; k++) {
                 train.image(order[k], x);
-                if (e == 1 && k == 0) rec = net.record();
+                boolean recordIt = rec == null && k == 0;   // the first presentation this run trains (epoch 1 unless resumed)
+                if (recordIt) {
+                    rec = net.record();
+                    recEpoch = e;
+                }
                 net.present(x, train.label(order[k]), true);
-                if (e == 1 && k == 0) net.stopRecording();
+                if (recordIt) net.stopRecording();
                 if (net8 != null) net8.present(x, train.label(order[k]), true);
                 seen++;
                 boolean last = k == order.length - 1;
@@ -290,9 +295,9 @@ public final class ErbpExperiment implements Experiment {
         run.plotted("learning_curve.png", "Test accuracy of eRBP after each epoch and every " + evalEvery
                 + " samples early on (within an epoch on " + evalSet.size() + " test images), with the artificial baselines");
         if (rec != null) {
-            rasterPlot(run, rec, cfg);
-        } else if (java.nio.file.Files.exists(run.plotPath("raster.png"))) {   // resumed after epoch 1: the first run plotted it
-            run.plotted("raster.png", "Spikes of every population during the first training presentation (plotted by the run that trained epoch 1)");
+            rasterPlot(run, rec, recEpoch, cfg);
+        } else if (java.nio.file.Files.exists(run.plotPath("raster.png"))) {   // resumed with nothing left to train: plotted before
+            run.plotted("raster.png", "Spikes of every population during one training presentation (plotted by the run that trained before)");
         }
         tiles(run.plotPath("hidden_weights.png"), net.weights(1), train.dim(), hidden[0], train.rows(), train.cols(),
                 "eRBP: input weights of the first " + Math.min(100, hidden[0]) + " hidden neurons");
@@ -318,7 +323,7 @@ public final class ErbpExperiment implements Experiment {
         return d.size() == 0 ? 0 : (double) ok / d.size();
     }
 
-    private static void rasterPlot(RunContext run, ErbpNetwork.Recorder rec, ErbpConfig cfg) throws java.io.IOException {
+    private static void rasterPlot(RunContext run, ErbpNetwork.Recorder rec, int epoch, ErbpConfig cfg) throws java.io.IOException {
         int n = rec.pop.size();
         double[] t = new double[n], y = new double[n];
         var pops = rec.populations();
@@ -347,7 +352,8 @@ public final class ErbpExperiment implements Experiment {
         }
         f.yRange(-0.5, offset[pops.size()] - 0.5);
         f.save(run.plotPath("raster.png"));
-        run.plotted("raster.png", "Spikes of every population during the first training presentation (learning off for the first "
+        run.plotted("raster.png", "Spikes of every population during the first training presentation"
+                + (epoch > 1 ? " of epoch " + epoch + " (the first of this resumed run)" : "") + " (learning off for the first "
                 + cfg.learnDelayMs() + " ms)");
     }
 

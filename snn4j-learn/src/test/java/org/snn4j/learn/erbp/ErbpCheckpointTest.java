@@ -88,6 +88,8 @@ class ErbpCheckpointTest {
         // the second epoch changed the weights (else the comparison would be trivial)
         assertFalse(Json.write(afterOne.get("weights")).equals(Json.write(cb.get("weights"))), "epoch 2 must learn");
         assertTrue(Files.exists(b.resolve("report.md")) && Files.exists(b.resolve("learning_curve.png")));
+        // the resumed run plots the raster of the first presentation it trained
+        assertTrue(Files.readString(b.resolve("report.md")).contains("first training presentation of epoch 2"));
     }
 
     private static String[] append(String[] a, String x) {
