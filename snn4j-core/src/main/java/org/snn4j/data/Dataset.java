@@ -133,6 +133,21 @@ public final class Dataset {
         else for (int p = 0; p < d; p++) dst[p] = (bytes[off + p] & 0xFF) / 255f;
     }
 
+    /**
+     * Copies image k translated by (dx, dy) pixels into {@code dst} (x to the right, y down; pixels
+     * shifted in from outside the image are 0): the pixel at (row, col) becomes the one at
+     * (row − dy, col − dx). Training-time data augmentation; (0, 0) is {@link #image(int, float[])}.
+     */
+    public void imageShifted(int k, int dx, int dy, float[] dst) {
+        for (int y = 0; y < rows; y++) {
+            int sy = y - dy;
+            for (int x = 0; x < cols; x++) {
+                int sx = x - dx;
+                dst[y * cols + x] = sy < 0 || sy >= rows || sx < 0 || sx >= cols ? 0f : pixel(k, sy * cols + sx);
+            }
+        }
+    }
+
     /** Copies image k into {@code dst} (length ≥ dim()) as doubles. */
     public void image(int k, double[] dst) {
         int d = dim(), off = k * d;

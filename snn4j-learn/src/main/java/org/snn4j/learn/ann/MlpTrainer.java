@@ -19,6 +19,7 @@ public final class MlpTrainer {
     private final int batch;
     private final double lr;
     private final long seed;
+    private int augmentShift;
 
     public MlpTrainer(int batch, double lr, long seed) {
         if (batch <= 0) throw new IllegalArgumentException("batch must be positive: " + batch);
@@ -28,17 +29,34 @@ public final class MlpTrainer {
         this.seed = seed;
     }
 
+    /**
+     * Training-time augmentation: each training image is translated by (dx, dy), each uniform in
+     * [−maxShift, maxShift] (see {@link Dataset#imageShifted}), drawn from the epoch's own stream.
+     */
+    public MlpTrainer withAugmentShift(int maxShift) {
+        if (maxShift < 0) throw new IllegalArgumentException("shift must be >= 0: " + maxShift);
+        this.augmentShift = maxShift;
+        return this;
+    }
+
     /** One epoch; returns the mean training loss. */
     public double epoch(Mlp net, Dataset train, Mlp.Feedback fb, int epoch) {
         int[] order = Dataset.permutation(train.size(), Rng.stream(seed, 0x5A17, epoch));
         double[] x = new double[train.dim()];
+        float[] shifted = augmentShift > 0 ? new float[train.dim()] : null;
+        Rng shiftRng = Rng.stream(seed, 0x5A17, epoch, 0x5F);
+        int span = 2 * augmentShift + 1;
         double total = 0;
         for (int start = 0, bi = 0; start < order.length; start += batch, bi++) {
             int end = Math.min(order.length, start + batch);
             net.zeroGrad();
             double bl = 0;
             for (int k = start; k < end; k++) {
-                train.image(order[k], x);
+                if (shifted == null) train.image(order[k], x);
+                else {
+                    train.imageShifted(order[k], shiftRng.nextInt(span) - augmentShift, shiftRng.nextInt(span) - augmentShift, shifted);
+                    for (int i = 0; i < x.length; i++) x[i] = shifted[i];
+                }
                 bl += net.accumulate(x, train.label(order[k]), fb);
             }
             if (!Double.isFinite(bl))

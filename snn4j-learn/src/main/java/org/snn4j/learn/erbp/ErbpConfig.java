@@ -98,4 +98,10 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
         return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
                 labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, r, initScale, initScaleOut, seed);
     }
+
+    /** Multiplier of the random feedback weights G onto the hidden dendrites (1: G ~ U(±√(7/(classes + n_h)))). */
+    public ErbpConfig withFeedbackScale(double f) {
+        return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, f, beta, gamma,
+                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale, initScaleOut, seed);
+    }
 }

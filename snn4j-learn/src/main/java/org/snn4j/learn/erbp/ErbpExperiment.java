@@ -58,6 +58,7 @@ public final class ErbpExperiment implements Experiment {
                 .declare("init_scale_out", 1.0, "multiplier of the initial weight range of the prediction layer (paper: 1)", 1e-6, 100)
                 .declare("gate", 1.15, "boxcar half-width b_max = -b_min on the synaptic current (first hidden and output layers)", 1e-9, 1e9)
                 .declare("gate_deep", 0.6, "boxcar half-width of hidden layers after the first", 1e-9, 1e9)
+                .declare("feedback_scale", 1.0, "multiplier of the random feedback weights G onto the hidden dendrites (1: U(+-sqrt(7/(10+n_h))), the paper's)", 1e-6, 1e3)
                 .declare("blank_p", 0.45, "transmission probability of blank-out synapses (times variant)", 0, 1)
                 .declare("train_samples", quick ? 1500L : 0L, "training images used (0: all)", 0, 1e9)
                 .declare("test_samples", quick ? 300L : 0L, "test images used (0: all)", 0, 1e9)
@@ -67,6 +68,7 @@ public final class ErbpExperiment implements Experiment {
                 .declare("train_ms", quick ? 100.0 : 250.0, "presentation time of a training image (ms)", 1, 1e5)
                 .declare("test_ms", quick ? 100.0 : 250.0, "presentation time of a test image (ms)", 1, 1e5)
                 .declare("learn_delay_ms", quick ? 20.0 : 50.0, "learning off at the start of each training presentation (ms)", 0, 1e5)
+                .declare("augment_shift", 0L, "training-time augmentation: translate each training image by up to this many pixels (eRBP and the ANN baselines alike)", 0, 10)
                 .declare("ann_epochs", -1L, "epochs of the artificial RBP and BP baselines (-1: as many as eRBP)", -1, 10000)
                 .declare("ann_lr", 0.01, "learning rate of the artificial baselines (SGD)", 1e-9, 100)
                 .declare("ann_batch", 1L, "mini-batch size of the artificial baselines (1: online, as eRBP)", 1, 1e6);
@@ -146,7 +148,7 @@ public final class ErbpExperiment implements Experiment {
             double[] curve = new double[annEpochs];
             long t0 = System.nanoTime();
             double acc = annEpochs == 0 ? mlp.accuracy(test)
-                    : new MlpTrainer(p.getInt("ann_batch"), p.getDouble("ann_lr"), seed).train(mlp, train, test, fb, annEpochs,
+                    : new MlpTrainer(p.getInt("ann_batch"), p.getDouble("ann_lr"), seed).withAugmentShift(p.getInt("augment_shift")).train(mlp, train, test, fb, annEpochs,
                     (e, loss, a) -> curve[e - 1] = a);
             annAcc[fb.ordinal()] = acc;
             annCurves.add(curve);
@@ -167,12 +169,14 @@ public final class ErbpExperiment implements Experiment {
                 .withTimes(p.getDouble("dt_ms"), p.getDouble("train_ms"), p.getDouble("test_ms"), p.getDouble("learn_delay_ms"))
                 .withGates(p.getDouble("gate"), p.getDouble("gate_deep")).withBlankP(p.getDouble("blank_p"))
                 .withWeightBits(p.getInt("weight_bits")).withStateBits(p.getInt("state_bits"))
-                .withInitScales(p.getDouble("init_scale"), p.getDouble("init_scale_out")).withWeightRange(p.getDouble("weight_range"));
+                .withInitScales(p.getDouble("init_scale"), p.getDouble("init_scale_out")).withWeightRange(p.getDouble("weight_range"))
+                .withFeedbackScale(p.getDouble("feedback_scale"));
         if (p.getDouble("eta") > 0) cfg = cfg.withEta(p.getDouble("eta"));
         ErbpNetwork net = new ErbpNetwork(cfg);
         // optional twin with 8-bit weights: same initial weights (same seed, rounded), same data order
         ErbpNetwork net8 = p.getBoolean("compare_8bit") && cfg.weightBits() == 32 ? new ErbpNetwork(cfg.withWeightBits(8)) : null;
         double etaDecay = p.getDouble("eta_decay");
+        int shift = p.getInt("augment_shift");
         long evalEvery = p.getLong("eval_every");
         // learning curves and counters: new, or restored from the checkpoint (the lists are the checkpoint's, live)
         List<Double> curveX = ck.curveX, curveY = ck.curveY, curveY8 = ck.curveY8;
@@ -207,14 +211,17 @@ public final class ErbpExperiment implements Experiment {
             net.resetState(STREAM_TRAIN, e);
             if (net8 != null) net8.resetState(STREAM_TRAIN, e);
             long t0 = System.nanoTime();
+            long trainCorrect = 0;
+            Rng shiftRng = Rng.stream(seed, 0x5F1F7, e);
             for (int k = 0; k < order.length; k++) {
-                train.image(order[k], x);
+                if (shift == 0) train.image(order[k], x);
+                else train.imageShifted(order[k], shiftRng.nextInt(2 * shift + 1) - shift, shiftRng.nextInt(2 * shift + 1) - shift, x);
                 boolean recordIt = rec == null && k == 0;   // the first presentation this run trains (epoch 1 unless resumed)
                 if (recordIt) {
                     rec = net.record();
                     recEpoch = e;
                 }
-                net.present(x, train.label(order[k]), true);
+                if (net.present(x, train.label(order[k]), true) == train.label(order[k])) trainCorrect++;
                 if (recordIt) net.stopRecording();
                 if (net8 != null) net8.present(x, train.label(order[k]), true);
                 seen++;
@@ -239,7 +246,12 @@ public final class ErbpExperiment implements Experiment {
             trainSeconds += (System.nanoTime() - t0) * 1e-9;
             net.resetSynops();
             net.resetState(STREAM_TEST, e);
-            acc = evaluate(net, test, x);
+            Evaluation ev = evaluateDetailed(net, test, x);
+            acc = ev.accuracy();
+            run.metric("test_accuracy_tie_broken", ev.accuracyTieBroken());
+            run.metric("test_silent_fraction", ev.silentFraction());
+            run.metric("test_tied_fraction", ev.tiedFraction());
+            run.metric("train_accuracy_running", (double) trainCorrect / order.length);
             double synops = (double) net.synops() / test.size();
             curveX.add((double) seen);
             curveY.add(acc);
@@ -253,8 +265,9 @@ public final class ErbpExperiment implements Experiment {
             if (seen == 10_000) accAt10k = acc;
             // with a twin, two networks share the training time
             double rate = seen / trainSeconds * (net8 == null ? 1 : 2);
-            run.progress(String.format("epoch %d done (eta %.3g): test accuracy %.4f (%d images)%s, %.0f training samples/s, %.0f synops/sample", e,
-                    etaE, acc, test.size(), net8 == null ? "" : String.format(", 8-bit weights %.4f", acc8), rate, synops));
+            run.progress(String.format("epoch %d done (eta %.3g): test accuracy %.4f (%d images; ties broken by drive %.4f, silent %.3f, tied %.3f; "
+                            + "running train accuracy %.4f)%s, %.0f training samples/s, %.0f synops/sample", e,
+                    etaE, acc, test.size(), ev.accuracyTieBroken(), ev.silentFraction(), ev.tiedFraction(), (double) trainCorrect / order.length, net8 == null ? "" : String.format(", 8-bit weights %.4f", acc8), rate, synops));
             run.metric("test_accuracy", acc);
             accByEpoch.add(acc);
             run.metric("test_accuracy_by_epoch", accByEpoch.stream().mapToDouble(Double::doubleValue).toArray());
@@ -315,12 +328,30 @@ public final class ErbpExperiment implements Experiment {
 
     /** Test accuracy: each image presented with learning off and no label; prediction = most output spikes. */
     static double evaluate(ErbpNetwork net, Dataset d, float[] x) {
-        int ok = 0;
+        return evaluateDetailed(net, d, x).accuracy();
+    }
+
+    /**
+     * One test pass with the readout statistics: accuracy of the paper's readout (most spikes, the
+     * lowest class on ties, wrong when silent), accuracy with ties broken by the summed synaptic
+     * current, and the fractions of silent and tied presentations.
+     */
+    static Evaluation evaluateDetailed(ErbpNetwork net, Dataset d, float[] x) {
+        int ok = 0, okTb = 0, silent = 0, tied = 0;
         for (int k = 0; k < d.size(); k++) {
             d.image(k, x);
-            if (net.present(x, -1, false) == d.label(k)) ok++;
+            int pred = net.present(x, -1, false);
+            if (pred == d.label(k)) ok++;
+            if (net.lastPredictionTieBroken() == d.label(k)) okTb++;
+            if (pred < 0) silent++;
+            else if (net.lastTied()) tied++;
         }
-        return d.size() == 0 ? 0 : (double) ok / d.size();
+        double n = Math.max(1, d.size());
+        return new Evaluation(ok / n, okTb / n, silent / n, tied / n);
+    }
+
+    /** Readout statistics of one test pass (fractions of the test images). */
+    record Evaluation(double accuracy, double accuracyTieBroken, double silentFraction, double tiedFraction) {
     }
 
     private static void rasterPlot(RunContext run, ErbpNetwork.Recorder rec, int epoch, ErbpConfig cfg) throws java.io.IOException {

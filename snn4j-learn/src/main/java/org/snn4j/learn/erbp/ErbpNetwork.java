@@ -49,6 +49,10 @@ public final class ErbpNetwork {
     private final List<ErbpRule> rules = new ArrayList<>();
     private final List<Projection> forward = new ArrayList<>();
     private final int[] outCounts;
+    /** Per prediction neuron, the synaptic current I summed over the steps of the last presentation. */
+    private final double[] outDrive;
+    private int lastTieBroken = -1;
+    private boolean lastTied;
     private final Counter counter = new Counter();
     private Recorder recorder;
 
@@ -105,6 +109,7 @@ public final class ErbpNetwork {
             net.add(new Projection("E->" + hp.name() + ".u", eNeg, hp.all(), "u", gn, 0));
         }
         outCounts = new int[nc];
+        outDrive = new double[nc];
         sim = new Simulation(net, cfg.dtMs(), seed, 1);
         for (ErbpRule r : rules) sim.add(r);
         sim.add(counter);
@@ -225,6 +230,7 @@ public final class ErbpNetwork {
         labelModel.silence();
         if (train) labelModel.setCurrent(label, cfg.labelCurrent());
         java.util.Arrays.fill(outCounts, 0);
+        java.util.Arrays.fill(outDrive, 0);
         double total = train ? cfg.trainMs() : cfg.testMs();
         long all = Math.round(total / cfg.dtMs());
         long delay = train ? Math.round(cfg.learnDelayMs() / cfg.dtMs()) : all;
@@ -236,13 +242,32 @@ public final class ErbpNetwork {
             for (ErbpRule r : rules) r.setEnabled(false);
             checkFinite();
         }
-        int best = -1, bc = 0;
-        for (int j = 0; j < outCounts.length; j++)
+        int best = -1, bc = 0, tb = 0;
+        for (int j = 0; j < outCounts.length; j++) {
             if (outCounts[j] > bc) {
                 bc = outCounts[j];
                 best = j;
             }
+            if (outCounts[j] > outCounts[tb] || (outCounts[j] == outCounts[tb] && outDrive[j] > outDrive[tb])) tb = j;
+        }
+        int atMax = 0;
+        for (int c : outCounts) if (c == bc) atMax++;
+        lastTied = bc == 0 || atMax > 1;
+        lastTieBroken = tb;
         return best;
+    }
+
+    /**
+     * The prediction of the last presentation with ties (and silence) broken by the summed synaptic
+     * current I of the tied prediction neurons: the spike count first, the analog drive second.
+     */
+    public int lastPredictionTieBroken() {
+        return lastTieBroken;
+    }
+
+    /** Whether in the last presentation no prediction neuron fired or several shared the most spikes. */
+    public boolean lastTied() {
+        return lastTied;
     }
 
     private void checkFinite() {
@@ -259,6 +284,7 @@ public final class ErbpNetwork {
         long synops;
         double frac;
         IntBuffer out;
+        double[] outI;
         IntBuffer[] pre;
         double[] perSpike;
 
@@ -266,6 +292,7 @@ public final class ErbpNetwork {
         public void afterStep(Simulation s, long step) {
             if (out == null) {  // the loop's spike buffers are fetched once (a lookup per step costs)
                 out = s.spikes(output);
+                outI = ((TwoCompartmentLif) output.model()).iSyn;
                 pre = new IntBuffer[forward.size()];
                 perSpike = new double[forward.size()];
                 for (int k = 0; k < pre.length; k++) {
@@ -277,6 +304,8 @@ public final class ErbpNetwork {
             }
             IntBuffer o = out;
             for (int k = 0, n = o.size(); k < n; k++) outCounts[o.get(k)]++;
+            double[] oi = outI, od = outDrive;
+            for (int j = 0; j < od.length; j++) od[j] += oi[j];
             for (int k = 0; k < pre.length; k++) {
                 int n = pre[k].size();
                 if (n != 0) frac += n * perSpike[k];
