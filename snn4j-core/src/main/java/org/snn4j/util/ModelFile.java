@@ -82,6 +82,11 @@ public final class ModelFile {
 
     /** Decodes {@link #floats(float[])} into {@code dst}, which must have exactly its length. */
     public static void floats(Object text, float[] dst, Path file, String name) {
+        decode(text, 4, dst.length, file, name).asFloatBuffer().get(dst);
+    }
+
+    /** The little-endian bytes of base64 tensor {@code name}, checked to hold exactly {@code count} values of {@code width} bytes. */
+    private static ByteBuffer decode(Object text, int width, int count, Path file, String name) {
         if (!(text instanceof String s)) throw new InputException(file + ": tensor '" + name + "' is missing");
         byte[] b;
         try {
@@ -89,9 +94,9 @@ public final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw new InputException(file + ": tensor '" + name + "' is corrupt (bad base64)");
         }
-        if (b.length != 4L * dst.length)
-            throw new InputException(file + ": tensor '" + name + "' has " + b.length / 4 + " values, the network needs " + dst.length);
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(dst);
+        if (b.length != (long) width * count)
+            throw new InputException(file + ": tensor '" + name + "' has " + b.length / width + " values, the network needs " + count);
+        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** The base64 text of a double array (little-endian IEEE-754): exact, for weights that must round-trip bit for bit. */
@@ -103,16 +108,7 @@ public final class ModelFile {
 
     /** Decodes {@link #doubles(double[])} into {@code dst}, which must have exactly its length. */
     public static void doubles(Object text, double[] dst, Path file, String name) {
-        if (!(text instanceof String s)) throw new InputException(file + ": tensor '" + name + "' is missing");
-        byte[] b;
-        try {
-            b = Base64.getDecoder().decode(s);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(file + ": tensor '" + name + "' is corrupt (bad base64)");
-        }
-        if (b.length != 8L * dst.length)
-            throw new InputException(file + ": tensor '" + name + "' has " + b.length / 8 + " values, the network needs " + dst.length);
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(dst);
+        decode(text, 8, dst.length, file, name).asDoubleBuffer().get(dst);
     }
 
     /** A required number. */
