@@ -293,20 +293,31 @@ public final class ErbpExperiment implements Experiment {
         run.metric("synops_per_mac", (Double) run.metrics().get("synops_per_sample") / probe.macsPerSample());
 
         // ---------------------------------------------------------------- plots and report
-        double[] cx = curveX.stream().mapToDouble(Double::doubleValue).toArray();
+        double perEpoch = train.size();
+        double[] cx = curveX.stream().mapToDouble(v -> v / perEpoch).toArray();   // in epochs
         double[] cy = curveY.stream().mapToDouble(Double::doubleValue).toArray();
-        Figure f = new Figure("eRBP" + (blank ? "x" : "+") + " " + dsName + " " + java.util.Arrays.toString(sizes) + ": test accuracy",
-                "training samples seen", "test accuracy");
-        f.line(cx, cy, "eRBP (spiking)");
-        if (net8 != null) f.line(cx, curveY8.stream().mapToDouble(Double::doubleValue).toArray(), "eRBP, 8-bit weights");
-        double xMax = Math.max(1, cx[cx.length - 1]);
+        double[] cy8 = net8 == null ? null : curveY8.stream().mapToDouble(Double::doubleValue).toArray();
         double rbpAcc = annAcc[Mlp.Feedback.RBP.ordinal()], bpAcc = annAcc[Mlp.Feedback.BP.ordinal()];
-        f.line(new double[] {0, xMax}, new double[] {rbpAcc, rbpAcc}, "RBP MLP, " + annEpochs + " epochs");
-        f.line(new double[] {0, xMax}, new double[] {bpAcc, bpAcc}, "BP MLP, " + annEpochs + " epochs");
-        f.yRange(0, 1);
-        f.save(run.plotPath("learning_curve.png"));
+        // the whole curve from chance, then the same without the first point, zoomed on the accuracies reached
+        double lo = 1;
+        for (int k = 1; k < cy.length; k++) lo = Math.min(lo, Math.min(cy[k], cy8 == null ? 1 : cy8[k]));
+        lo = Math.max(0, Math.floor((Math.min(lo, rbpAcc) - 0.02) * 20) / 20);
+        for (boolean zoom : new boolean[] {false, true}) {
+            int from = zoom && cx.length > 1 ? 1 : 0;
+            Figure f = new Figure("eRBP" + (blank ? "x" : "+") + " " + dsName + " " + java.util.Arrays.toString(sizes) + ": test accuracy",
+                    "training epochs", "test accuracy");
+            f.line(java.util.Arrays.copyOfRange(cx, from, cx.length), java.util.Arrays.copyOfRange(cy, from, cy.length), "eRBP (spiking)");
+            if (cy8 != null)
+                f.line(java.util.Arrays.copyOfRange(cx, from, cx.length), java.util.Arrays.copyOfRange(cy8, from, cy8.length), "eRBP, 8-bit weights");
+            double x0 = zoom ? cx[from] : 0, x1 = Math.max(x0 + 1e-9, cx[cx.length - 1]);
+            f.line(new double[] {x0, x1}, new double[] {rbpAcc, rbpAcc}, "RBP MLP, " + annEpochs + " epochs");
+            f.line(new double[] {x0, x1}, new double[] {bpAcc, bpAcc}, "BP MLP, " + annEpochs + " epochs");
+            f.yRange(zoom ? lo : 0, 1);
+            f.save(run.plotPath(zoom ? "learning_curve_zoom.png" : "learning_curve.png"));
+        }
         run.plotted("learning_curve.png", "Test accuracy of eRBP after each epoch and every " + evalEvery
                 + " samples early on (within an epoch on " + evalSet.size() + " test images), with the artificial baselines");
+        run.plotted("learning_curve_zoom.png", "The learning curve from the first evaluation on, zoomed on the accuracies reached");
         if (rec != null) {
             rasterPlot(run, rec, recEpoch, cfg);
         } else if (java.nio.file.Files.exists(run.plotPath("raster.png"))) {   // resumed with nothing left to train: plotted before
