@@ -105,14 +105,17 @@ public final class BlankoutWeights implements Weights {
         double[] ww = w.w;
         byte[] tr = transmitted;
         int th = threshold;
-        long bits = 0;
-        // branch-free: a transmission happens with probability ~p, an unpredictable branch
-        for (int j = lo; j < hi; j++) {
-            if (j == lo || (j & 7) == 0) bits = block(key, j >>> 3) >>> ((j & 7) << 3);
-            int t = ((int) (bits & 0xFF) - th) >>> 31;  // 1 when the byte is below the threshold
-            target[offset + j] += t * ww[base + j];
-            tr[base + j] = (byte) t;
-            bits >>>= 8;
+        // one 64-bit draw per 8 synapses (block b serves columns 8b..8b+7, whatever the partition);
+        // branch-free inside a block: a transmission happens with probability ~p, an unpredictable branch
+        for (int j = lo; j < hi; ) {
+            int end = Math.min(hi, ((j >>> 3) + 1) << 3);
+            long bits = block(key, j >>> 3) >>> ((j & 7) << 3);
+            for (; j < end; j++) {
+                int t = ((int) (bits & 0xFF) - th) >>> 31;  // 1 when the byte is below the threshold
+                target[offset + j] += t * ww[base + j];
+                tr[base + j] = (byte) t;
+                bits >>>= 8;
+            }
         }
     }
 
