@@ -179,17 +179,22 @@ public final class ErbpRule implements StepHook {
             } else {
                 final byte[] tr = blankout.transmittedMask();
                 int c = 0;
+                if (any && delta == 0) {
+                    // one branch-free pass (transmissions are random): count and update, m·0 adds nothing
+                    for (int j = 0; j < cols; j++) {
+                        int t = tr[base + j];
+                        c += t;
+                        w[base + j] += t * m[j];
+                    }
+                    updates += c;
+                    continue;
+                }
                 for (int j = 0; j < cols; j++) c += tr[base + j];
                 updates += c;
                 if (!any) continue;
-                if (delta == 0) {
-                    // branch-free (transmissions are random): m·0 adds nothing
-                    for (int j = 0; j < cols; j++) w[base + j] += tr[base + j] * m[j];
-                } else {
-                    for (int j = 0; j < cols; j++) {
-                        if (tr[base + j] == 0 || m[j] == 0) continue;
-                        w[base + j] = round(w[base + j] + m[j]);
-                    }
+                for (int j = 0; j < cols; j++) {   // low-precision weights: only transmitted synapses with m ≠ 0 draw a rounding
+                    if (tr[base + j] == 0 || m[j] == 0) continue;
+                    w[base + j] = round(w[base + j] + m[j]);
                 }
             }
         }
