@@ -20,6 +20,10 @@ public final class BlankoutWeights implements Weights {
     private final int threshold;
     private long[][] count;
     private int[] bounds;
+    /** Per column partition, the random bytes of the row being delivered (columns rounded up to whole draws). */
+    private byte[][] draws;
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     /** 1 where synapse (i, j) transmitted row i's last delivery, row-major; written by delivery. */
     private final byte[] transmitted;
 
@@ -31,6 +35,7 @@ public final class BlankoutWeights implements Weights {
         this.threshold = (int) Math.round(p * 256);
         this.bounds = new int[] {0, weights.cols()};
         this.count = new long[1][weights.rows()];
+        this.draws = new byte[1][(weights.cols() + 7) & ~7];
         this.transmitted = new byte[weights.rows() * weights.cols()];
     }
 
@@ -96,6 +101,7 @@ public final class BlankoutWeights implements Weights {
     public void partition(int[] colBounds) {
         bounds = colBounds.clone();
         count = new long[colBounds.length - 1][w.rows()];
+        draws = new byte[colBounds.length - 1][(w.cols() + 7) & ~7];
     }
 
     @Override
@@ -105,17 +111,15 @@ public final class BlankoutWeights implements Weights {
         double[] ww = w.w;
         byte[] tr = transmitted;
         int th = threshold;
-        // one 64-bit draw per 8 synapses (block b serves columns 8b..8b+7, whatever the partition);
-        // branch-free inside a block: a transmission happens with probability ~p, an unpredictable branch
-        for (int j = lo; j < hi; ) {
-            int end = Math.min(hi, ((j >>> 3) + 1) << 3);
-            long bits = block(key, j >>> 3) >>> ((j & 7) << 3);
-            for (; j < end; j++) {
-                int t = ((int) (bits & 0xFF) - th) >>> 31;  // 1 when the byte is below the threshold
-                target[offset + j] += t * ww[base + j];
-                tr[base + j] = (byte) t;
-                bits >>>= 8;
-            }
+        // one 64-bit draw per 8 synapses (block b serves columns 8b..8b+7, byte k of the draw column
+        // 8b+k, whatever the partition), laid out as bytes; then one branch-free unit-stride pass
+        // (a transmission happens with probability ~p: a branch would be unpredictable)
+        byte[] r = draws[part];
+        for (int b = lo >>> 3, bEnd = (hi + 7) >>> 3; b < bEnd; b++) LONG_LE.set(r, b << 3, block(key, b));
+        for (int j = lo; j < hi; j++) {
+            int t = ((r[j] & 0xFF) - th) >>> 31;  // 1 when the byte is below the threshold
+            target[offset + j] += t * ww[base + j];
+            tr[base + j] = (byte) t;
         }
     }
 
