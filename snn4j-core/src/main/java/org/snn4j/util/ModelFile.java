@@ -75,8 +75,13 @@ public final class ModelFile {
 
     /** The base64 text of a float array (little-endian IEEE-754). */
     public static String floats(float[] a) {
-        ByteBuffer bb = ByteBuffer.allocate(4 * a.length).order(ByteOrder.LITTLE_ENDIAN);
-        bb.asFloatBuffer().put(a);
+        return encode(4 * a.length, bb -> bb.asFloatBuffer().put(a));
+    }
+
+    /** Base64 of {@code bytes} little-endian bytes that {@code fill} writes. */
+    private static String encode(int bytes, java.util.function.Consumer<ByteBuffer> fill) {
+        ByteBuffer bb = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        fill.accept(bb);
         return Base64.getEncoder().encodeToString(bb.array());
     }
 
@@ -101,9 +106,7 @@ public final class ModelFile {
 
     /** The base64 text of a double array (little-endian IEEE-754): exact, for weights that must round-trip bit for bit. */
     public static String doubles(double[] a) {
-        ByteBuffer bb = ByteBuffer.allocate(8 * a.length).order(ByteOrder.LITTLE_ENDIAN);
-        bb.asDoubleBuffer().put(a);
-        return Base64.getEncoder().encodeToString(bb.array());
+        return encode(8 * a.length, bb -> bb.asDoubleBuffer().put(a));
     }
 
     /** Decodes {@link #doubles(double[])} into {@code dst}, which must have exactly its length. */

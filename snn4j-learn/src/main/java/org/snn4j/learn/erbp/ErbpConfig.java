@@ -53,55 +53,113 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
     }
 
     public ErbpConfig withEta(double e) {
-        return new ErbpConfig(inputs, hidden, classes, blankout, e, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale, initScaleOut, seed);
+        return copy(c -> { c.eta = e; });
     }
 
     public ErbpConfig withTimes(double dt, double train, double test, double delay) {
-        return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dt, train, test, delay, weightBits, stateBits, weightRange, initScale, initScaleOut, seed);
+        return copy(c -> { c.dtMs = dt; c.trainMs = train; c.testMs = test; c.learnDelayMs = delay; });
     }
 
     public ErbpConfig withWeightBits(int bits) {
-        return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, bits, stateBits, weightRange, initScale, initScaleOut, seed);
+        return copy(c -> { c.weightBits = bits; });
     }
 
     public ErbpConfig withGates(double g, double gDeep) {
-        return new ErbpConfig(inputs, hidden, classes, blankout, eta, g, gDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale, initScaleOut, seed);
+        return copy(c -> { c.gate = g; c.gateDeep = gDeep; });
     }
 
     public ErbpConfig withBlankP(double p) {
-        return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, p, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale, initScaleOut, seed);
+        return copy(c -> { c.blankP = p; });
     }
 
     public ErbpConfig withInputs(int n) {
-        return new ErbpConfig(n, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale, initScaleOut, seed);
+        return copy(c -> { c.inputs = n; });
     }
 
     public ErbpConfig withStateBits(int bits) {
-        return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, bits, weightRange, initScale, initScaleOut, seed);
+        return copy(c -> { c.stateBits = bits; });
     }
 
     /** Initial weight ranges: hidden layers U(±h·√(7/(n_in + n_out))), prediction layer the same with {@code out}. */
     public ErbpConfig withInitScales(double h, double out) {
-        return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, h, out, seed);
+        return copy(c -> { c.initScale = h; c.initScaleOut = out; });
     }
 
     /** Range of low-precision weights, in units of the initial limit √(7/(n_in + n_out)). */
     public ErbpConfig withWeightRange(double r) {
-        return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, r, initScale, initScaleOut, seed);
+        return copy(c -> { c.weightRange = r; });
     }
 
     /** Multiplier of the random feedback weights G onto the hidden dendrites (1: G ~ U(±√(7/(classes + n_h)))). */
     public ErbpConfig withFeedbackScale(double f) {
-        return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, f, beta, gamma,
-                labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale, initScaleOut, seed);
+        return copy(c -> { c.feedbackScale = f; });
+    }
+
+    /** A copy of this configuration with the fields that {@code change} sets (validated again by the constructor). */
+    private ErbpConfig copy(java.util.function.Consumer<Fields> change) {
+        Fields c = new Fields(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The components of a configuration, mutable, for {@link #copy}. */
+    private static final class Fields {
+        int inputs;
+        int[] hidden;
+        int classes;
+        boolean blankout;
+        double eta;
+        double gate;
+        double gateDeep;
+        double blankP;
+        double wError;
+        double wLabel;
+        double feedbackScale;
+        double beta;
+        double gamma;
+        double labelCurrent;
+        double dtMs;
+        double trainMs;
+        double testMs;
+        double learnDelayMs;
+        int weightBits;
+        int stateBits;
+        double weightRange;
+        double initScale;
+        double initScaleOut;
+        long seed;
+
+        Fields(ErbpConfig r) {
+            inputs = r.inputs;
+            hidden = r.hidden;
+            classes = r.classes;
+            blankout = r.blankout;
+            eta = r.eta;
+            gate = r.gate;
+            gateDeep = r.gateDeep;
+            blankP = r.blankP;
+            wError = r.wError;
+            wLabel = r.wLabel;
+            feedbackScale = r.feedbackScale;
+            beta = r.beta;
+            gamma = r.gamma;
+            labelCurrent = r.labelCurrent;
+            dtMs = r.dtMs;
+            trainMs = r.trainMs;
+            testMs = r.testMs;
+            learnDelayMs = r.learnDelayMs;
+            weightBits = r.weightBits;
+            stateBits = r.stateBits;
+            weightRange = r.weightRange;
+            initScale = r.initScale;
+            initScaleOut = r.initScaleOut;
+            seed = r.seed;
+        }
+
+        ErbpConfig build() {
+            return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta,
+                    gamma, labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale,
+                    initScaleOut, seed);
+        }
     }
 }

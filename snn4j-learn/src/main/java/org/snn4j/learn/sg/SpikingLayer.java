@@ -140,7 +140,10 @@ public abstract class SpikingLayer extends Layer {
         }
     }
 
-    /** {@link #integrate(boolean, float, float, float[], int, float[], int, float[], int, int)} with β_i = beta[i]. */
+    /**
+     * {@link #integrate(boolean, float, float, float[], int, float[], int, float[], int, int)} with β_i = beta[i]. Kept
+     * apart from the scalar form on purpose: there β stays in a register, here it is one more load per neuron.
+     */
     static void integrate(boolean sub, float[] beta, float th, float[] pv, int po, float[] j, int jo, float[] v, int o, int n) {
         if (pv == null) {
             System.arraycopy(j, jo, v, o, n);
