@@ -23,7 +23,7 @@ import java.util.List;
  * (β = 1 with the floor is the rule above). With β &lt; 1 and no floor this is the discrete LIF
  * neuron of snnTorch's {@code Leaky} with subtractive reset: inputs delivered after the step add
  * I_{t+1}, so V_{t+1} = β V_t + I_{t+1} − θ H(V_t − θ), the equation of
- * {@code org.snn4j.learn.sg.Lif} (whose batched engine is tested against this model).
+ * {@code org.snn4j.train.sg.Lif} (whose batched engine is tested against this model).
  *
  * <p>Variables: {@code v}.
  */

@@ -20,7 +20,7 @@ import org.snn4j.util.Rng;
  * <p>This class holds the per-neuron state and the step kernel; the recurrent weights −Ω are an
  * ordinary {@link org.snn4j.network.Projection} (dense) from the population onto itself into the
  * variable {@code i_rec}, and the feed-forward drive F c·dt is written into {@code i_ff} by an input
- * hook ({@code org.snn4j.scn.ScnInput}), so that learning rules change F and Ω as core weights.
+ * hook ({@code org.snn4j.papers.scn.ScnInput}), so that learning rules change F and Ω as core weights.
  *
  * <p>Discretisation (Euler, as the reference code of Brendel et al.), with a = 1 − λ·dt (dt in s)
  * and step t:

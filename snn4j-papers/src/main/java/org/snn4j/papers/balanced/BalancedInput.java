@@ -1,0 +1,112 @@
+package org.snn4j.papers.balanced;
+
+import java.util.Arrays;
+import org.snn4j.papers.scn.ScnSignal;
+import org.snn4j.sim.Simulation;
+import org.snn4j.sim.StepHook;
+
+/**
+ * Drives a {@link BalancedNetwork} with the command c(t) and, while teaching, with the error feedback
+ * (Bourdoukan &amp; Denève 2015). Before step t:
+ * <pre>
+ *   c_t from the command signal
+ *   e_t   = x_{t−1} − x̂_{t−1}                 (x̂ = D r, the network's readout)
+ *   x_t   = x_{t−1} + dt (A x_{t−1} + c_t)      (the target system, Euler)
+ *   I^fb  = K F e_t                              (per neuron, 1/s; 0 when the feedback is off)
+ *   i_ff  = dt (F c_t + I^fb)                    (written into the neurons)
+ * </pre>
+ * F is read live from the network (its feed-forward weights). {@link #feedbackCurrent()} is the
+ * error-driven input current of each neuron: the only error signal the slow rule sees, and it is local
+ * to the neuron (its own input).
+ */
+public final class BalancedInput implements StepHook {
+    private final BalancedNetwork net;
+    private final LinearSystem system;
+    private ScnSignal command;
+    private long offset;
+    private double gainK;
+    private boolean feedback;
+    private final double[] c, x, xhat, e, ifb, tmp;
+
+    public BalancedInput(BalancedNetwork net, LinearSystem system, ScnSignal command, double gainK, boolean feedback) {
+        if (system.dims() != net.j || command.dims() != net.j)
+            throw new IllegalArgumentException("balanced input: system has " + system.dims() + " and command " + command.dims()
+                    + " dimensions, network " + net.j);
+        this.net = net;
+        this.system = system;
+        this.command = command;
+        this.gainK = gainK;
+        this.feedback = feedback;
+        c = new double[net.j];
+        x = new double[net.j];
+        xhat = new double[net.j];
+        e = new double[net.j];
+        ifb = new double[net.n];
+        tmp = new double[net.j];
+    }
+
+    /** Replaces the command from step {@code nextStep} on (its steps count from there) and clears x. */
+    public void setCommand(ScnSignal s, long nextStep) {
+        this.command = s;
+        this.offset = nextStep;
+        Arrays.fill(x, 0);
+    }
+
+    public void setFeedback(boolean on) {
+        feedback = on;
+        if (!on) Arrays.fill(ifb, 0);
+    }
+
+    public boolean feedback() {
+        return feedback;
+    }
+
+    public void setGain(double k) {
+        gainK = k;
+    }
+
+    /** The target state x of the current step (live). */
+    public double[] x() {
+        return x;
+    }
+
+    /** The command c of the current step (live). */
+    public double[] c() {
+        return c;
+    }
+
+    /** The error e = x − x̂ used in the current step (live). */
+    public double[] error() {
+        return e;
+    }
+
+    /** The error-driven input current K (F e)_i of each neuron in the current step (1/s; live). */
+    public double[] feedbackCurrent() {
+        return ifb;
+    }
+
+    @Override
+    public void beforeStep(Simulation sim, long step) {
+        double dtS = sim.dt() * 1e-3;
+        int jj = net.j, n = net.n;
+        command.next(step - offset, c);
+        net.readout(xhat);
+        for (int q = 0; q < jj; q++) e[q] = x[q] - xhat[q];
+        system.step(x, c, dtS, tmp);
+        double[] f = net.scn.ff.w, iff = net.scn.model.iFf;
+        Arrays.fill(ifb, 0);
+        if (feedback) {
+            for (int q = 0; q < jj; q++) {
+                double eq = gainK * e[q];
+                int base = q * n;
+                for (int k = 0; k < n; k++) ifb[k] += f[base + k] * eq;
+            }
+        }
+        for (int k = 0; k < n; k++) iff[k] = dtS * ifb[k];
+        for (int q = 0; q < jj; q++) {
+            double cq = dtS * c[q];
+            int base = q * n;
+            for (int k = 0; k < n; k++) iff[k] += f[base + k] * cq;
+        }
+    }
+}

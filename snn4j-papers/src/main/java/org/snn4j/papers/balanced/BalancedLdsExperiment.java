@@ -1,0 +1,70 @@
+package org.snn4j.papers.balanced;
+
+import org.snn4j.experiment.Params;
+import org.snn4j.util.InputException;
+
+/**
+ * {@code snn4j run balanced-lds}: a balanced spiking network learns a general linear dynamical system
+ * dx/dt = A x + c(t) with local rules, then generates it autonomously (Bourdoukan &amp; Denève 2015).
+ * Default: a 3-D rotation with decay about an oblique axis u (default (1, 1, 1)/√3),
+ * A = −I/τ + ω [u]ₓ ([u]ₓ the cross-product matrix, ω = 2π f): a pure decay along u and a damped
+ * rotation in the plane normal to it, mixing all three coordinates, unlike the axis-aligned 2-D
+ * oscillator. Any A (any dimension) may be given with {@code A}, e.g. a leaky integrator chain
+ * {@code "-1,0,0; 1,-1,0; 0,1,-1"}.
+ */
+public final class BalancedLdsExperiment extends BalancedExperiment {
+    @Override
+    public String name() {
+        return "balanced-lds";
+    }
+
+    @Override
+    public String description() {
+        return "Balanced spiking network learning a linear dynamical system (default: 3-D rotation with decay; any A via --config) with local rules";
+    }
+
+    @Override
+    protected void declareSystem(Params p, boolean quick) {
+        p.declare("rot_freq_hz", 0.5, "default system: rotation frequency f (Hz)", 0, 1e6)
+                .declare("decay_s", 1.0, "default system: decay time constant tau (s)", 1e-6, 1e9)
+                .declare("axis", "1,1,1", "default system: rotation axis (3 numbers, normalised here)");
+    }
+
+    @Override
+    protected long fullNeurons() {
+        return 150;
+    }
+
+    @Override
+    protected double fullLearnS() {
+        return 600;
+    }
+
+    @Override
+    protected double[] quickSize() {
+        return new double[] {80, 100, 20};   // 3-D: more neurons and weights to learn than the oscillator
+    }
+
+    /** A = −I/τ + ω [u]ₓ for the unit axis u. */
+    public static LinearSystem rotationWithDecay(double freqHz, double decayS, double[] axis) {
+        double nn = Math.sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
+        if (!(nn > 0)) throw new InputException("axis must be a non-zero 3-vector");
+        double w = 2 * Math.PI * freqHz, x = w * axis[0] / nn, y = w * axis[1] / nn, z = w * axis[2] / nn, l = -1 / decayS;
+        return new LinearSystem(new double[][] {{l, -z, y}, {z, l, -x}, {-y, x, l}});
+    }
+
+    @Override
+    protected LinearSystem defaultSystem(Params p) {
+        String[] parts = p.getString("axis").trim().split("[,\\s]+");
+        if (parts.length != 3) throw new InputException("axis: expected 3 numbers, got '" + p.getString("axis") + "'");
+        double[] u = new double[3];
+        for (int k = 0; k < 3; k++) {
+            try {
+                u[k] = Double.parseDouble(parts[k]);
+            } catch (NumberFormatException e) {
+                throw new InputException("axis: not a number: '" + parts[k] + "'");
+            }
+        }
+        return rotationWithDecay(p.getDouble("rot_freq_hz"), p.getDouble("decay_s"), u);
+    }
+}

@@ -1,0 +1,119 @@
+package org.snn4j.papers.balanced;
+
+import org.snn4j.model.ScnParams;
+import org.snn4j.network.DenseWeights;
+import org.snn4j.network.SlowProjection;
+import org.snn4j.papers.scn.ScnNetwork;
+
+/**
+ * A balanced spiking network that implements a linear dynamical system (Bourdoukan &amp; Denève 2015):
+ * the spike-coding network of the core ({@link ScnNetwork}: {@link org.snn4j.model.SpikeCodingModel}
+ * neurons, fast recurrent weights Ω^f as a dense projection, feed-forward weights F = Dᵀ) plus slow
+ * recurrent weights Ω^s acting through filtered rates ({@link SlowProjection} from the population onto
+ * itself into {@code i_rec}). With x̂ = D r the voltages are
+ * <pre>
+ *   dV/dt = −λ V + F (c + K e) + Ω^s r_s − Ω^f o,     e = x − x̂ (feedback, only while teaching)
+ *   optimum: F = Dᵀ, Ω^f = DᵀD + μI, Ω^s = Dᵀ (A + λI) D, thresholds T_i = (‖D_i‖² + μ + ν)/2
+ * </pre>
+ * and then dx̂/dt ≈ A x̂ + c (+ K e): the network follows the target system. r_s is the slow trace
+ * with time constant τ_s (= 1/λ for the analytic identity; see {@link SlowProjection}).
+ *
+ * <p>Storage of the slow weights: {@link #slow}'s matrix, rows = presynaptic: {@code slowW.w[k*N + i]}
+ * = Ω^s_ik (added, unlike the fast weights, which are stored as −Ω^f).
+ */
+public final class BalancedNetwork {
+    public final ScnNetwork scn;
+    /** Decoder D (J×N) used for the readout x̂ = D r and for the error feedback. */
+    public final double[][] decoder;
+    public final DenseWeights slowW;
+    public final SlowProjection slow;
+    public final int n, j;
+
+    /**
+     * @param omegaFast  Ω^f (N×N, Ω^f[i][k]: effect of a spike of k on i, subtracted)
+     * @param omegaSlow  Ω^s (N×N, Ω^s[i][k]: effect of the rate of k on i, added)
+     * @param tauSlowMs  time constant of the slow traces (ms)
+     */
+    public BalancedNetwork(ScnParams params, double[][] d, double[][] omegaFast, double[][] omegaSlow, double[] thresholds, double tauSlowMs) {
+        double[][] f = new double[d.length][];
+        for (int q = 0; q < d.length; q++) f[q] = d[q].clone();
+        this.scn = new ScnNetwork(params, f, omegaFast, thresholds);
+        this.n = scn.n;
+        this.j = scn.j;
+        this.decoder = f;
+        this.slowW = new DenseWeights(n, n);
+        setOmegaSlow(omegaSlow);
+        this.slow = new SlowProjection("omega_slow", scn.population.all(), scn.population.all(), "i_rec", slowW, tauSlowMs);
+    }
+
+    /** The analytic network for decoder D and system A: Ω^f = DᵀD + μI, Ω^s = Dᵀ(A + λI)D. */
+    public static BalancedNetwork analytic(ScnParams params, double[][] d, LinearSystem system, double tauSlowMs) {
+        return new BalancedNetwork(params, d, analyticFast(d, params), system.analyticSlowWeights(d, params.lambda()),
+                analyticThresholds(d, params), tauSlowMs);
+    }
+
+    /** Ω^f* = DᵀD + μI. */
+    public static double[][] analyticFast(double[][] d, ScnParams params) {
+        int nn = d[0].length;
+        double[][] o = new double[nn][nn];
+        for (int a = 0; a < nn; a++)
+            for (int b = 0; b < nn; b++) {
+                double s = 0;
+                for (double[] row : d) s += row[a] * row[b];
+                o[a][b] = s + (a == b ? params.mu() : 0);
+            }
+        return o;
+    }
+
+    /** T_i = (‖D_i‖² + μ + ν)/2. */
+    public static double[] analyticThresholds(double[][] d, ScnParams params) {
+        int nn = d[0].length;
+        double[] t = new double[nn];
+        for (int a = 0; a < nn; a++) {
+            double s = 0;
+            for (double[] row : d) s += row[a] * row[a];
+            t[a] = (s + params.mu() + params.nu()) / 2;
+        }
+        return t;
+    }
+
+    /** Ω^s as a matrix Ω^s[i][k]. */
+    public double[][] omegaSlow() {
+        double[][] o = new double[n][n];
+        for (int k = 0; k < n; k++)
+            for (int i = 0; i < n; i++) o[i][k] = slowW.w[k * n + i];
+        return o;
+    }
+
+    public void setOmegaSlow(double[][] o) {
+        if (o.length != n) throw new IllegalArgumentException("slow weights: need " + n + " rows, got " + o.length);
+        for (int k = 0; k < n; k++)
+            for (int i = 0; i < n; i++) slowW.w[k * n + i] = o[i][k];
+    }
+
+    /** Ω^f as a matrix. */
+    public double[][] omegaFast() {
+        return scn.omega();
+    }
+
+    /** x̂ = D r from the current filtered rates. */
+    public void readout(double[] out) {
+        scn.readout(decoder, out);
+    }
+
+    /** Clears voltages, rates, pending inputs and slow traces. */
+    public void resetState() {
+        scn.model.resetState();
+        slow.resetState();
+    }
+
+    /** min_s ‖Ω^s − s Ω^s*‖/‖Ω^s‖ with Ω^s* = Dᵀ(A + λI)D (NaN when Ω^s = 0). */
+    public double slowDistance(LinearSystem system) {
+        return ScnNetwork.omegaDistance(omegaSlow(), system.analyticSlowWeights(decoder, scn.params.lambda()));
+    }
+
+    /** min_s ‖Ω^f − s Ω^f*‖/‖Ω^f‖ with Ω^f* = DᵀD + μI. */
+    public double fastDistance() {
+        return ScnNetwork.omegaDistance(omegaFast(), analyticFast(decoder, scn.params));
+    }
+}

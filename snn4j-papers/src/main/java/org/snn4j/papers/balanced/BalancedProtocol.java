@@ -1,0 +1,227 @@
+package org.snn4j.papers.balanced;
+
+import org.snn4j.papers.scn.LearningSchedule;
+import org.snn4j.papers.scn.RecurrentVoltageRule;
+import org.snn4j.model.ScnParams;
+import org.snn4j.papers.scn.ScnSignal;
+import org.snn4j.sim.Simulation;
+import org.snn4j.sim.StepHook;
+import org.snn4j.util.Rng;
+
+/**
+ * The learning protocol of Bourdoukan &amp; Denève (2015) on a {@link BalancedNetwork}:
+ * <ol>
+ *   <li>learning: the network is driven by a command c(t) and by the error feedback K F e
+ *       ({@link BalancedInput}); the slow weights learn with {@link SlowErrorRule} (from Ω^s = 0) and the
+ *       fast weights with the voltage rule of spike-coding networks ({@link RecurrentVoltageRule},
+ *       shared with the spike-coding learning, not copied), from the initial fast weights given;</li>
+ *   <li>at {@code checkpoints} evenly spaced points, the weights are copied and measured: distance of
+ *       Ω^s and Ω^f to the analytic weights at the best scale, and the error of an autonomous run
+ *       (feedback off) on a fixed test command;</li>
+ *   <li>at the end: autonomous runs of the learned, the analytic and the untrained (initial) network, all
+ *       from rest on the same fresh command c(t) (a stream never used in learning).</li>
+ * </ol>
+ * The commands are smoothed Gaussian noise ({@link ScnSignal#smoothedNoise}) whose amplitude is
+ * calibrated so that the target system's state has the RMS {@code xRms} ({@link #calibrate}).
+ */
+public final class BalancedProtocol {
+    /**
+     * @param params        SCN neuron parameters (λ, μ, noise, spike rule)
+     * @param decoder       D (J×N)
+     * @param system        the target system A
+     * @param tauSlowMs     slow synapse time constant (ms)
+     * @param dtMs          time step (ms)
+     * @param gainK         error feedback gain K (1/s)
+     * @param etaSlow       slow learning rate η
+     * @param epsFast       fast learning rate ε (0: fast weights fixed)
+     * @param betaFast      voltage scale β of the fast rule
+     * @param decaySteps    learning rates decay as 1/(1 + t/decaySteps) (0: constant); the slow rate from its start
+     * @param slowStartSteps the slow rule starts at this step (the fast rule from step 0): the fast weights
+     *                      first establish the balance that makes the error feedback a local signal
+     * @param fastInitNoise initial fast weights: Ω^f* plus Gaussian noise of this size relative to the RMS
+     *                      off-diagonal entry of Ω^f* (off-diagonal only; 0: analytic)
+     * @param learnSteps    steps of learning
+     * @param testSteps     steps of each autonomous run
+     * @param checkpoints   measuring points during learning (besides the start)
+     * @param commandAmplitude amplitude of the smoothed-noise command (from {@link #calibrate})
+     * @param sigmaMs       sd of the smoothing kernel (ms)
+     * @param blockMs       length of one command sequence (ms)
+     * @param seed          seed of the commands, the initial weights and the network noise
+     */
+    public record Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
+                         double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
+                         long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed) {
+    }
+
+    /** Curves over learning and the final comparison. */
+    public static final class Result {
+        /** Simulated learning time of each measuring point (s). */
+        public double[] timeS;
+        public double[] slowDistance, fastDistance, autonomousNrmse, trackingNrmse, rateHz, cvIsi;
+        public AutonomousRun.Result trained, analytic, untrained;
+        /** Mean rate and median ISI CV over the last learning segment (feedback on). */
+        public double rateLearning, cvLearning, trackingNrmseFinal;
+        public double[][] omegaSlow, omegaFast, omegaFast0;
+        public double runS;
+    }
+
+    /** Progress callback. */
+    public interface Progress {
+        void report(String message);
+    }
+
+    private BalancedProtocol() {
+    }
+
+    /** A smoothed-noise command of the given amplitude from stream {@code id} of the seed. */
+    public static ScnSignal command(int j, double amplitude, double sigmaMs, double blockMs, double dtMs, long seed, long id) {
+        int block = (int) Math.max(1, Math.round(blockMs / dtMs));
+        return ScnSignal.smoothedNoise(j, amplitude, Math.max(1e-3, sigmaMs / dtMs), block, Rng.stream(seed, 0xBA1AL, id));
+    }
+
+    /**
+     * The command amplitude that makes the RMS of the target state x (Euler, from rest) equal to
+     * {@code xRms}, measured on {@code probeSteps} steps of a calibration stream (the system is linear,
+     * so the RMS scales with the amplitude). Fails with a clear message when the system is unstable.
+     */
+    public static double calibrate(LinearSystem system, double xRms, double sigmaMs, double blockMs, double dtMs, long probeSteps, long seed) {
+        int j = system.dims();
+        ScnSignal s = command(j, 1, sigmaMs, blockMs, dtMs, seed, 999);
+        double[] x = new double[j], c = new double[j], tmp = new double[j];
+        double ss = 0, dtS = dtMs * 1e-3;
+        for (long t = 0; t < probeSteps; t++) {
+            s.next(t, c);
+            system.step(x, c, dtS, tmp);
+            for (double v : x) ss += v * v;
+        }
+        double rms = Math.sqrt(ss / probeSteps);
+        if (!(rms > 0) || !Double.isFinite(rms) || rms > 1e12)
+            throw new org.snn4j.util.InputException("the target system is unstable or silent under the command (RMS of x = " + rms
+                    + "); A = " + system);
+        return xRms / rms;
+    }
+
+    /** The initial fast weights: Ω^f* with relative Gaussian noise off the diagonal (symmetric). */
+    public static double[][] initialFast(Config cfg) {
+        double[][] o = BalancedNetwork.analyticFast(cfg.decoder(), cfg.params());
+        int n = o.length;
+        if (cfg.fastInitNoise() == 0) return o;
+        double ss = 0;
+        for (int i = 0; i < n; i++) for (int k = 0; k < n; k++) if (i != k) ss += o[i][k] * o[i][k];
+        double s = cfg.fastInitNoise() * Math.sqrt(ss / Math.max(1, n * (n - 1)));
+        Rng rng = Rng.stream(cfg.seed(), 0xFA57L);
+        for (int i = 0; i < n; i++)
+            for (int k = i + 1; k < n; k++) {
+                double e = s * rng.nextGaussian();
+                o[i][k] += e;
+                o[k][i] += e;
+            }
+        return o;
+    }
+
+    /** Runs the protocol. */
+    public static Result run(Config cfg, Progress progress) {
+        long t0 = System.nanoTime();
+        ScnParams p = cfg.params();
+        double[][] d = cfg.decoder();
+        int n = d[0].length, j = d.length;
+        double[] thr = BalancedNetwork.analyticThresholds(d, p);
+        double[][] fast0 = initialFast(cfg);
+        double[][] slow0 = new double[n][n];
+        BalancedNetwork net = new BalancedNetwork(p, d, fast0, slow0, thr, cfg.tauSlowMs());
+        BalancedInput in = new BalancedInput(net, cfg.system(), command(j, cfg.commandAmplitude(), cfg.sigmaMs(), cfg.blockMs(), cfg.dtMs(), cfg.seed(), 1),
+                cfg.gainK(), true);
+        LearningSchedule sched = new LearningSchedule(0, -1, cfg.decaySteps());
+        SlowErrorRule slowRule = SlowErrorRule.of(net, in, cfg.etaSlow(), new LearningSchedule(cfg.slowStartSteps(), -1, cfg.decaySteps()));
+        IsiMeter isi = new IsiMeter(net.scn.population);
+        double[] track = new double[3];   // Σ‖x̂ − x‖², Σ‖x‖², Σ x (per segment)
+        double[] xs = new double[j], xss = new double[j], xhat = new double[j];
+        Simulation sim = new Simulation(net.scn.network, cfg.dtMs(), Rng.stream(cfg.seed(), 0x51AL).nextLong(), 1);
+        sim.add(in).add(slowRule);
+        if (cfg.epsFast() > 0) sim.add(new RecurrentVoltageRule(net.scn, cfg.epsFast(), cfg.betaFast(), p.mu(), sched));
+        sim.add(net.slow).add(isi).add(new StepHook() {
+            @Override
+            public void afterStep(Simulation s, long step) {
+                net.readout(xhat);
+                double[] x = in.x();
+                for (int q = 0; q < j; q++) {
+                    double e = xhat[q] - x[q];
+                    track[0] += e * e;
+                    xs[q] += x[q];
+                    xss[q] += x[q] * x[q];
+                }
+                track[1]++;
+            }
+        });
+
+        int cp = Math.max(1, cfg.checkpoints());
+        Result res = new Result();
+        res.omegaFast0 = fast0;
+        res.timeS = new double[cp + 1];
+        res.slowDistance = new double[cp + 1];
+        res.fastDistance = new double[cp + 1];
+        res.autonomousNrmse = new double[cp + 1];
+        res.trackingNrmse = new double[cp + 1];
+        res.rateHz = new double[cp + 1];
+        res.cvIsi = new double[cp + 1];
+        long done = 0;
+        for (int k = 0; k <= cp; k++) {
+            long target = cfg.learnSteps() * k / cp;
+            if (target > done) {
+                isi.reset();
+                track[0] = track[1] = 0;
+                java.util.Arrays.fill(xs, 0);
+                java.util.Arrays.fill(xss, 0);
+                sim.run(target - done);
+                done = target;
+            }
+            res.timeS[k] = done * cfg.dtMs() * 1e-3;
+            double sd = net.slowDistance(cfg.system());
+            res.slowDistance[k] = Double.isNaN(sd) ? 1.0 : sd;   // Ω^s = 0: distance 1 (at the best scale 0)
+            res.fastDistance[k] = net.fastDistance();
+            if (track[1] > 0) {
+                double var = 0;
+                for (int q = 0; q < j; q++) {
+                    double m = xs[q] / track[1];
+                    var += xss[q] / track[1] - m * m;
+                }
+                res.trackingNrmse[k] = Math.sqrt(track[0] / track[1] / var);
+                res.rateHz[k] = isi.meanRateHz();
+                res.cvIsi[k] = isi.cvIsiMedian(3);
+            } else {
+                res.trackingNrmse[k] = res.rateHz[k] = res.cvIsi[k] = Double.NaN;
+            }
+            if (k < cp) {   // the last point is measured below on the fresh command
+                AutonomousRun.Result a = autonomous(cfg, net.omegaFast(), net.omegaSlow(), 2, 0);
+                res.autonomousNrmse[k] = a.nrmse;
+            }
+            if (progress != null)
+                progress.report(String.format("learning %.1f s: slow distance %.3f, fast distance %.3f, tracking nrmse %.3f, rate %.1f Hz%s",
+                        res.timeS[k], res.slowDistance[k], res.fastDistance[k], res.trackingNrmse[k], res.rateHz[k],
+                        k < cp ? String.format(", autonomous nrmse %.3f", res.autonomousNrmse[k]) : ""));
+        }
+        res.rateLearning = res.rateHz[cp];
+        res.cvLearning = res.cvIsi[cp];
+        res.trackingNrmseFinal = res.trackingNrmse[cp];
+        res.omegaSlow = net.omegaSlow();
+        res.omegaFast = net.omegaFast();
+
+        long raster = Math.min(cfg.testSteps(), Math.round(2000 / cfg.dtMs()));
+        res.trained = autonomous(cfg, res.omegaFast, res.omegaSlow, 3, raster);
+        res.autonomousNrmse[cp] = res.trained.nrmse;
+        BalancedNetwork an = BalancedNetwork.analytic(p, d, cfg.system(), cfg.tauSlowMs());
+        res.analytic = autonomous(cfg, an.omegaFast(), an.omegaSlow(), 3, raster);
+        res.untrained = autonomous(cfg, fast0, slow0, 3, raster);
+        res.runS = (System.nanoTime() - t0) * 1e-9;
+        return res;
+    }
+
+    /** An autonomous run (feedback off) from rest on command stream {@code stream}. */
+    static AutonomousRun.Result autonomous(Config cfg, double[][] fast, double[][] slow, long stream, long rasterSteps) {
+        int j = cfg.decoder().length;
+        int keep = (int) Math.max(1, Math.round(5 / cfg.dtMs()));   // one sample per 5 ms
+        return AutonomousRun.run(cfg.params(), cfg.decoder(), fast, slow, BalancedNetwork.analyticThresholds(cfg.decoder(), cfg.params()),
+                cfg.tauSlowMs(), cfg.system(), command(j, cfg.commandAmplitude(), cfg.sigmaMs(), cfg.blockMs(), cfg.dtMs(), cfg.seed(), stream),
+                false, 0, cfg.dtMs(), cfg.testSteps(), Rng.stream(cfg.seed(), 0xA070L, stream).nextLong(), keep, rasterSteps);
+    }
+}

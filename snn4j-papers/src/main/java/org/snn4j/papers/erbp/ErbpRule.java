@@ -1,0 +1,209 @@
+package org.snn4j.papers.erbp;
+
+import org.snn4j.model.TwoCompartmentLif;
+import org.snn4j.network.BlankoutWeights;
+import org.snn4j.network.DenseWeights;
+import org.snn4j.network.Projection;
+import org.snn4j.network.Weights;
+import org.snn4j.sim.Simulation;
+import org.snn4j.sim.StepHook;
+import org.snn4j.util.IntBuffer;
+import org.snn4j.util.Rng;
+
+/**
+ * The eRBP learning rule (Neftci et al. 2017) on one plastic projection, as a {@link StepHook} of
+ * the simulation loop: on each transmitted presynaptic spike j → i,
+ * <pre>
+ *   w_ij ← w_ij + η · U_i     if b_min &lt; I_i &lt; b_max       (one addition, two comparisons)
+ * </pre>
+ * where U_i is the postsynaptic dendrite (the error fed back through the random weights G or
+ * one-to-one) and I_i the postsynaptic synaptic current (the authors' code gates on I; a boxcar
+ * stand-in for the derivative of the activation). With blank-out synapses ({@link BlankoutWeights})
+ * only the synapses that transmitted the spike learn.
+ *
+ * <p>Per step, the rule first computes m_i = η U_i · [b_min &lt; I_i &lt; b_max] for the post slice
+ * (the state after this step's delivery), then adds m to the row of each presynaptic spike: one
+ * unit-stride pass per spike, no allocation.
+ *
+ * <p>Low-precision weights ({@link #quantize}): weights are kept on the grid q·Δ, q an integer in
+ * [−(2^{bits−1}−1), 2^{bits−1}−1] (emulated 8-bit storage, held in doubles), Δ = w_max/(2^{bits−1}−1);
+ * each update is rounded stochastically, w ← Δ·⌊(w + m)/Δ + u⌋ with u ~ U[0, 1) from the rule's own
+ * seeded stream, so that updates far below Δ still move the weights in expectation. Deterministic
+ * rounding would round them all away.
+ */
+public final class ErbpRule implements StepHook {
+    private final Projection projection;
+    private final TwoCompartmentLif post;
+    private final double[] w;
+    private final BlankoutWeights blankout;
+    private final int preStart, preCount, postStart, cols;
+    private final double bMin, bMax;
+    private double eta;
+    private final double[] m;
+    private boolean enabled = true;
+    private long updates;
+    // quantisation
+    private double delta;
+    private double qMax;
+    private Rng qRng;
+    private long qSeed;
+    // the presynaptic spike buffer of the simulation this rule runs in (fetched once: a lookup per step costs)
+    private Simulation lastSim;
+    private IntBuffer preSpikes;
+
+    /**
+     * @param projection a projection with {@link DenseWeights} or {@link BlankoutWeights} onto a
+     *                   {@link TwoCompartmentLif} population (receptor i_syn), batch 1
+     */
+    public ErbpRule(Projection projection, double eta, double bMin, double bMax) {
+        if (!(projection.post().population().model() instanceof TwoCompartmentLif tc))
+            throw new IllegalArgumentException("eRBP needs two-compartment post neurons, " + projection.name() + " has "
+                    + projection.post().population().model().getClass().getSimpleName());
+        if (projection.post().population().batch() != 1) throw new IllegalArgumentException("eRBP learns online: batch must be 1");
+        if (!(bMin < bMax)) throw new IllegalArgumentException("need b_min < b_max: " + bMin + ", " + bMax);
+        this.projection = projection;
+        this.post = tc;
+        Weights wt = projection.weights();
+        if (wt instanceof BlankoutWeights b) {
+            blankout = b;
+            w = b.dense().w;
+        } else if (wt instanceof DenseWeights d) {
+            blankout = null;
+            w = d.w;
+        } else {
+            throw new IllegalArgumentException("eRBP needs dense weights on " + projection.name());
+        }
+        this.preStart = projection.pre().start();
+        this.preCount = projection.pre().count();
+        this.postStart = projection.post().start();
+        this.cols = projection.post().count();
+        this.eta = eta;
+        this.bMin = bMin;
+        this.bMax = bMax;
+        m = new double[cols];
+    }
+
+    public Projection projection() {
+        return projection;
+    }
+
+    /** Sets the learning rate η (for a schedule across epochs). */
+    public void setEta(double eta) {
+        if (!(eta >= 0) || !Double.isFinite(eta)) throw new IllegalArgumentException("learning rate must be >= 0: " + eta);
+        this.eta = eta;
+    }
+
+    public double eta() {
+        return eta;
+    }
+
+    /** Learning on or off (eRBP switches it off for the first 50 ms of each presentation and at test). */
+    public void setEnabled(boolean on) {
+        enabled = on;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** Synaptic updates made so far (transmitted synapses of presynaptic spikes while enabled, gate open or not). */
+    public long updates() {
+        return updates;
+    }
+
+    /**
+     * Stores the weights in {@code bits} bits from now on: Δ = wMax/(2^{bits−1} − 1), the current
+     * weights rounded to the nearest grid value and clipped to ±wMax; updates rounded stochastically.
+     */
+    public void quantize(int bits, double wMax, long seed) {
+        if (bits < 2 || bits > 24) throw new IllegalArgumentException("weight bits must be in [2, 24]: " + bits);
+        if (!(wMax > 0)) throw new IllegalArgumentException("wMax must be positive: " + wMax);
+        qMax = (1 << (bits - 1)) - 1;
+        delta = wMax / qMax;
+        qSeed = seed;
+        qRng = Rng.stream(seed, 0x0B175, projection.name().hashCode());
+        for (int k = 0; k < w.length; k++) w[k] = delta * Math.max(-qMax, Math.min(qMax, Math.rint(w[k] / delta)));
+    }
+
+    /**
+     * Re-derives the stochastic-rounding stream from (seed, ids) (no effect on full-precision
+     * weights), so that what follows does not depend on how many updates were rounded before; no ids:
+     * the stream of a freshly quantised rule.
+     */
+    public void reseed(long... ids) {
+        if (qRng == null) return;
+        long[] path = new long[2 + ids.length];
+        path[0] = 0x0B175;
+        path[1] = projection.name().hashCode();
+        System.arraycopy(ids, 0, path, 2, ids.length);
+        qRng = Rng.stream(qSeed, path);
+    }
+
+    /** The quantisation step Δ, or 0 for full-precision weights. */
+    public double quantum() {
+        return delta;
+    }
+
+    @Override
+    public void afterStep(Simulation sim, long step) {
+        if (!enabled) return;
+        if (sim != lastSim) {
+            lastSim = sim;
+            preSpikes = sim.spikes(projection.pre().population());
+        }
+        IntBuffer s = preSpikes;
+        int n = s.size();
+        if (n == 0) return;
+        final double[] iSyn = post.iSyn, u = post.u, m = this.m;
+        final double lo = bMin, hi = bMax, eta = this.eta;
+        boolean any = false;
+        for (int j = 0; j < cols; j++) {
+            double ii = iSyn[postStart + j];
+            double v = (ii > lo && ii < hi) ? eta * u[postStart + j] : 0;
+            m[j] = v;
+            any |= v != 0;
+        }
+        int[] raw = s.raw();
+        for (int k = 0; k < n; k++) {
+            int row = raw[k] - preStart;
+            if (row < 0 || row >= preCount) continue;
+            int base = row * cols;
+            if (blankout == null) {
+                updates += cols;
+                if (!any) continue;
+                if (delta == 0) {
+                    for (int j = 0; j < cols; j++) w[base + j] += m[j];
+                } else {
+                    for (int j = 0; j < cols; j++) if (m[j] != 0) w[base + j] = round(w[base + j] + m[j]);
+                }
+            } else {
+                final byte[] tr = blankout.transmittedMask();
+                int c = 0;
+                if (any && delta == 0) {
+                    // one branch-free pass (transmissions are random): count and update, m·0 adds nothing
+                    for (int j = 0; j < cols; j++) {
+                        int t = tr[base + j];
+                        c += t;
+                        w[base + j] += t * m[j];
+                    }
+                    updates += c;
+                    continue;
+                }
+                for (int j = 0; j < cols; j++) c += tr[base + j];
+                updates += c;
+                if (!any) continue;
+                for (int j = 0; j < cols; j++) {   // low-precision weights: only transmitted synapses with m ≠ 0 draw a rounding
+                    if (tr[base + j] == 0 || m[j] == 0) continue;
+                    w[base + j] = round(w[base + j] + m[j]);
+                }
+            }
+        }
+    }
+
+    private double round(double x) {
+        double q = Math.floor(x / delta + qRng.nextDouble());
+        if (q > qMax) q = qMax;
+        else if (q < -qMax) q = -qMax;
+        return q * delta;
+    }
+}

@@ -1,0 +1,94 @@
+package org.snn4j.papers.exact;
+
+import org.snn4j.train.exact.BatchGradient;
+import org.snn4j.train.exact.QifNet;
+import org.snn4j.train.exact.Trial;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.snn4j.experiment.Params;
+import org.snn4j.experiment.Workload;
+import org.snn4j.model.GateShape;
+import org.snn4j.model.QifGateParams;
+import org.snn4j.util.Rng;
+
+/**
+ * {@code snn4j bench exact-qif --neurons N --steps K --batch B}: one gradient evaluation (forward +
+ * adjoint) of a batch of trials, the same discretised model and sizes as the PyTorch peer
+ * {@code ../shared/peers/torch_exact_qif.py}: dt = 1 ms, τ_v = τ_s = 10 ms, triangle gate of width
+ * 0.2 rad, W ~ N(0, (2/√N)²) (the peer's 0.002/√N with s in 1/s), U ~ N(0, 0.5²), I_0 = 0.05,
+ * O ~ N(0, (10/√N)²), white-noise inputs (s.d. 0.5) and targets (s.d. 0.1), loss = mean squared
+ * error over steps, trials and outputs. Parameters are not updated between timed batches.
+ */
+public final class ExactQifWorkload implements Workload {
+    @Override
+    public String name() {
+        return "exact-qif";
+    }
+
+    @Override
+    public String description() {
+        return "Exact gradient (forward + discrete adjoint) of a batch of QIF/gate-synapse trials; peer: torch_exact_qif.py";
+    }
+
+    @Override
+    public Params defaults() {
+        return new Params(name())
+                .declare("neurons", 100L, "neurons N", 1, 1e6)
+                .declare("steps", 1000L, "time steps K per trial (dt = 1 ms)", 1, 1e8)
+                .declare("batch", 16L, "trials per batch B", 1, 1e6)
+                .declare("inputs", 2L, "input dimensions", 0, 1e4)
+                .declare("outputs", 1L, "readout dimensions", 1, 1e4)
+                .declare("iters", 5L, "timed batches", 1, 1e6)
+                .declare("warmup", 1L, "untimed batches first (JIT)", 0, 1e6)
+                .declare("threads", 0L, "worker threads (0: all processors)", 0, 256)
+                .declare("checkpoint_every", 0L, "adjoint memory: 0 keeps the trajectory, m > 0 recomputes segments of m steps", 0, 1e9)
+                .declare("seed", 1L, "seed", 0, 9e18);
+    }
+
+    @Override
+    public Map<String, Object> run(Params p) {
+        int n = p.getInt("neurons"), K = p.getInt("steps"), B = p.getInt("batch"), nIn = p.getInt("inputs"), nOut = p.getInt("outputs");
+        long seed = p.getLong("seed");
+        QifGateParams m = new QifGateParams(10, 10, 0.2, GateShape.TRIANGLE);
+        QifNet net = new QifNet(n, nIn, nOut, 1.0, m).randomize(Rng.stream(seed, 1), 2.0, 0.5, 0.05, 0.0, 10.0);
+        Trial[] batch = new Trial[B];
+        Rng r = Rng.stream(seed, 2);
+        for (int b = 0; b < B; b++) {
+            double[] x = new double[K * nIn], y = new double[K * nOut], mask = new double[K * nOut];
+            for (int k = 0; k < x.length; k++) x[k] = 0.5 * r.nextGaussian();
+            for (int k = 0; k < y.length; k++) {
+                y[k] = 0.1 * r.nextGaussian();
+                mask[k] = 1;
+            }
+            batch[b] = new Trial(K, x, y, mask, 0);
+        }
+        double[] grad = new double[net.size()];
+        try (BatchGradient bg = new BatchGradient(net, K, p.getInt("checkpoint_every"), 0.0, p.getInt("threads"))) {
+            double loss = 0;
+            for (int w = 0; w < p.getInt("warmup"); w++) loss = bg.lossAndGradient(batch, grad, null);
+            int iters = p.getInt("iters");
+            long spikes = 0;
+            long t0 = System.nanoTime();
+            for (int it = 0; it < iters; it++) {
+                loss = bg.lossAndGradient(batch, grad, null);
+                spikes = bg.lastSpikes();
+            }
+            double runS = (System.nanoTime() - t0) * 1e-9;
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("N", n);
+            f.put("steps", K);
+            f.put("B", B);
+            f.put("threads", bg.threads());
+            f.put("dtype", "float64");
+            f.put("checkpoint_every", p.getInt("checkpoint_every"));
+            f.put("run_s", runS);
+            f.put("batch_s", runS / iters);
+            f.put("trials_per_s", B * iters / runS);
+            f.put("state_mb", bg.doublesHeld() * 8 / 1e6);
+            f.put("loss", loss);
+            f.put("rate_hz", spikes / ((double) B * n * K * 1e-3));
+            return f;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.snn4j.papers.scn;
+
+import org.snn4j.papers.scn.ScnNetwork;
+import org.snn4j.sim.Simulation;
+import org.snn4j.sim.StepHook;
+import org.snn4j.util.InputException;
+import org.snn4j.util.IntBuffer;
+
+/**
+ * The recurrent voltage-based rule of spike-coding networks (Bourdoukan et al. 2012; Brendel et al.
+ * 2020): whenever neuron k spikes, its outgoing recurrent weights move towards the (scaled)
+ * postsynaptic voltages,
+ * <pre>
+ *   Ω_·k ← Ω_·k + ε_r (β (V + μ r) − Ω_·k + μ e_k)
+ * </pre>
+ * with V, r the voltages and filtered rates of the step at which k spiked (before its spike
+ * arrives), e_k the k-th unit vector. It minimises the voltage fluctuations and converges to
+ * Ω ∝ F Fᵀ + μI. Written on the projection's matrix C = −Ωᵀ rows ({@link ScnNetwork#rec}), as the
+ * reference code: C_·k ← C_·k − ε_r (β (V + μ r) + C_·k + μ e_k).
+ *
+ * <p>A step hook applied in {@code afterStep}. The spike of this step has already been delivered
+ * with the old weights (the loop propagates before the hooks run); the new weights act from the
+ * next spike on — a difference of order ε_r from the reference code, which delivers with the new
+ * ones. {@link #dale} rectifies the weights after each update so that each presynaptic neuron keeps
+ * its sign (for E/I networks). A non-finite weight stops the run with an {@link InputException}.
+ */
+public final class RecurrentVoltageRule implements StepHook {
+    private final ScnNetwork net;
+    private final double epsR, beta, mu;
+    private final LearningSchedule schedule;
+    private final int[] dale;
+    private long updates;
+
+    public RecurrentVoltageRule(ScnNetwork net, double epsR, double beta, double mu, LearningSchedule schedule) {
+        this(net, epsR, beta, mu, schedule, null);
+    }
+
+    /**
+     * @param dale null, or per presynaptic neuron +1 (excitatory: C_·k ≥ 0 off the diagonal kept), −1
+     *             (inhibitory: C_·k ≤ 0), 0 (unconstrained); the diagonal (self-reset) is never rectified
+     */
+    public RecurrentVoltageRule(ScnNetwork net, double epsR, double beta, double mu, LearningSchedule schedule, int[] dale) {
+        if (!(epsR >= 0) || Double.isInfinite(epsR)) throw new IllegalArgumentException("recurrent learning rate must be >= 0: " + epsR);
+        if (dale != null && dale.length != net.n) throw new IllegalArgumentException("dale signs: need " + net.n + ", got " + dale.length);
+        this.net = net;
+        this.epsR = epsR;
+        this.beta = beta;
+        this.mu = mu;
+        this.schedule = schedule;
+        this.dale = dale == null ? null : dale.clone();
+    }
+
+    public long updates() {
+        return updates;
+    }
+
+    /** The sign constraints (null when none). */
+    public int[] dale() {
+        return dale == null ? null : dale.clone();
+    }
+
+    @Override
+    public void afterStep(Simulation sim, long step) {
+        double eps = epsR * schedule.factor(step);
+        if (eps == 0) return;
+        IntBuffer spikes = sim.spikes(net.population);
+        int[] raw = spikes.raw();
+        int n = net.n;
+        double[] c = net.rec.w, v = net.model.v, r = net.model.r;
+        for (int s = 0, ns = spikes.size(); s < ns; s++) {
+            int k = raw[s];
+            int base = k * n;
+            int sign = dale == null ? 0 : dale[k];
+            for (int i = 0; i < n; i++) {
+                double w = c[base + i] - eps * (beta * (v[i] + mu * r[i]) + c[base + i] + (i == k ? mu : 0));
+                if (!Double.isFinite(w))
+                    throw new InputException("SCN recurrent learning diverged at step " + step + ": Omega[" + i + "][" + k + "] = " + (-w));
+                if (i != k && (sign > 0 && w < 0 || sign < 0 && w > 0)) w = 0;
+                c[base + i] = w;
+            }
+            updates++;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package org.snn4j.papers.sg;
+
+import org.snn4j.train.sg.Adam;
+import org.snn4j.train.sg.Lif;
+import org.snn4j.train.sg.Loss;
+import org.snn4j.train.sg.SgMlp;
+import org.snn4j.train.sg.SgNet;
+import org.snn4j.train.sg.Surrogate;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.snn4j.data.Dataset;
+import org.snn4j.data.Datasets;
+import org.snn4j.experiment.Params;
+import org.snn4j.experiment.Workload;
+import org.snn4j.util.InputException;
+import org.snn4j.util.Provenance;
+import org.snn4j.util.Rng;
+
+/**
+ * {@code snn4j bench sg-mlp}: the workload of ../shared/peers/torch_sg_mlp.py. A 784-H-10 spiking
+ * MLP (LIF β = 0.95, θ = 1, subtractive reset, fast-sigmoid slope 25), rate-coded input (random
+ * uniform pixels, or Fashion-MNIST training images with {@code --data fashion-mnist}), a fresh
+ * Bernoulli draw per step inside the timed region, cross-entropy on summed output spikes (or per
+ * step with {@code --loss ce_rate}), Adam 5e-4, full BPTT over T steps. {@code warmup} batches, then
+ * {@code iters} timed training batches; then the same batches for inference (forward and arg-max of
+ * the counts), timed the same way.
+ */
+public final class SgMlpWorkload implements Workload {
+    @Override
+    public String name() {
+        return "sg-mlp";
+    }
+
+    @Override
+    public String description() {
+        return "surrogate-gradient BPTT of a 784-H-10 spiking MLP (the workload of ../shared/peers/torch_sg_mlp.py)";
+    }
+
+    @Override
+    public Params defaults() {
+        return new Params("bench sg-mlp")
+                .declare("hidden", 256L, "hidden units H", 1, 1e6)
+                .declare("steps", 25L, "time steps T", 1, 1e5)
+                .declare("batch", 128L, "mini-batch size B", 1, 1e6)
+                .declare("threads", 2L, "threads (0 = one per processor)", 0, 256)
+                .declare("warmup", 3L, "untimed warm-up batches", 0, 1e6)
+                .declare("iters", 20L, "timed batches", 1, 1e6)
+                .declare("lr", 5e-4, "Adam learning rate", 0, 10)
+                .declare("loss", "ce_count", "ce_count (CE on summed output spikes) or ce_rate (CE per step, as the peer's default)")
+                .declare("data", "random", "random (uniform pixels, random labels) or fashion-mnist (training images)")
+                .declare("data_dir", "", "dataset folder (default: data/)")
+                .declare("mode", "both", "both, train or infer")
+                .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
+                .declare("seed", 0L, "seed");
+    }
+
+    @Override
+    public Map<String, Object> run(Params p) {
+        int H = p.getInt("hidden"), T = p.getInt("steps"), B = p.getInt("batch"), threads = p.getInt("threads");
+        int warm = p.getInt("warmup"), iters = p.getInt("iters"), nb = warm + iters;
+        long seed = p.getLong("seed");
+        Loss loss = Loss.parse(p.getString("loss"));
+        String mode = p.getString("mode");
+        if (!mode.equals("both") && !mode.equals("train") && !mode.equals("infer"))
+            throw new InputException("bench sg-mlp: --mode must be both, train or infer, not '" + mode + "'");
+        String data = p.getString("data");
+        final int dim = 784;
+        long nImg = (long) nb * B;
+        if (nImg * dim > Integer.MAX_VALUE - 16) throw new InputException("bench sg-mlp: (warmup + iters) × batch too large");
+        Dataset x;   // the images of the (warmup + iters) batches; Fashion-MNIST stays in bytes
+        int[] y;
+        if (data.equals("random")) {
+            float[] px = new float[(int) nImg * dim];
+            y = new int[(int) nImg];
+            Rng r = Rng.stream(seed, 0xDA7A);
+            for (int k = 0; k < px.length; k++) px[k] = (float) r.nextDouble();
+            for (int k = 0; k < y.length; k++) y[k] = r.nextInt(10);
+            x = new Dataset("random", 28, 28, 10, px, y);
+        } else if (data.equals("fashion-mnist") || data.equals("mnist")) {
+            Dataset d = Datasets.loadOrFetch(data, Datasets.Split.TRAIN, Datasets.dataDir(p.getString("data_dir")), System.err);
+            if (d.dim() != dim) throw new InputException("bench sg-mlp: " + data + " images are not 28x28");
+            if (d.size() < nImg) throw new InputException("bench sg-mlp: " + data + " has " + d.size() + " training images, need " + nImg);
+            x = d.head((int) nImg);
+            y = x.labels();
+        } else {
+            throw new InputException("bench sg-mlp: --data must be random, fashion-mnist or mnist, not '" + data + "'");
+        }
+        double rssBefore = rssNowMb();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", "snn_mlp_784-H-10");
+        m.put("H", H);
+        m.put("T", T);
+        m.put("B", B);
+        m.put("hidden", H);
+        m.put("steps", T);
+        m.put("batch", B);
+        m.put("loss", loss.name().toLowerCase());
+        m.put("data", data);
+        m.put("warmup", warm);
+        m.put("iters", iters);
+        m.put("recompute", p.getInt("recompute"));
+        try (SgNet net = SgMlp.build(dim, new int[] {H}, 10, 0.95, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25), false,
+                threads, seed)) {
+            m.put("threads", net.threads());
+            m.put("params", net.paramCount());
+            net.memoryWindow(p.getInt("recompute"));
+            net.prepare(T, B);
+            int[] labels = new int[B];
+            if (!mode.equals("infer")) {
+                Adam adam = new Adam(net.params(), net.paramGrads(), p.getDouble("lr"), 0);
+                double tTotal = 0, first = Double.NaN, last = Double.NaN;
+                long hid = 0, outSp = 0;
+                for (int i = 0; i < nb; i++) {
+                    long t0 = System.nanoTime();
+                    System.arraycopy(y, i * B, labels, 0, B);
+                    double l = net.gradients(SgMlp.rateCoded(x, null, i * B, seed, i), labels, loss);
+                    net.update(adam);
+                    long nh = SgMlp.spikeCount(net, 1), no = SgMlp.spikeCount(net, 3);
+                    long t1 = System.nanoTime();
+                    if (i >= warm) {
+                        tTotal += (t1 - t0) * 1e-9;
+                        if (Double.isNaN(first)) first = l;
+                        last = l;
+                        hid += nh;
+                        outSp += no;
+                    }
+                }
+                long n = (long) iters * B;
+                m.put("train_samples_per_s", round(n / tTotal, 2));
+                m.put("train_ms_per_batch", round(1000 * tTotal / iters, 2));
+                m.put("train_loss_first", round(first, 4));
+                m.put("train_loss_last", round(last, 4));
+                m.put("hidden_rate_per_step", round(hid / ((double) n * T * H), 4));
+                m.put("output_rate_per_step", round(outSp / ((double) n * T * 10), 4));
+                m.put("rss_peak_train_mb", round(Provenance.peakRssMb(), 1));
+                m.put("train_mem_growth_mb", round(Provenance.peakRssMb() - rssBefore, 1));
+                m.put("run_s", round(tTotal, 4));
+            }
+            if (!mode.equals("train")) {
+                double tTotal = 0;
+                long correct = 0;
+                for (int i = 0; i < nb; i++) {
+                    long t0 = System.nanoTime();
+                    System.arraycopy(y, i * B, labels, 0, B);
+                    net.infer(SgMlp.rateCoded(x, null, i * B, seed + 1, i), labels, loss);
+                    long t1 = System.nanoTime();
+                    if (i >= warm) {
+                        tTotal += (t1 - t0) * 1e-9;
+                        int[] pr = net.predictions();
+                        for (int b = 0; b < B; b++) if (pr[b] == labels[b]) correct++;
+                    }
+                }
+                long n = (long) iters * B;
+                m.put("infer_samples_per_s", round(n / tTotal, 2));
+                m.put("infer_ms_per_batch", round(1000 * tTotal / iters, 2));
+                m.put("infer_acc_on_timed_batches", round(correct / (double) n, 4));
+                if (!m.containsKey("run_s")) m.put("run_s", round(tTotal, 4));
+            }
+            m.put("state_mb", round(net.stateBytes() / 1048576.0, 2));
+            m.put("rss_before_mb", round(rssBefore, 1));
+        }
+        return m;
+    }
+
+    /** Current resident memory (VmRSS) in MB, or NaN off Linux. */
+    static double rssNowMb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status")))
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.trim().split("\\s+")[1]) / 1024.0;
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return Double.NaN;
+    }
+
+    static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

@@ -1,0 +1,136 @@
+package org.snn4j.papers.erbp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.snn4j.data.Dataset;
+import org.snn4j.data.Datasets;
+import org.snn4j.data.Idx;
+import org.snn4j.experiment.Params;
+import org.snn4j.experiment.RunContext;
+import org.snn4j.util.InputException;
+import org.snn4j.util.Json;
+import org.snn4j.util.ModelFile;
+
+/**
+ * Checkpoint and resume of {@code snn4j run erbp}: two epochs in one go end bit for bit where one
+ * epoch, a checkpoint and a resumed run of the second epoch (new networks built from the file) do;
+ * a checkpoint of other settings is refused in one line.
+ */
+class ErbpCheckpointTest {
+    @TempDir
+    Path tmp;
+
+    /** The generated 8×8 prototypes of {@link ErbpTest} as an installed "mnist" in {@code dir}. */
+    static Path installPrototypes(Path dir) throws Exception {
+        Dataset all = ErbpTest.prototypes(120, 5);
+        for (Datasets.Split s : Datasets.Split.values()) {
+            int off = s == Datasets.Split.TRAIN ? 0 : 80, n = s == Datasets.Split.TRAIN ? 80 : 40;
+            byte[] im = new byte[n * 64], lb = new byte[n];
+            float[] x = new float[64];
+            for (int k = 0; k < n; k++) {
+                all.image(off + k, x);
+                for (int i = 0; i < 64; i++) im[k * 64 + i] = (byte) Math.round(255 * x[i]);
+                lb[k] = (byte) all.label(off + k);
+            }
+            Idx.writeUbyte(Datasets.imageFile(dir, "mnist", s), new int[] {n, 8, 8}, im, true);
+            Idx.writeUbyte(Datasets.labelFile(dir, "mnist", s), new int[] {n}, lb, true);
+        }
+        return dir;
+    }
+
+    /** Runs erbp into {@code out} as {@code bin/snn4j run erbp --quick --set ...} does; returns its metrics. */
+    static Map<String, Object> run(Path out, Path data, String... sets) throws Exception {
+        ErbpExperiment e = new ErbpExperiment();
+        Params p = e.defaults(true);
+        for (String a : new String[] {"data_dir=" + data, "hidden=20", "train_samples=60", "test_samples=30", "eval_every=25",
+                "eval_samples=10", "train_ms=20", "test_ms=20", "learn_delay_ms=5", "eta=0.01"}) p.applyAssignment(a);
+        for (String a : sets) p.applyAssignment(a);
+        RunContext run = new RunContext(e, p, 7, true, out);
+        run.writeConfig();
+        e.run(run);
+        run.finish();
+        return run.metrics();
+    }
+
+    static Map<String, Object> checkpoint(Path out) {
+        return ModelFile.read(out.resolve(ErbpCheckpoint.FILE), ErbpCheckpoint.FORMAT, 1, "erbp training checkpoint");
+    }
+
+    private void resumeEqualsUninterrupted(String... sets) throws Exception {
+        Path data = installPrototypes(tmp.resolve("data"));
+        String[] two = append(sets, "epochs=2"), one = append(sets, "epochs=1");
+        Map<String, Object> a = run(tmp.resolve("a"), data, two);
+        Path b = tmp.resolve("b");
+        run(b, data, one);
+        Map<String, Object> afterOne = checkpoint(b);
+        assertEquals(1L, ((Number) afterOne.get("epochs_done")).longValue());
+        Map<String, Object> r = run(b, data, two);   // a new process would do the same: new networks, weights from the file
+        Map<String, Object> ca = checkpoint(tmp.resolve("a")), cb = checkpoint(b);
+        assertEquals(2L, ((Number) cb.get("epochs_done")).longValue());
+        assertEquals(Json.write(ca.get("weights")), Json.write(cb.get("weights")), "same weights, bit for bit");
+        assertEquals(Json.write(ca.get("weights_8bit")), Json.write(cb.get("weights_8bit")));
+        for (String k : new String[] {"curve_x", "curve_y", "curve_y_8bit", "accuracy_by_epoch", "ann_accuracy", "ann_curves"})
+            assertEquals(Json.write(ca.get(k)), Json.write(cb.get(k)), k);
+        for (String k : new String[] {"test_accuracy", "test_accuracy_8bit", "test_accuracy_rbp_ann", "test_accuracy_bp_ann", "epochs",
+                "train_samples_seen", "synops_per_sample"})
+            assertEquals(Json.write(a.get(k)), Json.write(r.get(k)), k);
+        assertArrayEquals((double[]) a.get("test_accuracy_by_epoch"), (double[]) r.get("test_accuracy_by_epoch"), 0.0);
+        assertEquals(2, ((double[]) r.get("test_accuracy_by_epoch")).length);
+        // the second epoch changed the weights (else the comparison would be trivial)
+        assertFalse(Json.write(afterOne.get("weights")).equals(Json.write(cb.get("weights"))), "epoch 2 must learn");
+        assertTrue(Files.exists(b.resolve("report.md")) && Files.exists(b.resolve("learning_curve.png")));
+        // the resumed run plots the raster of the first presentation it trained
+        assertTrue(Files.readString(b.resolve("report.md")).contains("first training presentation of epoch 2"));
+    }
+
+    private static String[] append(String[] a, String x) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + 1);
+        r[a.length] = x;
+        return r;
+    }
+
+    @Test
+    void resumedPlusRunWithEightBitTwinEqualsUninterruptedRun() throws Exception {
+        // eRBP+ (soma noise), 8-bit twin (stochastic rounding), baselines with fixed epochs (restored, not retrained)
+        resumeEqualsUninterrupted("variant=plus", "compare_8bit=true", "ann_epochs=1");
+    }
+
+    @Test
+    void resumedTimesRunEqualsUninterruptedRun() throws Exception {
+        // eRBPx (blank-out synapses); ann_epochs = epochs, so the resume trains the baselines for 2 epochs
+        resumeEqualsUninterrupted("variant=times");
+    }
+
+    @Test
+    void checkpointOfOtherSettingsIsRefusedInOneLine() throws Exception {
+        Path data = installPrototypes(tmp.resolve("data"));
+        Path out = tmp.resolve("c");
+        run(out, data, "epochs=2");
+        InputException e = assertThrows(InputException.class, () -> run(out, data, "epochs=2", "hidden=21"));
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(e.getMessage().contains("hidden \"20\" -> \"21\"") && e.getMessage().contains(ErbpCheckpoint.FILE), e.getMessage());
+        // fewer epochs than the checkpoint holds: refused too
+        InputException f = assertThrows(InputException.class, () -> run(out, data, "epochs=1"));
+        assertTrue(f.getMessage().contains("after 2 epochs"), f.getMessage());
+        // the same settings and epochs: nothing left to train, the results are those of the checkpoint
+        Map<String, Object> again = run(out, data, "epochs=2");
+        assertEquals(2L, ((Number) again.get("epochs")).longValue());
+        // a checkpoint written before a parameter existed: accepted at the parameter's default only
+        Path file = out.resolve(ErbpCheckpoint.FILE);
+        Map<String, Object> m = Json.parseObject(Files.readString(file), file.toString());
+        ModelFile.object(m.get("settings"), file, "settings").remove("eta_decay");
+        Files.writeString(file, Json.write(m));
+        assertEquals(again.get("test_accuracy"), run(out, data, "epochs=2").get("test_accuracy"));
+        InputException g = assertThrows(InputException.class, () -> run(out, data, "epochs=2", "eta_decay=0.9"));
+        assertTrue(g.getMessage().contains("eta_decay (not in the checkpoint) -> 0.9"), g.getMessage());
+    }
+}

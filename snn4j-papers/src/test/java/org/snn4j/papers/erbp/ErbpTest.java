@@ -1,0 +1,164 @@
+package org.snn4j.papers.erbp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.snn4j.data.Dataset;
+import org.snn4j.model.SpikeTimeSource;
+import org.snn4j.model.TwoCompartmentLif;
+import org.snn4j.model.TwoCompartmentParams;
+import org.snn4j.network.DenseWeights;
+import org.snn4j.network.Network;
+import org.snn4j.network.Population;
+import org.snn4j.network.Projection;
+import org.snn4j.sim.Simulation;
+import org.snn4j.util.Rng;
+
+class ErbpTest {
+    @Test
+    void ruleChangesWeightsOnlyOnPresynapticSpikesInsideTheBoxcarByEtaU() {
+        // pre 0 spikes at 1.05 ms (step 10) and 2.05 ms (step 20); pre 1 never
+        Network net = new Network();
+        Population pre = net.add(new Population("pre", new SpikeTimeSource(new double[][] {{1.05, 2.05}, {}})));
+        TwoCompartmentParams p = TwoCompartmentParams.erbp();
+        TwoCompartmentLif m = new TwoCompartmentLif(p, 3);
+        Population post = net.add(new Population("post", m));
+        // I0: inside the gate, above it, below it; U0 of each
+        double[] i0 = {0.5, 3.0, -3.0}, u0 = {0.4, 0.7, -0.2};
+        System.arraycopy(i0, 0, m.iSyn, 0, 3);
+        System.arraycopy(u0, 0, m.u, 0, 3);
+        DenseWeights w = new DenseWeights(2, 3);  // zero weights: the spike does not change I
+        Projection pr = net.add(new Projection("w", pre.all(), post.all(), "i_syn", w, 0));
+        double eta = 1e-3;
+        ErbpRule rule = new ErbpRule(pr, eta, -1.15, 1.15);
+        Simulation sim = new Simulation(net, 0.1, 1, 1);
+        sim.add(rule);
+        double eS = Math.exp(-0.1 / p.tauSyn()), eU = Math.exp(-0.1 / p.tauU());
+        double[] expected = new double[3];
+        for (int s = 0; s < 30; s++) {
+            double[][] before = w.toDense();
+            sim.run(1);
+            boolean spike = s == 10 || s == 20;
+            for (int j = 0; j < 3; j++) {
+                double iNow = i0[j] * Math.pow(eS, s + 1), uNow = u0[j] * Math.pow(eU, s + 1);
+                boolean inside = iNow > -1.15 && iNow < 1.15;
+                if (spike && inside) expected[j] += eta * uNow;
+                assertEquals(expected[j], w.get(0, j), 1e-15, "step " + s + " post " + j);
+                assertEquals(0.0, w.get(1, j), "no presynaptic spike, no change");
+                if (!spike) assertEquals(before[0][j], w.get(0, j), "no change without a spike");
+            }
+        }
+        assertTrue(expected[0] > 0, "post 0 learned");
+        assertEquals(0.0, w.get(0, 2), "below the gate: no change");
+        // post 1 (I0 = 3) has decayed into the gate by step 20 (3·e^{-2.1/4} ≈ 1.78: still outside)
+        assertEquals(0.0, w.get(0, 1));
+        // disabled: no learning
+        rule.setEnabled(false);
+        double before = w.get(0, 0);
+        sim.runFor(5);
+        assertEquals(before, w.get(0, 0));
+    }
+
+    @Test
+    void eightBitWeightsStayOnTheGridAndMoveInExpectation() {
+        Network net = new Network();
+        Population pre = net.add(new Population("pre", new SpikeTimeSource(new double[][] {spikeTimes(2000)})));
+        TwoCompartmentLif m = new TwoCompartmentLif(TwoCompartmentParams.erbp(), 1);
+        Population post = net.add(new Population("post", m));
+        DenseWeights w = new DenseWeights(1, 1);
+        Projection pr = net.add(new Projection("w", pre.all(), post.all(), "i_syn", w, 0));
+        ErbpRule rule = new ErbpRule(pr, 1e-3, -1e9, 1e9);
+        rule.quantize(8, 4.0, 3);
+        double delta = rule.quantum();
+        assertEquals(4.0 / 127, delta);
+        Simulation sim = new Simulation(net, 0.1, 1, 1);
+        sim.add(rule);
+        // U held at 1 before each step: each spike adds 1e-3·U·e^{-dt/τ_U} in expectation, far below Δ
+        double mean = 0;
+        for (int s = 0; s < 2000; s++) {
+            m.u[0] = 1.0;
+            sim.run(1);
+            double q = w.get(0, 0) / delta;
+            assertEquals(Math.rint(q), q, 1e-9, "on the grid");
+        }
+        mean = 2000 * 1e-3 * Math.exp(-0.1 / 5.0);
+        // stochastic rounding: the sum of 2000 Bernoulli increments of Δ, sd ≤ Δ·sqrt(2000/4)
+        assertEquals(mean, w.get(0, 0), 5 * delta * Math.sqrt(500));
+        assertTrue(w.get(0, 0) > 0.5 * mean);
+    }
+
+    static double[] spikeTimes(int n) {
+        double[] t = new double[n];
+        for (int k = 0; k < n; k++) t[k] = 0.05 + 0.1 * k;
+        return t;
+    }
+
+    /** Ten noisy prototypes of 8×8 pixels: a small generated stand-in for MNIST. */
+    static Dataset prototypes(int n, long seed) {
+        Rng r = new Rng(seed);
+        int dim = 64;
+        double[][] proto = new double[10][dim];
+        for (double[] p : proto) for (int k = 0; k < dim; k++) p[k] = r.nextDouble() < 0.3 ? 0.7 + 0.3 * r.nextDouble() : 0;
+        float[] im = new float[n * dim];
+        int[] lb = new int[n];
+        for (int s = 0; s < n; s++) {
+            int c = s % 10;
+            lb[s] = c;
+            for (int k = 0; k < dim; k++) {
+                double v = proto[c][k] > 0 ? proto[c][k] + 0.15 * r.nextGaussian() : 0;
+                im[s * dim + k] = (float) Math.max(0, Math.min(1, v));
+            }
+        }
+        return new Dataset("prototypes", 8, 8, 10, im, lb);
+    }
+
+    @Test
+    void quickErbpRunLearnsAGeneratedTaskAboveChance() {
+        Dataset all = prototypes(400, 5);
+        for (boolean blankout : new boolean[] {false, true}) {
+            // 300 presentations of 100 ms: the paper's η (tuned for 50,000 presentations of 250 ms) is
+            // too slow to show anything here, so the learning rates are larger
+            ErbpConfig cfg = ErbpConfig.paper(new int[] {40}, blankout, 11).withInputs(64).withTimes(0.1, 100, 100, 20)
+                    .withEta(blankout ? 3e-2 : 1e-2);
+            ErbpNetwork net = new ErbpNetwork(cfg);
+            float[] x = new float[64];
+            int[] order = Dataset.permutation(300, new Rng(1));
+            for (int k : order) {
+                all.image(k, x);
+                net.present(x, all.label(k), true);
+            }
+            int ok = 0;
+            for (int k = 300; k < 400; k++) {
+                all.image(k, x);
+                if (net.present(x, all.label(k), false) == all.label(k)) ok++;
+            }
+            // chance is 10/100; a binomial(100, 0.1) exceeds 30 with probability < 1e-8
+            assertTrue(ok > 50, (blankout ? "eRBPx" : "eRBP+") + ": " + ok + "/100 correct");
+        }
+    }
+
+    @Test
+    void sixteenBitStatesAndScaledInitialWeightsStillLearn() {
+        Dataset all = prototypes(400, 5);
+        ErbpConfig cfg = ErbpConfig.paper(new int[] {40}, false, 11).withInputs(64).withTimes(0.1, 100, 100, 20).withEta(1e-2)
+                .withStateBits(16).withInitScales(0.6, 0.5);
+        ErbpNetwork net = new ErbpNetwork(cfg);
+        double[] q = ((org.snn4j.model.TwoCompartmentLif) net.output().model()).stateQuanta();
+        assertEquals(ErbpNetwork.STATE_I_MAX / 32767, q[0], 1e-15);
+        double lim = 0.6 * Math.sqrt(7.0 / (64 + 40)), maxW = 0;
+        for (double w : net.weights(1)) maxW = Math.max(maxW, Math.abs(w));
+        assertTrue(maxW <= lim && maxW > 0.9 * lim, "initial weights within the scaled range: " + maxW + " vs " + lim);
+        float[] x = new float[64];
+        for (int k : Dataset.permutation(300, new Rng(1))) {
+            all.image(k, x);
+            net.present(x, all.label(k), true);
+        }
+        int ok = 0;
+        for (int k = 300; k < 400; k++) {
+            all.image(k, x);
+            if (net.present(x, all.label(k), false) == all.label(k)) ok++;
+        }
+        assertTrue(ok > 50, "eRBP+ with 16-bit states: " + ok + "/100 correct");
+    }
+}

@@ -1,0 +1,176 @@
+package org.snn4j.train.exact;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Mini-batches of trials through {@link ExactGradient} on several threads. Each thread owns a
+ * workspace; each trial's gradient goes to its own buffer and the buffers are summed in trial order,
+ * so the result is bit-for-bit the same whatever the thread count.
+ */
+public final class BatchGradient implements AutoCloseable {
+    private final QifNet net;
+    private final int threads;
+    private final ExactGradient[] ws;
+    private final ExecutorService pool;
+    private double[][] perTrial = new double[0][];
+    private double[][] perTau = new double[0][];
+    private double[] losses = new double[0], mses = new double[0];
+    private long[] spikes = new long[0];
+    private double lastMse;
+    private long lastSpikes;
+
+    /** @param threads worker threads (0: one per available processor) */
+    public BatchGradient(QifNet net, int maxSteps, int checkpointEvery, double activityCost, int threads) {
+        this.net = net;
+        this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        ws = new ExactGradient[this.threads];
+        for (int t = 0; t < this.threads; t++) ws[t] = new ExactGradient(net, maxSteps, checkpointEvery, activityCost);
+        pool = this.threads > 1 ? Executors.newFixedThreadPool(this.threads - 1, r -> {
+            Thread th = new Thread(r, "snn4j-exact");
+            th.setDaemon(true);
+            return th;
+        }) : null;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Doubles held by all workspaces and per-trial buffers. */
+    public long doublesHeld() {
+        long d = 0;
+        for (ExactGradient e : ws) d += e.doublesHeld();
+        for (double[] p : perTrial) d += p.length;
+        return d;
+    }
+
+    /** Mean masked MSE of the last batch. */
+    public double lastMse() {
+        return lastMse;
+    }
+
+    /** Total spikes of the last batch. */
+    public long lastSpikes() {
+        return lastSpikes;
+    }
+
+    private void ensure(int b) {
+        if (perTrial.length < b) {
+            perTrial = new double[b][net.size()];
+            perTau = new double[b][2];
+            losses = new double[b];
+            mses = new double[b];
+            spikes = new long[b];
+        }
+    }
+
+    /**
+     * Mean loss over the batch; writes the mean gradient into {@code grad} (and ∂/∂τ into
+     * {@code gradTau} if not null).
+     */
+    public double lossAndGradient(Trial[] batch, double[] grad, double[] gradTau) {
+        int b = batch.length;
+        ensure(b);
+        net.sync(); // the kernels read the row copies of W and O: refresh them from the flat parameters
+        forEach(b, (w, k) -> {
+            java.util.Arrays.fill(perTrial[k], 0);
+            perTau[k][0] = perTau[k][1] = 0;
+            losses[k] = w.run(batch[k], perTrial[k], perTau[k]);
+            mses[k] = w.lastMse();
+            spikes[k] = w.lastSpikes();
+        });
+        java.util.Arrays.fill(grad, 0);
+        double loss = 0, mse = 0, t0 = 0, t1 = 0;
+        long sp = 0;
+        for (int k = 0; k < b; k++) {
+            double[] g = perTrial[k];
+            for (int q = 0; q < grad.length; q++) grad[q] += g[q];
+            loss += losses[k];
+            mse += mses[k];
+            sp += spikes[k];
+            t0 += perTau[k][0];
+            t1 += perTau[k][1];
+        }
+        for (int q = 0; q < grad.length; q++) grad[q] /= b;
+        if (gradTau != null) {
+            gradTau[0] = t0 / b;
+            gradTau[1] = t1 / b;
+        }
+        lastMse = mse / b;
+        lastSpikes = sp;
+        return loss / b;
+    }
+
+    /** Forward passes only: the readout of each trial ([k · nOut + o]) and its spike count. */
+    public double[][] outputs(Trial[] trials, long[] spikeCounts) {
+        double[][] out = new double[trials.length][];
+        net.sync();
+        forEach(trials.length, (w, k) -> {
+            w.run(trials[k], null, null);
+            out[k] = java.util.Arrays.copyOf(w.outputs, trials[k].steps() * net.nOut);
+            if (spikeCounts != null) spikeCounts[k] = w.lastSpikes();
+        });
+        return out;
+    }
+
+    /** The workspace of thread 0 (for recording a single trial's spikes on the calling thread). */
+    public ExactGradient workspace() {
+        return ws[0];
+    }
+
+    private interface Task {
+        void run(ExactGradient w, int trial);
+    }
+
+    private void forEach(int count, Task task) {
+        AtomicInteger next = new AtomicInteger();
+        if (pool == null || count <= 1) {
+            for (int k = 0; k < count; k++) runOne(task, ws[0], k);
+            return;
+        }
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            ExactGradient w = ws[t];
+            fs.add(pool.submit(() -> {
+                for (int k; (k = next.getAndIncrement()) < count; ) runOne(task, w, k);
+            }));
+        }
+        RuntimeException first = null;
+        try {
+            for (int k; (k = next.getAndIncrement()) < count; ) runOne(task, ws[0], k);
+        } catch (RuntimeException e) {
+            first = e;
+            next.set(count);
+        }
+        for (Future<?> f : fs) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (first == null) first = e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+        }
+        if (first != null) throw first;
+    }
+
+    private static void runOne(Task task, ExactGradient w, int k) {
+        try {
+            task.run(w, k);
+        } catch (NonFiniteException e) {
+            throw new NonFiniteException("trial " + k + " of the batch: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) pool.shutdownNow();
+    }
+}

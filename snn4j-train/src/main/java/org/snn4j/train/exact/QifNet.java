@@ -1,0 +1,168 @@
+package org.snn4j.train.exact;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.snn4j.model.GateShape;
+import org.snn4j.model.QifGateParams;
+import org.snn4j.util.InputException;
+import org.snn4j.util.ModelFile;
+import org.snn4j.util.Rng;
+
+/**
+ * A recurrent network of {@link org.snn4j.model.QifGate} neurons and its trainable parameters, all
+ * in one flat array {@link #w} (so that optimisers, clipping and files see one vector):
+ * <pre>
+ *   I_k = W s_k + U x_k + I_0        W: n×n at [offW + i·n + j] (from j to i), U: n×nIn at [offU + i·nIn + d],
+ *                                    I_0: n at [offI0 + i]
+ *   o_k = O s_{k+1}                  O: nOut×n at [offO + o·n + i]
+ * </pre>
+ * s is in 1/ms (one spike adds a unit of charge ∫ s dt = 1), so a weight w_ij is the current a
+ * neuron i receives per unit rate of neuron j (in spikes/ms). Every trial starts from θ = 0, s = 0.
+ * After changing {@link #w}, call {@link #sync()} (it refreshes the transposed copy of W used by the
+ * forward pass).
+ */
+public final class QifNet {
+    public final int n, nIn, nOut;
+    /** Time step (ms). */
+    public final double dt;
+    /** Neuron model (τ_v, τ_s, gate). */
+    public final QifGateParams model;
+    public final int offW, offU, offI0, offO;
+    /** All trainable parameters. */
+    public final double[] w;
+    /**
+     * Row-array copies of the matrices for the hot loops (C2 vectorises a loop only when all its
+     * arrays are indexed by the same variable, see {@link org.snn4j.math.Blas}): wtRows[j][i] = W_ij
+     * (columns of W, the forward pass), wRows[i][j] = W_ij (the adjoint), oRows[o][i] = O_oi.
+     */
+    final double[][] wtRows, wRows, oRows;
+
+    public QifNet(int n, int nIn, int nOut, double dtMs, QifGateParams model) {
+        if (n <= 0 || nIn < 0 || nOut <= 0) throw new InputException("network sizes must be positive: n=" + n + " nIn=" + nIn + " nOut=" + nOut);
+        if (!(dtMs > 0)) throw new InputException("dt must be positive: " + dtMs);
+        this.n = n;
+        this.nIn = nIn;
+        this.nOut = nOut;
+        this.dt = dtMs;
+        this.model = model;
+        offW = 0;
+        offU = n * n;
+        offI0 = offU + n * nIn;
+        offO = offI0 + n;
+        w = new double[offO + nOut * n];
+        wtRows = new double[n][n];
+        wRows = new double[n][n];
+        oRows = new double[nOut][n];
+    }
+
+    /** Number of trainable parameters. */
+    public int size() {
+        return w.length;
+    }
+
+    /** Refreshes derived arrays after {@link #w} changed. */
+    public void sync() {
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) {
+                double v = w[offW + i * n + j];
+                wtRows[j][i] = v;
+                wRows[i][j] = v;
+            }
+        for (int o = 0; o < nOut; o++) System.arraycopy(w, offO + o * n, oRows[o], 0, n);
+    }
+
+    /**
+     * Random initial parameters: W_ij ~ N(0, (gW/√n)²) with zero diagonal, U ~ N(0, gU²),
+     * I_0 ~ N(i0Mean, i0Sd²), O ~ N(0, (gO/√n)²).
+     */
+    public QifNet randomize(Rng rng, double gW, double gU, double i0Mean, double i0Sd, double gO) {
+        double sw = gW / Math.sqrt(n), so = gO / Math.sqrt(n);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) w[offW + i * n + j] = i == j ? 0 : sw * rng.nextGaussian();
+        for (int k = offU; k < offI0; k++) w[k] = gU * rng.nextGaussian();
+        for (int k = offI0; k < offO; k++) w[k] = i0Mean + i0Sd * rng.nextGaussian();
+        for (int k = offO; k < w.length; k++) w[k] = so * rng.nextGaussian();
+        sync();
+        return this;
+    }
+
+    /** A per-parameter vector holding one value per tensor (W, U, I_0, O), e.g. learning-rate multipliers. */
+    public double[] perTensor(double w, double u, double i0, double o) {
+        double[] v = new double[size()];
+        java.util.Arrays.fill(v, offW, offU, w);
+        java.util.Arrays.fill(v, offU, offI0, u);
+        java.util.Arrays.fill(v, offI0, offO, i0);
+        java.util.Arrays.fill(v, offO, size(), o);
+        return v;
+    }
+
+    /** Name and index of a flat parameter position, e.g. "W[3,7]" (for error messages). */
+    public String describe(int k) {
+        if (k < offU) return "W[" + (k - offW) / n + "," + (k - offW) % n + "]";
+        if (k < offI0) return "U[" + (k - offU) / Math.max(1, nIn) + "," + (k - offU) % Math.max(1, nIn) + "]";
+        if (k < offO) return "I0[" + (k - offI0) + "]";
+        return "O[" + (k - offO) / n + "," + (k - offO) % n + "]";
+    }
+
+    /**
+     * Saves the network (sizes, model, parameters) and the given provenance atomically, in snn4j's
+     * model file format ({@link ModelFile}; format "snn4j-exact-qif", version 1, w as JSON numbers).
+     */
+    public void save(Path file, Map<String, Object> provenance) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", (long) n);
+        m.put("n_in", (long) nIn);
+        m.put("n_out", (long) nOut);
+        m.put("dt_ms", dt);
+        m.put("tau_v_ms", model.tauV());
+        m.put("tau_s_ms", model.tauS());
+        m.put("zone_width", model.zoneWidth());
+        m.put("gate_shape", model.shape().name().toLowerCase());
+        m.put("w", w);
+        ModelFile.write(file, "snn4j-exact-qif", 1, provenance, m);
+    }
+
+    /** Loads a network saved by {@link #save}; its provenance is in {@link #lastLoadedProvenance}. */
+    @SuppressWarnings("unchecked")
+    public static QifNet load(Path file) throws IOException {
+        Map<String, Object> m = ModelFile.read(file, "snn4j-exact-qif", 1, "exact-qif model");
+        try {
+            QifGateParams p = new QifGateParams(num(m, "tau_v_ms"), num(m, "tau_s_ms"), num(m, "zone_width"),
+                    GateShape.parse((String) m.get("gate_shape")));
+            QifNet net = new QifNet((int) num(m, "n"), (int) num(m, "n_in"), (int) num(m, "n_out"), num(m, "dt_ms"), p);
+            List<Object> w = (List<Object>) m.get("w");
+            if (w == null || w.size() != net.w.length)
+                throw new InputException(file + ": expected " + net.w.length + " parameters, found " + (w == null ? 0 : w.size()));
+            for (int k = 0; k < w.size(); k++) net.w[k] = ((Number) w.get(k)).doubleValue();
+            net.sync();
+            net.provenance = (Map<String, Object>) m.get("provenance");
+            return net;
+        } catch (ClassCastException | IllegalArgumentException e) {
+            throw new InputException(file + ": malformed model file: " + e.getMessage());
+        }
+    }
+
+    private Map<String, Object> provenance = Map.of();
+
+    /** The provenance recorded in the file this network was loaded from (empty if not loaded). */
+    public Map<String, Object> lastLoadedProvenance() {
+        return provenance;
+    }
+
+    private static double num(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number)) throw new InputException("model file: missing number '" + key + "'");
+        return ((Number) v).doubleValue();
+    }
+
+    /** A copy with the same parameters and a different neuron model (e.g. for gradients w.r.t. τ). */
+    public QifNet withModel(QifGateParams m) {
+        QifNet c = new QifNet(n, nIn, nOut, dt, m);
+        System.arraycopy(w, 0, c.w, 0, w.length);
+        c.sync();
+        return c;
+    }
+}

@@ -1,0 +1,264 @@
+package org.snn4j.train.sg;
+
+import java.util.Arrays;
+
+/**
+ * The common part of the spiking layers {@link Lif}, {@link Synaptic} and {@link RecurrentLif}: n
+ * units (n → n) whose membrane potential v_t is compared with a threshold θ, with snnTorch semantics
+ * (reset_delay = True, reset detached from the graph). Each layer computes its own drive J_t of the
+ * membrane (the input current I_t, a synaptic current syn_t, I_t plus the recurrent input, ...);
+ * the shared "membrane → spike → reset" step, with decay β, is
+ * <pre>
+ *   r_t = H(v_{t−1} − θ)                                  (reset, a constant in the backward pass)
+ *   subtractive reset: v_t = β v_{t−1} + J_t − r_t θ
+ *   zero reset:        v_t = (1 − r_t)(β v_{t−1} + J_t)
+ *   z_t = H(v_t − θ)                                      (spike output, binary)
+ * </pre>
+ * with v_{−1} = 0 (or the window's initial state). Its backward pass through time, with
+ * g_t = ∂L/∂v_t, k_t = 1 (subtract) or 1 − r_t (zero) and the surrogate σ'(x) ≈ H'(x):
+ * <pre>
+ *   g_t = ∂L/∂z_t · σ'(v_t − θ) + k_{t+1} β g_{t+1},       ∂L/∂J_t = k_t g_t
+ * </pre>
+ * The layer keeps v_t for every step ({@link #mem}, B·T·n floats, batch-major) for the backward
+ * pass. The step kernels ({@link #integrate}, {@link #integrateBackward}) are static loops over
+ * primitive arrays, one call per (sample, step), so that the JIT vectorises them.
+ *
+ * <p>For tests, a {@link Lif.Smooth} function ({@code smooth(...)} of each layer) replaces H in the
+ * spike output; its exact derivative is then used as the surrogate, the output is dense, and finite
+ * differences check the backward pass exactly (away from the reset switching points).
+ */
+public abstract class SpikingLayer extends Layer {
+    /** Fixed (or initial) membrane decay β per step, and the threshold θ. */
+    final float beta, theta;
+    final Lif.Reset reset;
+    final Surrogate surrogate;
+    /** Test hook: smooth spikes (dense output), null for binary spikes. */
+    Lif.Smooth smooth;
+    /** v_t of every sample and step of the last forward pass, index (b·T + t)·n + i. */
+    float[] mem;
+
+    /** Stores the parameters; the subclass validates them (its own messages, in its own order). */
+    SpikingLayer(int n, double beta, double theta, Lif.Reset reset, Surrogate surrogate) {
+        super(n, n);
+        this.beta = (float) beta;
+        this.theta = (float) theta;
+        this.reset = reset;
+        this.surrogate = surrogate;
+    }
+
+    /** Throws unless 0 ≤ value ≤ 1 (a decay per step); {@code what} names it in the message. */
+    static void checkDecay(String what, double value) {
+        if (!(value >= 0 && value <= 1)) throw new IllegalArgumentException(what + " must lie in [0, 1]: " + value);
+    }
+
+    /** Throws unless θ &gt; 0; {@code what} names it in the message. */
+    static void checkThreshold(String what, double theta) {
+        if (!(theta > 0)) throw new IllegalArgumentException(what + " must be positive: " + theta);
+    }
+
+    /**
+     * A decay as used: the fixed value when {@code p} is null, else the raw learnable value (one per
+     * layer or one per neuron) clamped to [0, 1] (snnTorch {@code clamp(0, 1)}).
+     */
+    static float decayAt(float[] p, float fixed, int i) {
+        if (p == null) return fixed;
+        float v = p[p.length == 1 ? 0 : i];
+        return v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+
+    /** Fills dst[0, n) with {@link #decayAt}(p, fixed, i). */
+    static void decays(float[] p, float fixed, float[] dst, int n) {
+        for (int i = 0; i < n; i++) dst[i] = decayAt(p, fixed, i);
+    }
+
+    /** "0.9", "learnable" or "learnable per neuron", for {@link #name()}. */
+    static String decayName(float[] p, float fixed) {
+        return p == null ? "" + fixed : "learnable" + (p.length == 1 ? "" : " per neuron");
+    }
+
+    /** The end of {@link #name()}: ", reset, surrogate)". */
+    final String resetAndSurrogate() {
+        return ", " + reset.name().toLowerCase() + ", " + surrogate + ")";
+    }
+
+    @Override
+    public final boolean binaryOutput() {
+        return smooth == null;
+    }
+
+    @Override
+    public final boolean inPlaceBackward() {
+        return true;
+    }
+
+    @Override
+    public void allocate(int steps, int batch) {
+        super.allocate(steps, batch);
+        long len = (long) steps * batch * out;
+        if (len > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("batch × steps × units too large: " + len);
+        if (mem == null || mem.length < len) mem = new float[(int) len];
+    }
+
+    /** Membrane potential of unit i of sample b at step t (after the last forward pass). */
+    public float membrane(int b, int t, int i) {
+        return mem[(b * steps + t) * out + i];
+    }
+
+    @Override
+    public long stateBytes() {
+        return mem == null ? 0 : 4L * mem.length;
+    }
+
+    /**
+     * −1 (all bits) when v &gt; θ, else 0, without a branch: the sign bit of the rounded difference
+     * θ − v, which is negative exactly when v &gt; θ (rounding keeps the sign; an exact 0 is +0; θ &gt; 0).
+     * Used by the reset (θ or +0 selected by bit masking, the same floats as {@code v > θ ? θ : 0f})
+     * and by {@link #emit}.
+     */
+    static int spikeMask(float v, float th) {
+        return Float.floatToRawIntBits(th - v) >> 31;
+    }
+
+    /**
+     * The membrane step for one (sample, step), scalar β: v[o + i] = v_t from the previous potential
+     * pv[po + i] = v_{t−1} (pv null: v_{−1} = 0, so v_t = J_t) and the drive j[jo + i] = J_t.
+     */
+    static void integrate(boolean sub, float beta, float th, float[] pv, int po, float[] j, int jo, float[] v, int o, int n) {
+        if (pv == null) {
+            System.arraycopy(j, jo, v, o, n);
+        } else if (sub) {
+            final int thBits = Float.floatToRawIntBits(th);
+            for (int i = 0; i < n; i++) {
+                float vp = pv[po + i];
+                v[o + i] = beta * vp + j[jo + i] - Float.intBitsToFloat(thBits & spikeMask(vp, th));
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                float vp = pv[po + i];
+                v[o + i] = vp > th ? 0f : beta * vp + j[jo + i];
+            }
+        }
+    }
+
+    /**
+     * {@link #integrate(boolean, float, float, float[], int, float[], int, float[], int, int)} with β_i = beta[i]. Kept
+     * apart from the scalar form on purpose: there β stays in a register, here it is one more load per neuron.
+     */
+    static void integrate(boolean sub, float[] beta, float th, float[] pv, int po, float[] j, int jo, float[] v, int o, int n) {
+        if (pv == null) {
+            System.arraycopy(j, jo, v, o, n);
+        } else if (sub) {
+            final int thBits = Float.floatToRawIntBits(th);
+            for (int i = 0; i < n; i++) {
+                float vp = pv[po + i];
+                v[o + i] = beta[i] * vp + j[jo + i] - Float.intBitsToFloat(thBits & spikeMask(vp, th));
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                float vp = pv[po + i];
+                v[o + i] = vp > th ? 0f : beta[i] * vp + j[jo + i];
+            }
+        }
+    }
+
+    /**
+     * The membrane step backward for one (sample, step), scalar β: with gy[o + i] = ∂L/∂z_t·σ' and
+     * carry[i] = k_{t+1} β g_{t+1} on entry, g_t = gy + carry, writes gx[o + i] = ∂L/∂J_t = k_t g_t
+     * and carry[i] = k_t β g_t (gx may be gy). k_t = 1 when {@code sub} or pv is null (no reset
+     * before step 0; also the backward of a plain leaky integrator), else 1 − H(pv[po + i] − θ).
+     */
+    static void integrateBackward(boolean sub, float beta, float th, float[] pv, int po, float[] gy, float[] gx, int o, float[] carry, int n) {
+        if (sub || pv == null) {
+            for (int i = 0; i < n; i++) {
+                float g = gy[o + i] + carry[i];
+                gx[o + i] = g;
+                carry[i] = beta * g;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                float g = gy[o + i] + carry[i];
+                float keep = pv[po + i] > th ? 0f : 1f;   // k_t = 1 − r_t
+                gx[o + i] = keep * g;
+                carry[i] = keep * beta * g;
+            }
+        }
+    }
+
+    /** {@link #integrateBackward(boolean, float, float, float[], int, float[], float[], int, float[], int)} with β_i = beta[i]. */
+    static void integrateBackward(boolean sub, float[] beta, float th, float[] pv, int po, float[] gy, float[] gx, int o, float[] carry, int n) {
+        if (sub || pv == null) {
+            for (int i = 0; i < n; i++) {
+                float g = gy[o + i] + carry[i];
+                gx[o + i] = g;
+                carry[i] = beta[i] * g;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                float g = gy[o + i] + carry[i];
+                float keep = pv[po + i] > th ? 0f : 1f;   // k_t = 1 − r_t
+                gx[o + i] = keep * g;
+                carry[i] = keep * beta[i] * g;
+            }
+        }
+    }
+
+    /** Writes the spikes z_t = H(v_t − θ) of row r (or the smooth output in tests) from {@link #mem}. */
+    final void emit(Seq y, int r) {
+        final int n = out, o = r * n;
+        final float th = theta;
+        final float[] v = mem;
+        if (smooth == null) {
+            // 64 units per word, branch-free (spikes are sparse and irregular: a branch per unit mispredicts)
+            int wo = r * y.words;
+            long[] bits = y.bits;
+            for (int base = 0, w = wo; base < n; base += 64, w++) {
+                int lim = Math.min(64, n - base), ob = o + base;
+                long word = 0;
+                for (int k = 0; k < lim; k++) word |= (long) (spikeMask(v[ob + k], th) & 1) << k;
+                bits[w] = word;
+            }
+        } else {
+            for (int i = 0; i < n; i++) y.dense[o + i] = smooth.value(v[o + i] - th);
+        }
+    }
+
+    /** gy[o + i] ← gy[o + i] · σ'(v_t − θ), the spike function's backward at one (sample, step). */
+    final void spikeBackward(float[] gy, int o) {
+        if (smooth == null) surrogate.apply(mem, theta, gy, o, out);
+        else for (int i = 0; i < out; i++) gy[o + i] *= smooth.derivative(mem[o + i] - theta);
+    }
+
+    /** carry[0, n) ← gs[off, off + n), or zeros when gs is null (the start of a sample's backward pass). */
+    static void loadCarry(float[] gs, int off, float[] carry, int n) {
+        if (gs == null) Arrays.fill(carry, 0, n, 0f);
+        else System.arraycopy(gs, off, carry, 0, n);
+    }
+
+    /** gs[off, off + n) ← carry[0, n) unless gs is null (∂L/∂ the window's initial state). */
+    static void storeCarry(float[] carry, float[] gs, int off, int n) {
+        if (gs != null) System.arraycopy(carry, 0, gs, off, n);
+    }
+
+    /**
+     * For a two-part state (2n floats per sample b: the first part, then the second, as in
+     * {@link Synaptic} and {@link RecurrentLif}): loads both carries from gs, or zeros when gs is null.
+     */
+    static void loadCarry(float[] gs, int b, float[] first, float[] second, int n) {
+        loadCarry(gs, 2 * b * n, first, n);
+        loadCarry(gs, 2 * b * n + n, second, n);
+    }
+
+    /** Stores both carries of a two-part state (see {@link #loadCarry(float[], int, float[], float[], int)}) unless gs is null. */
+    static void storeCarry(float[] first, float[] second, float[] gs, int b, int n) {
+        storeCarry(first, gs, 2 * b * n, n);
+        storeCarry(second, gs, 2 * b * n + n, n);
+    }
+
+    /** Truncated BPTT ({@link #cut}): zeros both carries[0, n) when the gradient must not flow from step t back. */
+    final void cutCarry(int t, float[] first, float[] second, int n) {
+        if (cut(t)) {
+            Arrays.fill(first, 0, n, 0f);
+            Arrays.fill(second, 0, n, 0f);
+        }
+    }
+}
