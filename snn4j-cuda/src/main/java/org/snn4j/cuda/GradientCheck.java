@@ -1,0 +1,163 @@
+package org.snn4j.cuda;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.snn4j.train.sg.Adam;
+import org.snn4j.train.sg.Lif;
+import org.snn4j.train.sg.Loss;
+import org.snn4j.train.sg.Seq;
+import org.snn4j.train.sg.SgMlp;
+import org.snn4j.train.sg.SgNet;
+import org.snn4j.train.sg.Surrogate;
+import org.snn4j.util.Json;
+import org.snn4j.util.Rng;
+
+/**
+ * Agreement of the device path with the CPU path on one batch: the same weights (the CPU network's,
+ * copied to the device) and the same input spikes (encoded on the host by the CPU's rate encoder
+ * and uploaded), then per parameter tensor the relative L2 difference of the gradients
+ * ‖g_dev − g_cpu‖ / ‖g_cpu‖, the loss, the hidden spikes that differ, and the parameters after
+ * one Adam step. The target is 1e-4 (fp32). Prints one JSON line.
+ *
+ * <p>{@code java ... org.snn4j.cuda.GradientCheck [--backend cuda|host] [--hidden H] [--steps T]
+ * [--batch B] [--seed S] [--math fp32|tf32]}. The host backend runs the same engine on the Java
+ * reference of the kernels (no GPU needed).
+ */
+public final class GradientCheck {
+    private GradientCheck() {
+    }
+
+    /** Target: largest relative L2 difference of any gradient tensor. */
+    public static final double TOLERANCE = 1e-4;
+
+    public static void main(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>(Map.of("backend", "cuda", "hidden", "1000", "steps", "25", "batch", "128", "seed", "1",
+                "math", "fp32"));
+        for (int k = 0; k + 1 < args.length; k += 2) o.put(args[k].replaceFirst("^--", ""), args[k + 1]);
+        int H = Integer.parseInt(o.get("hidden")), T = Integer.parseInt(o.get("steps")), B = Integer.parseInt(o.get("batch"));
+        long seed = Long.parseLong(o.get("seed"));
+        try {
+            Map<String, Object> r = run(o.get("backend"), H, T, B, seed, CudaSgMlp.MathMode.valueOf(o.get("math").toUpperCase()));
+            System.out.println(Json.write(r));
+            System.exit(Boolean.TRUE.equals(r.get("pass")) ? 0 : 1);
+        } catch (org.snn4j.util.InputException e) {
+            System.err.println("gradient check: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Runs the check and returns the fields of the JSON line. */
+    public static Map<String, Object> run(String backend, int H, int T, int B, long seed, CudaSgMlp.MathMode math) {
+        final int nIn = 784, K = 10;
+        Surrogate sg = Surrogate.fastSigmoid(25);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("check", "gradients_gpu_vs_cpu");
+        r.put("backend", backend);
+        r.put("math", math.name().toLowerCase());
+        r.put("H", H);
+        r.put("T", T);
+        r.put("B", B);
+        r.put("seed", seed);
+        float[] px = new float[B * nIn];
+        int[] labels = new int[B];
+        Rng rng = Rng.stream(seed, 0xC4EC);
+        for (int k = 0; k < px.length; k++) px[k] = (float) rng.nextDouble();
+        for (int b = 0; b < B; b++) labels[b] = rng.nextInt(K);
+        try (SgNet net = SgMlp.build(nIn, new int[] {H}, K, 0.95, 1.0, Lif.Reset.SUBTRACT, sg, false, 0, seed);
+             CudaSgMlp dev = backend.equals("host") ? CudaSgMlp.host(nIn, H, K, 0.95, 1.0, sg)
+                     : CudaSgMlp.open(nIn, H, K, 0.95, 1.0, sg, math)) {
+            r.put("device", dev.deviceName());
+            dev.copyFrom(net);
+            net.prepare(T, B);
+            dev.prepare(T, B);
+            SgNet.InputFiller fill = SgMlp.rateCoded(px, nIn, null, 0, seed, 7);
+            // CPU: gradients of the batch
+            double lossCpu = net.gradients(fill, labels, Loss.CE_COUNT);
+            float[][] gCpu = copy(net.paramGrads());
+            // the same spikes, encoded on the host, uploaded
+            Seq in = new Seq(nIn, true);
+            in.ensure(T, B);
+            fill.fill(in, 0, B, new int[nIn + 1]);
+            dev.input(in);
+            dev.labels(labels);
+            dev.gradients();
+            double lossDev = dev.loss();
+            float[][] gDev = dev.gradientsHost();
+            r.put("loss_cpu", lossCpu);
+            r.put("loss_dev", lossDev);
+            r.put("loss_rel_diff", Math.abs(lossDev - lossCpu) / Math.max(1e-30, Math.abs(lossCpu)));
+            // hidden spikes that differ (rounding of the first layer's sums near the threshold)
+            Seq s = net.activations(1);
+            float[] sd = dev.hiddenSpikes();
+            long diff = 0, total = 0;
+            for (int b = 0; b < B; b++)
+                for (int t = 0; t < T; t++)
+                    for (int i = 0; i < H; i++) {
+                        float c = s.get(b, t, i);
+                        total += c != 0 ? 1 : 0;
+                        if (c != sd[(b * T + t) * H + i]) diff++;
+                    }
+            r.put("hidden_spikes", total);
+            r.put("hidden_spikes_differing", diff);
+            double[] rel = new double[4];
+            String[] names = {"w1", "b1", "w2", "b2"};
+            int[][] ranges = {{0, nIn}, {nIn, nIn + 1}, {nIn + 1, nIn + 1 + H}, {nIn + 1 + H, nIn + 2 + H}};
+            double worst = 0;
+            for (int q = 0; q < 4; q++) {
+                rel[q] = relL2(gCpu, gDev, ranges[q][0], ranges[q][1]);
+                r.put("grad_rel_l2_" + names[q], rel[q]);
+                r.put("grad_max_abs_diff_" + names[q], maxAbsDiff(gCpu, gDev, ranges[q][0], ranges[q][1]));
+                worst = Math.max(worst, rel[q]);
+            }
+            r.put("grad_rel_l2_worst", worst);
+            // one Adam step on both
+            Adam adam = new Adam(net.params(), net.paramGrads(), 5e-4, 0);
+            net.update(adam);
+            dev.adam(5e-4, 0);
+            dev.loss();   // checks the non-finite flag
+            float[][] pDev = dev.paramsHost();
+            double pw = 0;
+            for (int q = 0; q < 4; q++) pw = Math.max(pw, relL2(net.params(), pDev, ranges[q][0], ranges[q][1]));
+            r.put("params_after_adam_rel_l2_worst", pw);
+            // inference on the same spikes, new weights: predictions
+            double lossInf = net.infer(fill, labels, Loss.CE_COUNT);
+            int[] pc = net.predictions().clone();
+            dev.input(in);
+            dev.infer(true);
+            int[] pd = dev.predictions();
+            int same = 0;
+            for (int b = 0; b < B; b++) same += pc[b] == pd[b] ? 1 : 0;
+            r.put("infer_loss_cpu", lossInf);
+            r.put("infer_loss_dev", dev.loss());
+            r.put("infer_predictions_equal", same + "/" + B);
+            r.put("tolerance", TOLERANCE);
+            r.put("pass", worst <= TOLERANCE);
+        }
+        return r;
+    }
+
+    private static float[][] copy(float[][] a) {
+        float[][] c = new float[a.length][];
+        for (int k = 0; k < a.length; k++) c[k] = a[k].clone();
+        return c;
+    }
+
+    /** ‖a − b‖ / ‖a‖ over rows [r0, r1) (0 when both are zero). */
+    static double relL2(float[][] a, float[][] b, int r0, int r1) {
+        double num = 0, den = 0;
+        for (int r = r0; r < r1; r++)
+            for (int k = 0; k < a[r].length; k++) {
+                double d = (double) b[r][k] - a[r][k];
+                num += d * d;
+                den += (double) a[r][k] * a[r][k];
+            }
+        return den == 0 ? (num == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.sqrt(num / den);
+    }
+
+    static double maxAbsDiff(float[][] a, float[][] b, int r0, int r1) {
+        double m = 0;
+        for (int r = r0; r < r1; r++)
+            for (int k = 0; k < a[r].length; k++) m = Math.max(m, Math.abs((double) b[r][k] - a[r][k]));
+        return m;
+    }
+}

@@ -1,0 +1,205 @@
+package org.snn4j.cuda;
+
+import org.snn4j.train.sg.Surrogate;
+import org.snn4j.util.InputException;
+
+/**
+ * The CUDA C source of the SG-MLP kernels (compiled at run time by NVRTC), and the host-side
+ * definitions they share with {@link HostBackend}. The surrogate is compiled in as an expression
+ * with the same float operations, in the same order, as the CPU path's {@code Surrogate.apply}; the
+ * kernels are compiled with {@code --fmad=false} so that no multiply-add is contracted (the CPU path
+ * rounds every product).
+ *
+ * <ul>
+ *   <li>{@code expand_bits}: packed input spikes (uploaded from the CPU encoder) → floats 0/1;</li>
+ *   <li>{@code encode_rate}: rate coding on the device, u = SplitMix64(key + idx·γ) >> 40 (24 bits)
+ *       against the pixel's 24-bit threshold (the CPU encoder's quantisation, another stream);</li>
+ *   <li>{@code lif_forward} / {@code lif_backward}: one thread per (sample, neuron) runs the whole
+ *       T-step recurrence (snnTorch Leaky, subtractive reset, reset detached), forward and
+ *       backward through time;</li>
+ *   <li>{@code output_step}: one warp per sample: the output LIF layer forward, spike counts,
+ *       cross-entropy on the counts (softmax in double, as the CPU), prediction, and the backward
+ *       through time;</li>
+ *   <li>{@code adam}: PyTorch's Adam on one flat parameter vector, flagging non-finite values.</li>
+ * </ul>
+ */
+final class Kernels {
+    private Kernels() {
+    }
+
+    /** Kernel names, in the order {@link CudaBackend} looks them up. */
+    static final String[] NAMES = {"expand_bits", "encode_rate", "lif_forward", "lif_backward", "output_step", "adam"};
+
+    /** SplitMix64's increment γ. */
+    static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
+    /** SplitMix64's finaliser (the same as {@code Rng.splitMix}). */
+    static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The device encoder's 24-bit draw for element idx of a batch encoded with {@code key}. */
+    static int draw(long key, long idx) {
+        return (int) (mix64(key + idx * GOLDEN) >>> 40);
+    }
+
+    /** The key of a batch: the stream (seed, stream) hashed (independent of B and T). */
+    static long batchKey(long seed, long stream) {
+        return mix64(mix64(seed ^ 0x5DEECE66DL) ^ mix64(stream + 0x632BE59BD9B4E019L));
+    }
+
+    /**
+     * The CUDA C body of {@code sgrad(g, x)} = g · σ'(x) for x = v − θ, as the CPU path evaluates
+     * it: fast sigmoid {@code g / (d*d)} with d = 1 + k|x|; arctan {@code g * h / (1 + u*u)} with
+     * u = c·x, c = (float)(π/2)·α, h = 0.5·α; triangle {@code g * (γ · max(0, 1 − |x|/w))}.
+     */
+    static String surrogateBody(Surrogate s) {
+        String spec = s.spec();
+        if (spec == null) throw new InputException("device=cuda: custom surrogate '" + s + "' has no CUDA form (fast_sigmoid, arctan, triangle)");
+        String[] f = spec.split(":");
+        switch (f[0]) {
+            case "fast_sigmoid": {
+                float k = Float.parseFloat(f[1]);
+                return "float d = 1.0f + " + lit(k) + " * fabsf(x); return g / (d * d);";
+            }
+            case "arctan": {
+                float a = Float.parseFloat(f[1]);
+                float c = (float) (Math.PI / 2) * a, h = 0.5f * a;
+                return "float u = " + lit(c) + " * x; return g * " + lit(h) + " / (1.0f + u * u);";
+            }
+            case "triangle": {
+                float a = Float.parseFloat(f[1]), b = Float.parseFloat(f[2]);
+                return "return g * (" + lit(a) + " * fmaxf(0.0f, 1.0f - fabsf(x) / " + lit(b) + "));";
+            }
+            default:
+                throw new InputException("device=cuda: unsupported surrogate '" + spec + "'");
+        }
+    }
+
+    /** A float literal that reads back as exactly {@code v}. */
+    static String lit(float v) {
+        if (!Float.isFinite(v)) throw new IllegalArgumentException("not finite: " + v);
+        String s = Float.toString(v);
+        if (s.contains("E")) s = s.replace("E", "e");
+        return s + "f";
+    }
+
+    /** The whole translation unit for surrogate {@code s}. */
+    static String source(Surrogate s) {
+        return """
+                typedef unsigned long long u64;
+                __device__ __forceinline__ float sgrad(float g, float x) { %s }
+                __device__ __forceinline__ u64 mix64(u64 z) {
+                    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+                    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+                    return z ^ (z >> 31);
+                }
+                extern "C" __global__ void expand_bits(const unsigned* __restrict__ bits, float* __restrict__ x, int rows, int n, int words) {
+                    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+                    if (idx >= (long long) rows * n) return;
+                    int r = (int) (idx / n), i = (int) (idx %% n);
+                    x[idx] = ((bits[(long long) r * words + (i >> 5)] >> (i & 31)) & 1u) ? 1.0f : 0.0f;
+                }
+                extern "C" __global__ void encode_rate(const int* __restrict__ thr, float* __restrict__ x, int batch, int steps, int n, u64 key) {
+                    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+                    long long per = (long long) steps * n;
+                    if (idx >= per * batch) return;
+                    int b = (int) (idx / per), i = (int) (idx %% n);
+                    int u = (int) (mix64(key + (u64) idx * 0x9E3779B97F4A7C15ull) >> 40);
+                    x[idx] = u < thr[(long long) b * n + i] ? 1.0f : 0.0f;
+                }
+                extern "C" __global__ void lif_forward(float* __restrict__ a, const float* __restrict__ bias, float* __restrict__ s,
+                                                       int batch, int steps, int n, float beta, float theta, int store) {
+                    int idx = blockIdx.x * blockDim.x + threadIdx.x;
+                    if (idx >= batch * n) return;
+                    int b = idx / n, i = idx %% n;
+                    float bi = bias[i], v = 0.0f;
+                    long long o = (long long) b * steps * n + i;
+                    #pragma unroll 4
+                    for (int t = 0; t < steps; t++, o += n) {
+                        float j = a[o] + bi;
+                        v = t == 0 ? j : beta * v + j - (v > theta ? theta : 0.0f);
+                        if (store) a[o] = v;
+                        s[o] = v > theta ? 1.0f : 0.0f;
+                    }
+                }
+                extern "C" __global__ void lif_backward(float* __restrict__ g, const float* __restrict__ v, int batch, int steps, int n,
+                                                        float beta, float theta) {
+                    int idx = blockIdx.x * blockDim.x + threadIdx.x;
+                    if (idx >= batch * n) return;
+                    int b = idx / n, i = idx %% n;
+                    float carry = 0.0f;
+                    long long o = ((long long) b * steps + steps - 1) * n + i;
+                    #pragma unroll 4
+                    for (int t = steps - 1; t >= 0; t--, o -= n) {
+                        float gg = sgrad(g[o], v[o] - theta) + carry;
+                        g[o] = gg;
+                        carry = beta * gg;
+                    }
+                }
+                extern "C" __global__ void output_step(float* __restrict__ a, const float* __restrict__ bias, const int* __restrict__ labels,
+                                                       float* __restrict__ loss, int* __restrict__ pred, float* __restrict__ counts,
+                                                       int batch, int steps, int K, float beta, float theta, float invB, int train) {
+                    int b = blockIdx.x, k = threadIdx.x;
+                    if (b >= batch) return;
+                    float cnt = 0.0f;
+                    long long base = (long long) b * steps * K + k;
+                    if (k < K) {
+                        float bk = bias[k], v = 0.0f;
+                        long long o = base;
+                        for (int t = 0; t < steps; t++, o += K) {
+                            float j = a[o] + bk;
+                            v = t == 0 ? j : beta * v + j - (v > theta ? theta : 0.0f);
+                            a[o] = v;
+                            if (v > theta) cnt += 1.0f;
+                        }
+                        counts[(long long) b * K + k] = cnt;
+                    }
+                    /* every lane gathers the K counts and evaluates the CPU's double-precision softmax in its order */
+                    double m = -1.0 / 0.0;
+                    float best = 0.0f; int arg = 0;
+                    for (int q = 0; q < K; q++) {
+                        float l = __shfl_sync(0xffffffffu, cnt, q);
+                        m = fmax(m, (double) l);
+                        if (q == 0 || l > best) { best = l; arg = q; }
+                    }
+                    double sum = 0.0;
+                    for (int q = 0; q < K; q++) sum += exp((double) __shfl_sync(0xffffffffu, cnt, q) - m);
+                    double lse = m + log(sum);
+                    int c = labels != 0 ? labels[b] : -1;
+                    float lc = __shfl_sync(0xffffffffu, cnt, c < 0 ? 0 : c);
+                    if (k == 0) {
+                        pred[b] = arg;
+                        loss[b] = c < 0 ? 0.0f : (float) (lse - (double) lc);
+                    }
+                    if (!train || k >= K) return;
+                    float gk = ((float) exp((double) cnt - lse) - (k == c ? 1.0f : 0.0f)) * invB;
+                    float carry = 0.0f;
+                    long long o = base + (long long) (steps - 1) * K;
+                    for (int t = steps - 1; t >= 0; t--, o -= K) {
+                        float gg = sgrad(gk, a[o] - theta) + carry;
+                        a[o] = gg;
+                        carry = beta * gg;
+                    }
+                }
+                extern "C" __global__ void adam(float* __restrict__ p, const float* __restrict__ g, float* __restrict__ m, float* __restrict__ v,
+                                                int n, float lr, float b1, float b2, float eps, float wd, float invC1, float invC2,
+                                                int* __restrict__ flag) {
+                    int i = blockIdx.x * blockDim.x + threadIdx.x;
+                    if (i >= n) return;
+                    float gr = g[i];
+                    if (!isfinite(gr)) atomicOr(flag, 1);
+                    float gi = gr + wd * p[i];
+                    float mi = b1 * m[i] + (1.0f - b1) * gi;
+                    float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
+                    m[i] = mi;
+                    v[i] = vi;
+                    float np = p[i] - lr * (mi * invC1) / (sqrtf(vi * invC2) + eps);
+                    if (!isfinite(np)) atomicOr(flag, 2);
+                    p[i] = np;
+                }
+                """.formatted(surrogateBody(s));
+    }
+}
