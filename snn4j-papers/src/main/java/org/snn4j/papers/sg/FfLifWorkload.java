@@ -1,5 +1,7 @@
 package org.snn4j.papers.sg;
 
+import org.snn4j.cell.Reset;
+
 import org.snn4j.train.sg.Layer;
 import org.snn4j.train.sg.Lif;
 import org.snn4j.train.sg.Linear;
@@ -80,7 +82,7 @@ public final class FfLifWorkload implements Workload {
         m.put("tbptt", p.getInt("tbptt"));
         m.put("warmup", warm);
         m.put("iters", iters);
-        List<Layer> ls = List.of(new Linear(N, N, Rng.splitMix(seed)), new Lif(N, 0.95, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25)));
+        List<Layer> ls = List.of(new Linear(N, N, Rng.splitMix(seed)), new Lif(N, 0.95, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)));
         try (SgNet net = new SgNet(N, false, ls, threads).truncate(p.getInt("tbptt")).memoryWindow(p.getInt("recompute"))) {
             m.put("threads", net.threads());
             m.put("params", net.paramCount());

@@ -59,7 +59,7 @@ public final class LeakyReadout extends Layer {
         for (int b = b0; b < b1; b++) {
             SpikingLayer.loadCarry(gs, b * n, carry, n);
             for (int t = T - 1; t >= 0; t--) {
-                SpikingLayer.integrateBackward(true, beta, 0f, null, 0, gy, gx, (b * T + t) * n, carry, n);   // no reset: k_t = 1
+                org.snn4j.cell.LifKernels.integrateBackward(true, beta, 0f, null, 0, gy, gx, (b * T + t) * n, carry, n);   // no reset: k_t = 1
                 if (cut(t)) Arrays.fill(carry, 0, n, 0f);
             }
             SpikingLayer.storeCarry(carry, gs, b * n, n);

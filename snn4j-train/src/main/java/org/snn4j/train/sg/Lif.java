@@ -1,5 +1,11 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
+import static org.snn4j.cell.LifKernels.integrate;
+import static org.snn4j.cell.LifKernels.integrateBackward;
+import static org.snn4j.cell.LifKernels.spikeMask;
+
 import java.util.Arrays;
 
 /**
@@ -34,14 +40,8 @@ import java.util.Arrays;
  * and its backward are the shared kernels of {@link SpikingLayer} with the drive J_t = I_t.
  */
 public final class Lif extends SpikingLayer {
-    /** Reset after a spike. */
-    public enum Reset { SUBTRACT, ZERO }
-
     /** A smooth stand-in for the spike function, with its derivative (tests only). */
-    public interface Smooth {
-        float value(float x);
-
-        float derivative(float x);
+    public interface Smooth extends org.snn4j.cell.SpikeFunction {
     }
 
     /** Learnable decay (raw values, length 1 or n) and its gradient; null when β is fixed. */

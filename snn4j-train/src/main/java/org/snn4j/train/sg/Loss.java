@@ -13,6 +13,8 @@ import org.snn4j.util.InputException;
  *   <li>{@link #CE_MAX}: logits = max_t y_t (for a membrane readout; snnTorch
  *       {@code ce_max_membrane_loss}); the gradient flows to the arg-max step.</li>
  *   <li>{@link #CE_MEAN}: logits = mean_t y_t (membrane readout).</li>
+ *   <li>{@link #CE_LAST}: logits = y_{T−1}, the readout at the last step (tasks that answer after a
+ *       delay); the gradient flows to the last step only.</li>
  *   <li>{@link #MSE_COUNT}: mean over classes of (Σ_t y_t − target)², target = 0.8 T for the label
  *       and 0.2 T for the others (snnTorch {@code mse_count_loss(correct_rate=0.8,
  *       incorrect_rate=0.2)}).</li>
@@ -29,11 +31,11 @@ import org.snn4j.util.InputException;
  * index on ties.
  */
 public enum Loss {
-    CE_COUNT, CE_RATE, CE_MAX, CE_MEAN, MSE_COUNT, CE_FIRST, SUM;
+    CE_COUNT, CE_RATE, CE_MAX, CE_MEAN, MSE_COUNT, CE_FIRST, SUM, CE_LAST;
 
     public static Loss parse(String s) {
         for (Loss l : values()) if (l.name().equalsIgnoreCase(s.replace('-', '_'))) return l;
-        throw new InputException("unknown loss '" + s + "' (ce_count, ce_rate, ce_max, ce_mean, mse_count, ce_first, sum)");
+        throw new InputException("unknown loss '" + s + "' (ce_count, ce_rate, ce_max, ce_mean, mse_count, ce_first, sum, ce_last)");
     }
 
     /**
@@ -55,6 +57,8 @@ public enum Loss {
                         logits[k] = v;
                         logits[K + k] = t;
                     }
+                } else if (this == CE_LAST) {
+                    if (t == T - 1) logits[k] = v;
                 } else logits[k] += v;
             }
         if (this == CE_MEAN) for (int k = 0; k < K; k++) logits[k] /= T;
@@ -97,6 +101,7 @@ public enum Loss {
                 return loss;
             }
             case CE_COUNT:
+            case CE_LAST:
             case CE_MAX:
             case CE_MEAN: {
                 double lse = logSumExp(logits, K);
@@ -107,7 +112,8 @@ public enum Loss {
                         int o = (b * T + t) * K;
                         for (int k = 0; k < K; k++) {
                             float g = (float) Math.exp(logits[k] - lse) - (k == c ? 1f : 0f);
-                            gy[o + k] = this == CE_MAX ? (logits[K + k] == t ? g * invB : 0f) : g * scale;
+                            gy[o + k] = this == CE_MAX ? (logits[K + k] == t ? g * invB : 0f)
+                                    : this == CE_LAST ? (t == T - 1 ? g * invB : 0f) : g * scale;
                         }
                     }
                 }

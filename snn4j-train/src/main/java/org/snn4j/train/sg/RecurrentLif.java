@@ -1,5 +1,11 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
+import static org.snn4j.cell.LifKernels.integrate;
+import static org.snn4j.cell.LifKernels.integrateBackward;
+import static org.snn4j.cell.LifKernels.spikeMask;
+
 import java.util.Arrays;
 import org.snn4j.math.Blas;
 import org.snn4j.util.Rng;
@@ -32,7 +38,7 @@ public final class RecurrentLif extends SpikingLayer {
     /** Vᵀ (vt[j][i] = V[i][j]), refreshed before each backward pass: the recurrent gradient as row sums. */
     private final float[][] vt;
 
-    public RecurrentLif(int n, double beta, double theta, Lif.Reset reset, Surrogate surrogate, long seed) {
+    public RecurrentLif(int n, double beta, double theta, Reset reset, Surrogate surrogate, long seed) {
         super(n, beta, theta, reset, surrogate);
         checkDecay("RLIF beta", beta);
         checkThreshold("RLIF threshold", theta);
@@ -87,7 +93,7 @@ public final class RecurrentLif extends SpikingLayer {
     public void forward(Seq x, Seq y, int b0, int b1, Scratch s) {
         final int n = out, T = steps;
         final float bt = beta, th = theta;
-        final boolean sub = reset == Lif.Reset.SUBTRACT;
+        final boolean sub = reset == Reset.SUBTRACT;
         float[] cur = x.dense, m = mem, acc = s.row, in0 = stateIn;
         output = y;
         for (int b = b0; b < b1; b++) {
@@ -112,7 +118,7 @@ public final class RecurrentLif extends SpikingLayer {
     public void backward(Seq x, Seq y, float[] gy, float[] gx, int b0, int b1, Scratch s) {
         final int n = out, T = steps;
         final float bt = beta, th = theta;
-        final boolean sub = reset == Lif.Reset.SUBTRACT;
+        final boolean sub = reset == Reset.SUBTRACT;
         float[] m = mem, gs = gradState;
         float[] cv = s.carry, cz = s.row;   // k β g_{t+1} and V gI_{t+1}
         if (gx == null) gx = gy;

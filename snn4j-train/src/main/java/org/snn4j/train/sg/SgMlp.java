@@ -1,5 +1,7 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.snn4j.data.Dataset;
@@ -17,7 +19,7 @@ public final class SgMlp {
     }
 
     /** Builds the network with weights drawn from {@code seed}. */
-    public static SgNet build(int nIn, int[] hidden, int nOut, double beta, double theta, Lif.Reset reset, Surrogate surrogate,
+    public static SgNet build(int nIn, int[] hidden, int nOut, double beta, double theta, Reset reset, Surrogate surrogate,
                               boolean leakyReadout, int threads, long seed) {
         List<Layer> ls = new ArrayList<>();
         int prev = nIn;

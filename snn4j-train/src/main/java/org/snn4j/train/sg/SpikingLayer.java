@@ -1,5 +1,11 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
+import static org.snn4j.cell.LifKernels.integrate;
+import static org.snn4j.cell.LifKernels.integrateBackward;
+import static org.snn4j.cell.LifKernels.spikeMask;
+
 import java.util.Arrays;
 
 /**
@@ -20,7 +26,7 @@ import java.util.Arrays;
  *   g_t = ∂L/∂z_t · σ'(v_t − θ) + k_{t+1} β g_{t+1},       ∂L/∂J_t = k_t g_t
  * </pre>
  * The layer keeps v_t for every step ({@link #mem}, B·T·n floats, batch-major) for the backward
- * pass. The step kernels ({@link #integrate}, {@link #integrateBackward}) are static loops over
+ * pass. The step kernels ({@link org.snn4j.cell.LifKernels}) are static loops over
  * primitive arrays, one call per (sample, step), so that the JIT vectorises them.
  *
  * <p>For tests, a {@link Lif.Smooth} function ({@code smooth(...)} of each layer) replaces H in the
@@ -30,7 +36,7 @@ import java.util.Arrays;
 public abstract class SpikingLayer extends Layer {
     /** Fixed (or initial) membrane decay β per step, and the threshold θ. */
     final float beta, theta;
-    final Lif.Reset reset;
+    final Reset reset;
     final Surrogate surrogate;
     /** Test hook: smooth spikes (dense output), null for binary spikes. */
     Lif.Smooth smooth;
@@ -38,7 +44,7 @@ public abstract class SpikingLayer extends Layer {
     float[] mem;
 
     /** Stores the parameters; the subclass validates them (its own messages, in its own order). */
-    SpikingLayer(int n, double beta, double theta, Lif.Reset reset, Surrogate surrogate) {
+    SpikingLayer(int n, double beta, double theta, Reset reset, Surrogate surrogate) {
         super(n, n);
         this.beta = (float) beta;
         this.theta = (float) theta;
@@ -107,99 +113,6 @@ public abstract class SpikingLayer extends Layer {
     @Override
     public long stateBytes() {
         return mem == null ? 0 : 4L * mem.length;
-    }
-
-    /**
-     * −1 (all bits) when v &gt; θ, else 0, without a branch: the sign bit of the rounded difference
-     * θ − v, which is negative exactly when v &gt; θ (rounding keeps the sign; an exact 0 is +0; θ &gt; 0).
-     * Used by the reset (θ or +0 selected by bit masking, the same floats as {@code v > θ ? θ : 0f})
-     * and by {@link #emit}.
-     */
-    static int spikeMask(float v, float th) {
-        return Float.floatToRawIntBits(th - v) >> 31;
-    }
-
-    /**
-     * The membrane step for one (sample, step), scalar β: v[o + i] = v_t from the previous potential
-     * pv[po + i] = v_{t−1} (pv null: v_{−1} = 0, so v_t = J_t) and the drive j[jo + i] = J_t.
-     */
-    static void integrate(boolean sub, float beta, float th, float[] pv, int po, float[] j, int jo, float[] v, int o, int n) {
-        if (pv == null) {
-            System.arraycopy(j, jo, v, o, n);
-        } else if (sub) {
-            final int thBits = Float.floatToRawIntBits(th);
-            for (int i = 0; i < n; i++) {
-                float vp = pv[po + i];
-                v[o + i] = beta * vp + j[jo + i] - Float.intBitsToFloat(thBits & spikeMask(vp, th));
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                float vp = pv[po + i];
-                v[o + i] = vp > th ? 0f : beta * vp + j[jo + i];
-            }
-        }
-    }
-
-    /**
-     * {@link #integrate(boolean, float, float, float[], int, float[], int, float[], int, int)} with β_i = beta[i]. Kept
-     * apart from the scalar form on purpose: there β stays in a register, here it is one more load per neuron.
-     */
-    static void integrate(boolean sub, float[] beta, float th, float[] pv, int po, float[] j, int jo, float[] v, int o, int n) {
-        if (pv == null) {
-            System.arraycopy(j, jo, v, o, n);
-        } else if (sub) {
-            final int thBits = Float.floatToRawIntBits(th);
-            for (int i = 0; i < n; i++) {
-                float vp = pv[po + i];
-                v[o + i] = beta[i] * vp + j[jo + i] - Float.intBitsToFloat(thBits & spikeMask(vp, th));
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                float vp = pv[po + i];
-                v[o + i] = vp > th ? 0f : beta[i] * vp + j[jo + i];
-            }
-        }
-    }
-
-    /**
-     * The membrane step backward for one (sample, step), scalar β: with gy[o + i] = ∂L/∂z_t·σ' and
-     * carry[i] = k_{t+1} β g_{t+1} on entry, g_t = gy + carry, writes gx[o + i] = ∂L/∂J_t = k_t g_t
-     * and carry[i] = k_t β g_t (gx may be gy). k_t = 1 when {@code sub} or pv is null (no reset
-     * before step 0; also the backward of a plain leaky integrator), else 1 − H(pv[po + i] − θ).
-     */
-    static void integrateBackward(boolean sub, float beta, float th, float[] pv, int po, float[] gy, float[] gx, int o, float[] carry, int n) {
-        if (sub || pv == null) {
-            for (int i = 0; i < n; i++) {
-                float g = gy[o + i] + carry[i];
-                gx[o + i] = g;
-                carry[i] = beta * g;
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                float g = gy[o + i] + carry[i];
-                float keep = pv[po + i] > th ? 0f : 1f;   // k_t = 1 − r_t
-                gx[o + i] = keep * g;
-                carry[i] = keep * beta * g;
-            }
-        }
-    }
-
-    /** {@link #integrateBackward(boolean, float, float, float[], int, float[], float[], int, float[], int)} with β_i = beta[i]. */
-    static void integrateBackward(boolean sub, float[] beta, float th, float[] pv, int po, float[] gy, float[] gx, int o, float[] carry, int n) {
-        if (sub || pv == null) {
-            for (int i = 0; i < n; i++) {
-                float g = gy[o + i] + carry[i];
-                gx[o + i] = g;
-                carry[i] = beta[i] * g;
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                float g = gy[o + i] + carry[i];
-                float keep = pv[po + i] > th ? 0f : 1f;   // k_t = 1 − r_t
-                gx[o + i] = keep * g;
-                carry[i] = keep * beta[i] * g;
-            }
-        }
     }
 
     /** Writes the spikes z_t = H(v_t − θ) of row r (or the smooth output in tests) from {@link #mem}. */

@@ -15,7 +15,7 @@ package org.snn4j.train.sg;
  * </ul>
  * The built-in shapes are evaluated inline in the layers' loops; a custom one is called per element.
  */
-public final class Surrogate {
+public final class Surrogate implements org.snn4j.cell.SpikeFunction {
     /** A user-supplied surrogate derivative dz/dx at x = v − θ. */
     @FunctionalInterface
     public interface Fn {
@@ -77,6 +77,24 @@ public final class Surrogate {
         } catch (IllegalArgumentException e) {
             throw new org.snn4j.util.InputException("bad surrogate '" + s + "': " + e.getMessage());
         }
+    }
+
+    /** H(x): the forward spike. */
+    @Override
+    public float value(float x) {
+        return x > 0 ? 1f : 0f;
+    }
+
+    /** The surrogate derivative, {@link #grad}. */
+    @Override
+    public float derivative(float x) {
+        return grad(x);
+    }
+
+    /** {@link #apply}: the specialised loops. */
+    @Override
+    public void scaleByDerivative(float[] v, float theta, float[] g, int o, int n) {
+        apply(v, theta, g, o, n);
     }
 
     /** dz/dx at x = v − θ. */

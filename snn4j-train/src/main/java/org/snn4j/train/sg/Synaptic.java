@@ -1,5 +1,11 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
+import static org.snn4j.cell.LifKernels.integrate;
+import static org.snn4j.cell.LifKernels.integrateBackward;
+import static org.snn4j.cell.LifKernels.spikeMask;
+
 import java.util.Arrays;
 
 /**
@@ -41,7 +47,7 @@ public final class Synaptic extends SpikingLayer {
     private final float[] aEff, bEff;
 
     /** @param alpha synaptic decay in [0, 1]; @param beta membrane decay in [0, 1]; @param theta threshold &gt; 0 */
-    public Synaptic(int n, double alpha, double beta, double theta, Lif.Reset reset, Surrogate surrogate) {
+    public Synaptic(int n, double alpha, double beta, double theta, Reset reset, Surrogate surrogate) {
         super(n, beta, theta, reset, surrogate);
         checkDecay("synaptic alpha", alpha);
         checkDecay("synaptic beta", beta);
@@ -110,7 +116,7 @@ public final class Synaptic extends SpikingLayer {
     public void forward(Seq x, Seq y, int b0, int b1, Scratch s) {
         final int n = out, T = steps;
         final float th = theta;
-        final boolean sub = reset == Lif.Reset.SUBTRACT;
+        final boolean sub = reset == Reset.SUBTRACT;
         final float[] cur = x.dense, v = mem, c = syn, in0 = stateIn, ae = s.row, be = s.carry;
         decays(alphaP, alpha, ae, n);   // clamped α_i, β_i (the parameters are fixed during the pass)
         decays(betaP, beta, be, n);
@@ -136,7 +142,7 @@ public final class Synaptic extends SpikingLayer {
     public void backward(Seq x, Seq y, float[] gy, float[] gx, int b0, int b1, Scratch s) {
         final int n = out, T = steps;
         final float th = theta;
-        final boolean sub = reset == Lif.Reset.SUBTRACT, learn = alphaP != null || betaP != null;
+        final boolean sub = reset == Reset.SUBTRACT, learn = alphaP != null || betaP != null;
         final float[] v = mem, c = syn, gs = gradState, ae = aEff, be = bEff;
         final float[] cm = s.carry, cs = s.row;   // β k gm_{t+1} and α gs_{t+1}
         if (gx == null) gx = gy;

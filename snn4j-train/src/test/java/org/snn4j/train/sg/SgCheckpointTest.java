@@ -1,5 +1,7 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +24,7 @@ class SgCheckpointTest {
     Path dir;
 
     static SgNet net(int threads) {
-        return SgMlp.build(64, new int[] {24}, 10, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, threads, 7);
+        return SgMlp.build(64, new int[] {24}, 10, 0.9, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, threads, 7);
     }
 
     static SgTrainer trainer(SgNet net) {
@@ -73,7 +75,7 @@ class SgCheckpointTest {
             InputException e = assertThrows(InputException.class, other::resume);
             assertTrue(e.getMessage().contains("schedule"), e.getMessage());
         }
-        try (SgNet net = SgMlp.build(64, new int[] {20}, 10, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, 1, 7)) {
+        try (SgNet net = SgMlp.build(64, new int[] {20}, 10, 0.9, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, 1, 7)) {
             SgTrainer other = trainer(net).checkpoint(ck, 3);
             InputException e = assertThrows(InputException.class, other::resume);
             assertTrue(e.getMessage().contains("does not match"), e.getMessage());
@@ -82,9 +84,9 @@ class SgCheckpointTest {
 
     @Test
     void modelFileRoundTripWithProvenance() throws Exception {
-        List<Layer> ls = List.of(new Linear(30, 20, 1), new Synaptic(20, 0.8, 0.9, 1, Lif.Reset.ZERO, Surrogate.arctan(2)).learn(true, false, true),
-                new Linear(20, 20, 2), new RecurrentLif(20, 0.9, 1, Lif.Reset.SUBTRACT, Surrogate.triangle(0.3, 1), 3),
-                new Linear(20, 12, 4), new Lif(12, 0.8, 1, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(10)).learnBeta(true),
+        List<Layer> ls = List.of(new Linear(30, 20, 1), new Synaptic(20, 0.8, 0.9, 1, Reset.ZERO, Surrogate.arctan(2)).learn(true, false, true),
+                new Linear(20, 20, 2), new RecurrentLif(20, 0.9, 1, Reset.SUBTRACT, Surrogate.triangle(0.3, 1), 3),
+                new Linear(20, 12, 4), new Lif(12, 0.8, 1, Reset.SUBTRACT, Surrogate.fastSigmoid(10)).learnBeta(true),
                 new Linear(12, 4, 5), new LeakyReadout(4, 0.7));
         ((Lif) ls.get(5)).betaP[3] = 0.123f;
         Path f = dir.resolve("model.json");

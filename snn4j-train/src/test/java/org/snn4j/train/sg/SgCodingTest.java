@@ -1,5 +1,7 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,7 +96,7 @@ class SgCodingTest {
     void firstSpikeLossGradientMatchesFiniteDifferences() {
         for (int T : new int[] {3, 9}) {
             int B = 3, nIn = 7;
-            try (SgNet net = SgGradientTest.mlp(nIn, 9, 4, false, Lif.Reset.SUBTRACT, false, 2, 5 + T)) {
+            try (SgNet net = SgGradientTest.mlp(nIn, 9, 4, false, Reset.SUBTRACT, false, 2, 5 + T)) {
                 net.prepare(T, B);
                 SgGradientTest.check(net, SgGradientTest.denseInput(SgGradientTest.uniform(B * T * nIn, T + 1)), new int[] {0, 3, 1},
                         Loss.CE_FIRST, 40, T);

@@ -1,5 +1,7 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,8 +34,8 @@ class SgCoreEquivalenceTest {
         Linear l1 = new Linear(nIn, H, 11), l2 = new Linear(H, K, 12);
         for (float[] row : l1.w) for (int j = 0; j < H; j++) row[j] *= 3;
         for (float[] row : l2.w) for (int j = 0; j < K; j++) row[j] *= 5;
-        Lif lif1 = new Lif(H, b1, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25));
-        Lif lif2 = new Lif(K, b2, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25));
+        Lif lif1 = new Lif(H, b1, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25));
+        Lif lif2 = new Lif(K, b2, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25));
         long[] in = SgGradientTest.spikes(T, nIn, 0.3, 5);
         float[][] vh = new float[T][H], vo = new float[T][K];
         boolean[][] zh = new boolean[T][H], zo = new boolean[T][K];

@@ -1,5 +1,7 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -22,13 +24,13 @@ class SgFeaturesTrainingTest {
 
     static SgNet net(int nIn, Layer hidden, int threads) {
         return new SgNet(nIn, true, List.of(new Linear(nIn, 48, Rng.splitMix(1)), hidden, new Linear(48, 10, Rng.splitMix(2)),
-                new Lif(10, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25))), threads);
+                new Lif(10, 0.9, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25))), threads);
     }
 
     @Test
     void synapticWithLatencyCodingAndLearnableDecays() {
         LatencyEncoder lat = new LatencyEncoder(false, 0.01, 5);
-        try (SgNet n = net(64, new Synaptic(48, 0.5, 0.8, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25)).learn(true, true, true), 2)) {
+        try (SgNet n = net(64, new Synaptic(48, 0.5, 0.8, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)).learn(true, true, true), 2)) {
             double acc = train(n, Loss.CE_COUNT, (d, order, first, seed, stream) -> lat.filler(d, order, first), 12);
             assertTrue(acc > 0.5, "test accuracy " + acc);
         }
@@ -37,7 +39,7 @@ class SgFeaturesTrainingTest {
     @Test
     void recurrentLifWithDeltaCodingAndTruncatedBptt() {
         DeltaEncoder delta = new DeltaEncoder(0.1);
-        try (SgNet n = net(128, new RecurrentLif(48, 0.9, 1.0, Lif.Reset.ZERO, Surrogate.arctan(2), 4), 2).truncate(4)) {
+        try (SgNet n = net(128, new RecurrentLif(48, 0.9, 1.0, Reset.ZERO, Surrogate.arctan(2), 4), 2).truncate(4)) {
             double acc = train(n, Loss.CE_COUNT, (d, order, first, seed, stream) -> delta.filler(d, order, first), 8);
             assertTrue(acc > 0.5, "test accuracy " + acc);
         }
@@ -45,7 +47,7 @@ class SgFeaturesTrainingTest {
 
     @Test
     void firstSpikeDecoderWithRecomputeWindows() {
-        try (SgNet n = net(64, new Lif(48, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25)).learnBeta(false), 2).memoryWindow(3)) {
+        try (SgNet n = net(64, new Lif(48, 0.9, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)).learnBeta(false), 2).memoryWindow(3)) {
             double acc = train(n, Loss.CE_FIRST, SgMlp::rateCoded, 10);
             assertTrue(acc > 0.5, "test accuracy " + acc);
         }

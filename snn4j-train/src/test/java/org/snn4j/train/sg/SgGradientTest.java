@@ -1,5 +1,7 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +64,7 @@ class SgGradientTest {
                 mem = rl.mem;
                 th = rl.theta;
             }
+            if (l instanceof CellLayer cl) h = cl.resetSignature(h, net.batch(), net.steps());
             if (mem != null) for (int k = 0; k < net.batch() * net.steps() * l.out; k++) h = h * 31 + (mem[k] > th ? 1 : 0);
         }
         return h;
@@ -123,7 +126,7 @@ class SgGradientTest {
         return bits;
     }
 
-    static SgNet mlp(int nIn, int nHid, int nOut, boolean binaryIn, Lif.Reset reset, boolean readout, int threads, long seed) {
+    static SgNet mlp(int nIn, int nHid, int nOut, boolean binaryIn, Reset reset, boolean readout, int threads, long seed) {
         List<Layer> ls = new ArrayList<>();
         ls.add(new Linear(nIn, nHid, seed));
         ls.add(new Lif(nHid, 0.9, 1.0, reset, Surrogate.fastSigmoid(25)).smooth(SIGMOID));
@@ -141,7 +144,7 @@ class SgGradientTest {
     void subtractiveResetCountLossDenseInput() {
         for (int T : new int[] {1, 4, 15}) {
             int B = 3, nIn = 7;
-            try (SgNet net = mlp(nIn, 9, 4, false, Lif.Reset.SUBTRACT, false, 2, 11 + T)) {
+            try (SgNet net = mlp(nIn, 9, 4, false, Reset.SUBTRACT, false, 2, 11 + T)) {
                 net.prepare(T, B);
                 check(net, denseInput(uniform(B * T * nIn, T)), new int[] {0, 3, 1}, Loss.CE_COUNT, 40, T);
             }
@@ -152,7 +155,7 @@ class SgGradientTest {
     void zeroResetRateLossBinaryInput() {
         for (int T : new int[] {2, 12}) {
             int B = 4, nIn = 70;   // two words per row
-            try (SgNet net = mlp(nIn, 8, 3, true, Lif.Reset.ZERO, false, 2, 21 + T)) {
+            try (SgNet net = mlp(nIn, 8, 3, true, Reset.ZERO, false, 2, 21 + T)) {
                 net.prepare(T, B);
                 check(net, binaryInput(spikes(B * T, nIn, 0.4, T)), new int[] {2, 0, 1, 2}, Loss.CE_RATE, 40, T);
             }
@@ -163,7 +166,7 @@ class SgGradientTest {
     void readoutWithMaxAndMeanLosses() {
         int T = 10, B = 3, nIn = 6;
         for (Loss loss : new Loss[] {Loss.CE_MAX, Loss.CE_MEAN}) {
-            try (SgNet net = mlp(nIn, 10, 5, false, Lif.Reset.SUBTRACT, true, 1, 6)) {
+            try (SgNet net = mlp(nIn, 10, 5, false, Reset.SUBTRACT, true, 1, 6)) {
                 net.prepare(T, B);
                 check(net, denseInput(uniform(B * T * nIn, 9)), new int[] {4, 0, 2}, loss, 40, 3);
             }
@@ -173,7 +176,7 @@ class SgGradientTest {
     @Test
     void mseCountLoss() {
         int T = 8, B = 2, nIn = 5;
-        try (SgNet net = mlp(nIn, 6, 3, false, Lif.Reset.SUBTRACT, false, 2, 8)) {
+        try (SgNet net = mlp(nIn, 6, 3, false, Reset.SUBTRACT, false, 2, 8)) {
             net.prepare(T, B);
             check(net, denseInput(uniform(B * T * nIn, 4)), new int[] {1, 2}, Loss.MSE_COUNT, 40, 8);
         }
@@ -187,8 +190,8 @@ class SgGradientTest {
     void heavisideNetworkMatchesNaiveBptt() {
         int T = 12, B = 3, nIn = 40, H = 16, K = 4;
         float beta1 = 0.95f, beta2 = 0.9f, k = 25f;
-        List<Layer> ls = List.of(new Linear(nIn, H, 1), new Lif(H, beta1, 1, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(k)),
-                new Linear(H, K, 2), new Lif(K, beta2, 1, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(k)));
+        List<Layer> ls = List.of(new Linear(nIn, H, 1), new Lif(H, beta1, 1, Reset.SUBTRACT, Surrogate.fastSigmoid(k)),
+                new Linear(H, K, 2), new Lif(K, beta2, 1, Reset.SUBTRACT, Surrogate.fastSigmoid(k)));
         Linear l1 = (Linear) ls.get(0), l2 = (Linear) ls.get(2);
         for (float[] row : l1.w) for (int q = 0; q < row.length; q++) row[q] *= 4;
         for (float[] row : l2.w) for (int q = 0; q < row.length; q++) row[q] *= 4;
@@ -273,8 +276,8 @@ class SgGradientTest {
         float[][] ref = null;
         for (int threads : new int[] {1, 3}) {
             int T = 6, B = 5, nIn = 130, H = 200;
-            List<Layer> ls = List.of(new Linear(nIn, H, 1), new Lif(H, 0.95, 1, Lif.Reset.SUBTRACT, Surrogate.arctan(2)),
-                    new Linear(H, 10, 2), new Lif(10, 0.95, 1, Lif.Reset.SUBTRACT, Surrogate.arctan(2)));
+            List<Layer> ls = List.of(new Linear(nIn, H, 1), new Lif(H, 0.95, 1, Reset.SUBTRACT, Surrogate.arctan(2)),
+                    new Linear(H, 10, 2), new Lif(10, 0.95, 1, Reset.SUBTRACT, Surrogate.arctan(2)));
             try (SgNet net = new SgNet(nIn, true, ls, threads)) {
                 net.prepare(T, B);
                 net.gradients(binaryInput(spikes(B * T, nIn, 0.5, 3)), new int[] {0, 1, 2, 3, 4}, Loss.CE_COUNT);

@@ -14,10 +14,10 @@ class SgKernelsTest {
         float th = 1f;
         float[] edge = {th, Math.nextUp(th), Math.nextDown(th), 0f, -0f, -5f, 1e30f, Float.MIN_VALUE, Float.POSITIVE_INFINITY,
                 Float.NEGATIVE_INFINITY};
-        for (float v : edge) assertEquals(v > th ? -1 : 0, SpikingLayer.spikeMask(v, th), "v = " + v);
+        for (float v : edge) assertEquals(v > th ? -1 : 0, org.snn4j.cell.LifKernels.spikeMask(v, th), "v = " + v);
         for (int k = 0; k < 100000; k++) {
             float v = (float) (r.nextDouble() * 4 - 2), t = (float) (r.nextDouble() * 2 + 1e-3);
-            assertEquals(v > t ? -1 : 0, SpikingLayer.spikeMask(v, t));
+            assertEquals(v > t ? -1 : 0, org.snn4j.cell.LifKernels.spikeMask(v, t));
         }
         // integrate (subtractive and zero reset) against the plain formulas
         int n = 131;
@@ -29,9 +29,9 @@ class SgKernelsTest {
         pv[0] = th;
         pv[1] = Math.nextUp(th);
         float beta = 0.93f;
-        SpikingLayer.integrate(true, beta, th, pv, 0, j, 0, v, 0, n);
+        org.snn4j.cell.LifKernels.integrate(true, beta, th, pv, 0, j, 0, v, 0, n);
         for (int i = 0; i < n; i++) assertEquals(Float.floatToRawIntBits(beta * pv[i] + j[i] - (pv[i] > th ? th : 0f)), Float.floatToRawIntBits(v[i]));
-        SpikingLayer.integrate(false, beta, th, pv, 0, j, 0, v, 0, n);
+        org.snn4j.cell.LifKernels.integrate(false, beta, th, pv, 0, j, 0, v, 0, n);
         for (int i = 0; i < n; i++) assertEquals(Float.floatToRawIntBits(pv[i] > th ? 0f : beta * pv[i] + j[i]), Float.floatToRawIntBits(v[i]));
     }
 

@@ -1,5 +1,7 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,13 +24,13 @@ class SgLayersTest {
         ls.add(new Linear(nIn, nHid, seed));
         ls.add(hidden);
         ls.add(new Linear(nHid, nOut, seed + 1));
-        ls.add(new Lif(nOut, 0.85, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID));
+        ls.add(new Lif(nOut, 0.85, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID));
         for (float[] row : ((Linear) ls.get(0)).w) for (int k = 0; k < row.length; k++) row[k] *= 2;
         for (float[] row : ((Linear) ls.get(2)).w) for (int k = 0; k < row.length; k++) row[k] *= 3;
         return new SgNet(nIn, binaryIn, ls, threads);
     }
 
-    static void fdCheck(IntFunction<Layer> hidden, Lif.Reset[] resets, long seed) {
+    static void fdCheck(IntFunction<Layer> hidden, Reset[] resets, long seed) {
         int nIn = 6, H = 8, K = 3, B = 3;
         for (int T : new int[] {1, 5, 14}) {
             try (SgNet n = net(nIn, H, K, hidden.apply(T), false, 2, seed + T)) {
@@ -41,7 +43,7 @@ class SgLayersTest {
 
     @Test
     void lifLearnableBetaPerLayerAndPerNeuron() {
-        for (Lif.Reset r : Lif.Reset.values()) {
+        for (Reset r : Reset.values()) {
             fdCheck(T -> new Lif(8, 0.9, 1.0, r, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID).learnBeta(false), null, 31);
             fdCheck(T -> {
                 Lif l = new Lif(8, 0.9, 1.0, r, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID).learnBeta(true);
@@ -53,7 +55,7 @@ class SgLayersTest {
 
     @Test
     void learnableBetaIsClampedWithZeroGradientOutside() {
-        Lif l = new Lif(4, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25)).learnBeta(true);
+        Lif l = new Lif(4, 0.9, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)).learnBeta(true);
         l.betaP[0] = 1.3f;
         l.betaP[1] = -0.2f;
         assertEquals(1f, l.beta(0));
@@ -69,13 +71,13 @@ class SgLayersTest {
 
     @Test
     void synapticBackwardMatchesFiniteDifferences() {
-        for (Lif.Reset r : Lif.Reset.values())
+        for (Reset r : Reset.values())
             fdCheck(T -> new Synaptic(8, 0.7, 0.85, 1.0, r, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID), null, 51);
     }
 
     @Test
     void synapticLearnableDecaysMatchFiniteDifferences() {
-        for (Lif.Reset r : Lif.Reset.values()) {
+        for (Reset r : Reset.values()) {
             fdCheck(T -> new Synaptic(8, 0.3, 0.6, 1.0, r, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID).learn(true, true, false),
                     null, 71);
             fdCheck(T -> {
@@ -91,7 +93,7 @@ class SgLayersTest {
 
     @Test
     void recurrentLifBackwardMatchesFiniteDifferences() {
-        for (Lif.Reset r : Lif.Reset.values())
+        for (Reset r : Reset.values())
             fdCheck(T -> {
                 RecurrentLif l = new RecurrentLif(8, 0.9, 1.0, r, Surrogate.fastSigmoid(25), 5).smooth(SgGradientTest.SIGMOID);
                 for (float[] row : l.v) for (int j = 0; j < row.length; j++) row[j] *= 2;   // a recurrent path that matters
@@ -104,11 +106,11 @@ class SgLayersTest {
         int nIn = 90, H = 70;
         List<Layer> ls = new ArrayList<>();
         ls.add(new Linear(nIn, H, 1));
-        ls.add(new Synaptic(H, 0.8, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25)).learn(true, true, true));
+        ls.add(new Synaptic(H, 0.8, 0.9, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)).learn(true, true, true));
         ls.add(new Linear(H, H, 2));
-        ls.add(new RecurrentLif(H, 0.9, 1.0, Lif.Reset.ZERO, Surrogate.arctan(2), 3));
+        ls.add(new RecurrentLif(H, 0.9, 1.0, Reset.ZERO, Surrogate.arctan(2), 3));
         ls.add(new Linear(H, H, 4));
-        ls.add(new Lif(H, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25)).learnBeta(true));
+        ls.add(new Lif(H, 0.9, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)).learnBeta(true));
         ls.add(new Linear(H, 5, 5));
         ls.add(new LeakyReadout(5, 0.9));
         for (int l : new int[] {0, 2, 4, 6}) for (float[] row : ((Linear) ls.get(l)).w) for (int k = 0; k < row.length; k++) row[k] *= 3;
@@ -202,7 +204,7 @@ class SgLayersTest {
     @Test
     void truncationToOneStepDropsTheTemporalCarry() {
         int T = 7, B = 2, n = 4;
-        Lif lif = new Lif(n, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25));
+        Lif lif = new Lif(n, 0.9, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25));
         try (SgNet net = new SgNet(n, false, List.of(lif), 1).truncate(1)) {
             net.prepare(T, B);
             float[] x = SgGradientTest.uniform(B * T * n, 3);

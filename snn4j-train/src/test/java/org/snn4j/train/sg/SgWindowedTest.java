@@ -1,5 +1,7 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +17,7 @@ import org.snn4j.data.Dataset;
 class SgWindowedTest {
     static SgNet net(int window) {
         // 128 hidden units: the hidden Linear is wide enough for the shared subset-sum table
-        return SgMlp.build(64, new int[] {128}, 10, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, 2, 5)
+        return SgMlp.build(64, new int[] {128}, 10, 0.9, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, 2, 5)
                 .memoryWindow(window);
     }
 
