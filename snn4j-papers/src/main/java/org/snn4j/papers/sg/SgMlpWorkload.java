@@ -53,11 +53,26 @@ public final class SgMlpWorkload implements Workload {
                 .declare("data_dir", "", "dataset folder (default: data/)")
                 .declare("mode", "both", "both, train or infer")
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
-                .declare("seed", 0L, "seed");
+                .declare("seed", 0L, "seed")
+                .declare("device", "cpu", "cpu, cuda or auto (cuda: the snn4j-cuda module, found at run time; see docs/gpu.md)");
     }
 
     @Override
-    public Map<String, Object> run(Params p) {
+    public Map<String, Object> run(Params p) throws Exception {
+        String device = p.getString("device");
+        if (!device.equals("cpu")) {   // the GPU backend, looked up at run time: papers does not depend on snn4j-cuda
+            if (!device.equals("cuda") && !device.equals("auto"))
+                throw new InputException("bench sg-mlp: --device must be cpu, cuda or auto, not '" + device + "'");
+            for (Workload w : java.util.ServiceLoader.load(Workload.class))
+                if (w.name().equals("sg-mlp-cuda")) {
+                    Params q = w.defaults();
+                    for (Map.Entry<String, Object> e : p.asMap().entrySet()) q.applyAssignment(e.getKey() + "=" + e.getValue());
+                    return w.run(q);
+                }
+            if (device.equals("cuda"))
+                throw new InputException("bench sg-mlp: device=cuda needs the snn4j-cuda module on the class path (docs/gpu.md)");
+            System.err.println("bench sg-mlp: device=auto: no CUDA backend on the class path; running on the CPU");
+        }
         int H = p.getInt("hidden"), T = p.getInt("steps"), B = p.getInt("batch"), threads = p.getInt("threads");
         int warm = p.getInt("warmup"), iters = p.getInt("iters"), nb = warm + iters;
         long seed = p.getLong("seed");
