@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Quadratic integrate-and-fire neuron in phase (theta) form with a gate-function synapse
  * (Huh &amp; Sejnowski, NeurIPS 2018): a spiking neuron whose dynamics are a smooth ODE, so that the
- * exact gradient of a loss can be computed through it (see {@code org.snn4j.learn.exact}).
+ * exact gradient of a loss can be computed through it (see {@code org.snn4j.train.exact}).
  *
  * <p>Continuous equations (t in ms, θ in rad, I dimensionless, s in 1/ms):
  * <pre>

