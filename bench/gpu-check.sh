@@ -25,9 +25,9 @@ QUICK=${1:-}
 ITERS=200; ITERS_BIG=50
 [[ $QUICK == quick ]] && { ITERS=50; ITERS_BIG=20; }
 log() { echo "[$(date +%T)] $*" | tee -a "$LOG" >&2; }
-run() {   # run CMD...: its stdout (JSON lines) to $J and the terminal, stderr to the log, 120 s cap each
+run() {   # run CMD...: its stdout (JSON lines) to $J and the terminal, stderr to the log, 60 s cap each
   log "$*"
-  timeout 120 "$@" 2>>"$LOG" | tee -a "$J"
+  timeout 60 "$@" 2>>"$LOG" | tee -a "$J"
   local rc=${PIPESTATUS[0]}
   [[ $rc -ne 0 ]] && log "exit $rc: $*"
   return 0

@@ -11,7 +11,7 @@ import org.snn4j.train.sg.Loss;
 import org.snn4j.train.sg.Seq;
 import org.snn4j.train.sg.SgMlp;
 import org.snn4j.train.sg.SgNet;
-import org.snn4j.train.sg.Lif;
+import org.snn4j.cell.Reset;
 import org.snn4j.train.sg.Surrogate;
 import org.snn4j.util.InputException;
 import org.snn4j.util.Rng;
@@ -122,7 +122,7 @@ public final class CudaSgMlpWorkload implements Workload {
         m.put("device", "cuda");
         m.put("encoder", encoder);
         m.put("math", math.name().toLowerCase());
-        try (dev; SgNet cpu = SgMlp.build(dim, new int[] {H}, 10, 0.95, 1.0, Lif.Reset.SUBTRACT, sg, false, 1, seed)) {
+        try (dev; SgNet cpu = SgMlp.build(dim, new int[] {H}, 10, 0.95, 1.0, Reset.SUBTRACT, sg, false, 1, seed)) {
             m.put("gpu", dev.deviceName());
             m.put("threads", 0);
             m.put("params", (long) dev.paramCount());
