@@ -30,6 +30,11 @@ public record LifCell(double beta, double threshold, Reset reset) implements Cel
         return new LifCell(0.9, 1.0, Reset.SUBTRACT);
     }
 
+    /** Integrate-and-fire (NIR's {@code IF}): no leak, β = 1, θ = 1, subtractive reset. */
+    public static LifCell integrateAndFire() {
+        return of(1.0);
+    }
+
     /** The defaults with decay β. */
     public static LifCell of(double beta) {
         return defaults().withBeta(beta);

@@ -178,4 +178,21 @@ class CellTest {
         }
         assertTrue(spikes > 200, "spikes " + spikes);
     }
+
+    @Test
+    void cellsRoundTripThroughTheirParameters() {
+        for (Cell c : List.of(LifCell.defaults().withReset(Reset.ZERO), new CubaLifCell(0.6, 0.9, 1.2, Reset.SUBTRACT),
+                AlifCell.defaults(), new LeakyIntegratorCell(0.7), LifCell.integrateAndFire())) {
+            java.util.Map<String, Object> p = Cells.parameters(c);
+            assertEquals(c, Cells.create(Cells.type(c), p), c.name());
+        }
+        assertEquals(java.util.Map.of("beta", 0.9, "threshold", 1.0, "reset", "subtract"), Cells.parameters(LifCell.defaults()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cells.create("qif", java.util.Map.of()));
+        assertTrue(e.getMessage().contains("known: [alif, cuba_lif, leaky_integrator, lif]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Cells.create("lif", java.util.Map.of("beta", 0.9, "threshold", 1.0)));
+        assertTrue(e.getMessage().contains("'reset' is missing"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Cells.create("lif", java.util.Map.of("beta", 2.0, "threshold", 1.0, "reset", "zero")));
+        assertTrue(e.getMessage().contains("LIF beta must lie in [0, 1]"), e.getMessage());
+    }
 }
