@@ -70,6 +70,12 @@ public final class Progress {
         listener.end(event(status));
     }
 
+    /** @param doneNow units done in all  @param status final status text */
+    public void end(long doneNow, String status) {
+        done = doneNow;
+        listener.end(event(status));
+    }
+
     /** @param line a message for the listener */
     public void message(String line) {
         listener.message(line);

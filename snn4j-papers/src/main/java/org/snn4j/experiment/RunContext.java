@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.snn4j.progress.ConsoleProgress;
+import org.snn4j.progress.ProgressListener;
 import org.snn4j.util.AtomicFiles;
 import org.snn4j.util.Json;
 import org.snn4j.util.Provenance;
@@ -27,6 +29,8 @@ public final class RunContext {
     private final List<String[]> plots = new ArrayList<>();
     private final StringBuilder notes = new StringBuilder();
     private final long startNanos = System.nanoTime();
+    private final ConsoleProgress console = ConsoleProgress.stderr(
+            () -> String.format("[%s %6.1fs] ", experiment().name(), (System.nanoTime() - startNanos) * 1e-9));
 
     public RunContext(Experiment experiment, Params params, long seed, boolean quick, Path out) {
         this.experiment = experiment;
@@ -66,6 +70,19 @@ public final class RunContext {
         writeConfig();
     }
 
+    /**
+     * The typed provenance of a model this run saves: the experiment, every parameter, the seed,
+     * the SHA-256 of each data file recorded with {@link #dataFile}, versions, and the metrics so far.
+     *
+     * @param dataset the dataset's name ("" if none)
+     * @return the provenance
+     */
+    public org.snn4j.io.ModelProvenance modelProvenance(String dataset) {
+        Map<String, String> sha = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : dataFiles.entrySet()) sha.put(e.getKey(), String.valueOf(((Map<?, ?>) e.getValue()).get("sha256")));
+        return org.snn4j.io.ModelProvenance.of(experiment.name(), params.asMap(), seed, dataset, sha, metrics);
+    }
+
     /** Sets a metric (snake_case key; a number, string or boolean). */
     public void metric(String key, Object value) {
         metrics.put(key, value);
@@ -90,9 +107,19 @@ public final class RunContext {
         notes.append(markdown).append("\n\n");
     }
 
-    /** A progress line on standard error. */
+    /** A message line on standard error, "[experiment   12.3s] message" (a live progress bar is redrawn below it). */
     public void progress(String message) {
-        System.err.printf("[%s %6.1fs] %s%n", experiment.name(), (System.nanoTime() - startNanos) * 1e-9, message);
+        console.message(message);
+    }
+
+    /**
+     * The run's progress listener: trainers report to it; on standard error it shows a live bar on a
+     * terminal and plain lines when piped or in CI, prefixed like {@link #progress} lines.
+     *
+     * @return the listener
+     */
+    public ProgressListener progressListener() {
+        return console;
     }
 
     /** Writes config.json; called at the start of the run so that even a killed run says what it ran. */

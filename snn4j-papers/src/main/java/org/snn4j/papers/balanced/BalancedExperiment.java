@@ -112,7 +112,7 @@ public abstract class BalancedExperiment implements Experiment {
         int n = cfg.decoder()[0].length, j = cfg.system().dims();
         run.progress(String.format("N = %d, J = %d, A = [%s], command amplitude %.4g, learning %d steps", n, j, cfg.system(),
                 cfg.commandAmplitude(), cfg.learnSteps()));
-        BalancedProtocol.Result r = BalancedProtocol.run(cfg, run::progress);
+        BalancedProtocol.Result r = BalancedProtocol.run(cfg, run.progressListener());
 
         double[][] slowStar = cfg.system().analyticSlowWeights(cfg.decoder(), cfg.params().lambda());
         double[][] fastStar = BalancedNetwork.analyticFast(cfg.decoder(), cfg.params());

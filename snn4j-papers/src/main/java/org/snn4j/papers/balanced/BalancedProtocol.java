@@ -65,11 +65,6 @@ public final class BalancedProtocol {
         public double runS;
     }
 
-    /** Progress callback. */
-    public interface Progress {
-        void report(String message);
-    }
-
     private BalancedProtocol() {
     }
 
@@ -120,7 +115,7 @@ public final class BalancedProtocol {
     }
 
     /** Runs the protocol. */
-    public static Result run(Config cfg, Progress progress) {
+    public static Result run(Config cfg, org.snn4j.progress.ProgressListener progress) {
         long t0 = System.nanoTime();
         ScnParams p = cfg.params();
         double[][] d = cfg.decoder();
@@ -196,7 +191,7 @@ public final class BalancedProtocol {
                 res.autonomousNrmse[k] = a.nrmse;
             }
             if (progress != null)
-                progress.report(String.format("learning %.1f s: slow distance %.3f, fast distance %.3f, tracking nrmse %.3f, rate %.1f Hz%s",
+                progress.message(String.format("learning %.1f s: slow distance %.3f, fast distance %.3f, tracking nrmse %.3f, rate %.1f Hz%s",
                         res.timeS[k], res.slowDistance[k], res.fastDistance[k], res.trackingNrmse[k], res.rateHz[k],
                         k < cp ? String.format(", autonomous nrmse %.3f", res.autonomousNrmse[k]) : ""));
         }
