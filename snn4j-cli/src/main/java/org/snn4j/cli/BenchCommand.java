@@ -48,6 +48,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             p.applyAssignment(key.replace('-', '_') + "=" + value);
         }
+        Runner.chooseThreads(p);
         Map<String, Object> fields = w.run(p);
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("tool", "snn4j");

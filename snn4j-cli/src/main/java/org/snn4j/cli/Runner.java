@@ -7,6 +7,7 @@ import java.util.List;
 import org.snn4j.experiment.Experiment;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
+import org.snn4j.math.Parallel;
 
 /** Resolves an experiment's parameters and runs it into its folder. */
 final class Runner {
@@ -25,7 +26,16 @@ final class Runner {
         return p;
     }
 
+    /**
+     * The library's one thread-count choice: the run's {@code threads} key (0 or absent: one per
+     * processor) sizes every thread team that is not given an explicit size ({@link Parallel}).
+     */
+    static void chooseThreads(Params p) {
+        Parallel.setDefaultThreads(p.has("threads") ? p.getInt("threads") : 0);
+    }
+
     static RunContext run(Experiment e, Params p, boolean quick, long seed, Path out) throws Exception {
+        chooseThreads(p);
         RunContext ctx = new RunContext(e, p, seed, quick, out);
         ctx.writeConfig();
         long t0 = System.nanoTime();

@@ -1,6 +1,6 @@
 package org.snn4j.network;
 
-import java.util.stream.IntStream;
+import org.snn4j.math.Parallel;
 import org.snn4j.util.IntBuffer;
 import org.snn4j.util.Rng;
 
@@ -57,7 +57,7 @@ public final class Connectors {
             int[][] blockCols = new int[nBlocks][];
             int[] rowLen = new int[nPre];
             final double log1mp = Math.log1p(-p);
-            IntStream.range(0, nBlocks).parallel().forEach(b -> {
+            Parallel.common().forEach(nBlocks, b -> {   // blocks own their rows: same result on any team
                 IntBuffer buf = new IntBuffer(Math.max(16, (int) (block * nPost * p * 1.1)));
                 for (int i = b * block, end = Math.min(nPre, i + block); i < end; i++) {
                     int before = buf.size();

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import org.snn4j.math.Parallel;
 import org.snn4j.model.StepContext;
 import org.snn4j.network.Network;
 import org.snn4j.network.Population;
@@ -54,7 +54,6 @@ public final class Simulation {
     private boolean prepared;
     /** Extra stream identifiers of the kernels' random streams ({@link #reseed}); empty: the original streams. */
     private long[] streamIds = new long[0];
-    private final AtomicReference<Throwable> workerError = new AtomicReference<>();
     /** Steps between checks of the threads' waiting time (a power of two). */
     private static final int FALLBACK_CHECK_STEPS = 256;
     private int parts = 1;
@@ -65,8 +64,9 @@ public final class Simulation {
     /**
      * @param dtMs    step length in ms, &gt; 0
      * @param seed    seed of every random stream of the neuron kernels
-     * @param threads threads to use (1 = no worker threads; 0 = automatic: one per core, but only
-     *                as many as there are {@link #MIN_NEURONS_PER_THREAD} neurons for)
+     * @param threads threads to use (1 = no worker threads; 0 = automatic: the library's team size,
+     *                {@link Parallel#defaultThreads()}, but only as many as there are
+     *                {@link #MIN_NEURONS_PER_THREAD} neurons for)
      */
     public Simulation(Network network, double dtMs, long seed, int threads) {
         if (!(dtMs > 0) || Double.isInfinite(dtMs)) throw new IllegalArgumentException("dt must be positive: " + dtMs);
@@ -102,7 +102,7 @@ public final class Simulation {
         if (t == 0) {
             long neurons = 0;
             for (PopRuntime r : pops) neurons += (long) r.population.size() * r.population.batch();
-            t = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), neurons / MIN_NEURONS_PER_THREAD));
+            t = (int) Math.max(1, Math.min(Parallel.defaultThreads(), neurons / MIN_NEURONS_PER_THREAD));
         }
         return Math.min(t, Math.max(1, chunks.length));
     }
@@ -217,90 +217,39 @@ public final class Simulation {
     }
 
     /**
-     * Runs steps on t threads; returns how many were done. If the threads spend most of their time
-     * waiting for each other (the machine's cores are busy with other work, so a thread is often
-     * descheduled), it stops early and the caller finishes on one thread: the result is the same
-     * either way, only faster.
+     * Runs steps on a team of t threads ({@link Parallel}, spinning between its two loops per step:
+     * phase A, then phase B); returns how many were done. If the caller spends most of its time
+     * waiting for the other members (the machine's cores are busy with other work, so a member is
+     * often descheduled), it stops early and the caller finishes on one thread: the result is the
+     * same either way, only faster.
      */
     private long runParallel(long steps, int t) {
-        SpinBarrier barrier = new SpinBarrier(t);
-        final long[] remaining = {steps};
-        Thread[] workers = new Thread[t - 1];
-        for (int w = 1; w < t; w++) {
-            final int part = w;
-            workers[w - 1] = new Thread(() -> {
-                while (true) {
-                    barrier.await();
-                    if (remaining[0] <= 0) return;  // written by main before the barrier
-                    try {
-                        phaseA(part, t);
-                    } catch (Throwable e) {
-                        workerError.compareAndSet(null, e);
-                    }
-                    barrier.await();
-                    try {
-                        phaseB(part);
-                    } catch (Throwable e) {
-                        workerError.compareAndSet(null, e);
-                    }
-                    barrier.await();
-                }
-            }, "snn4j-sim-" + w);
-            workers[w - 1].setDaemon(true);
-            workers[w - 1].start();
+        long[] done = {0};
+        try (Parallel team = new Parallel(t)) {
+            team.spinning(() -> done[0] = parallelSteps(team, steps, t));
         }
-        long s = 0;
-        long segmentStart = System.nanoTime(), waited = 0;
-        try {
-            for (; s < steps; s++) {
-                before();
-                barrier.await();
-                Throwable mine = null;
-                try {
-                    phaseA(0, t);
-                } catch (Throwable e) {
-                    mine = e;
+        return done[0];
+    }
+
+    private long parallelSteps(Parallel team, long steps, int t) {
+        Parallel.MemberBody a = (member, part) -> phaseA(part, t), b = (member, part) -> phaseB(part);
+        long segmentStart = System.nanoTime(), waitedBefore = team.callerWaitNanos();
+        for (long s = 0; s < steps; s++) {
+            before();
+            team.forEachMember(t, a);
+            team.forEachMember(t, b);
+            after();
+            if ((s & (FALLBACK_CHECK_STEPS - 1)) == FALLBACK_CHECK_STEPS - 1) {
+                long now = System.nanoTime(), waited = team.callerWaitNanos();
+                if (waited - waitedBefore > (now - segmentStart) / 2 || s + 1 == forceFallbackAt) {
+                    parallelFallbacks++;
+                    return s + 1;
                 }
-                long w0 = System.nanoTime();
-                barrier.await();
-                waited += System.nanoTime() - w0;
-                try {
-                    if (mine == null) phaseB(0);
-                } catch (Throwable e) {
-                    mine = e;
-                }
-                barrier.await();
-                if (mine != null) workerError.compareAndSet(null, mine);
-                Throwable err = workerError.getAndSet(null);
-                if (err != null) {
-                    if (err instanceof RuntimeException re) throw re;
-                    if (err instanceof Error er) throw er;
-                    throw new RuntimeException(err);
-                }
-                after();
-                if ((s & (FALLBACK_CHECK_STEPS - 1)) == FALLBACK_CHECK_STEPS - 1) {
-                    long now = System.nanoTime();
-                    if (waited > (now - segmentStart) / 2 || s + 1 == forceFallbackAt) {
-                        parallelFallbacks++;
-                        s++;
-                        break;
-                    }
-                    segmentStart = now;
-                    waited = 0;
-                }
-            }
-            return s;
-        } finally {
-            remaining[0] = 0;
-            barrier.await();
-            for (Thread w : workers) {
-                try {
-                    w.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                segmentStart = now;
+                waitedBefore = waited;
             }
         }
+        return steps;
     }
 
     private void before() {

@@ -1,12 +1,6 @@
 package org.snn4j.train.exact;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.snn4j.math.Parallel;
 
 /**
  * Mini-batches of trials through {@link ExactGradient} on several threads. Each thread owns a
@@ -17,7 +11,7 @@ public final class BatchGradient implements AutoCloseable {
     private final QifNet net;
     private final int threads;
     private final ExactGradient[] ws;
-    private final ExecutorService pool;
+    private final Parallel team;
     private double[][] perTrial = new double[0][];
     private double[][] perTau = new double[0][];
     private double[] losses = new double[0], mses = new double[0];
@@ -25,17 +19,13 @@ public final class BatchGradient implements AutoCloseable {
     private double lastMse;
     private long lastSpikes;
 
-    /** @param threads worker threads (0: one per available processor) */
+    /** @param threads worker threads (0: the library's team size, {@link Parallel#defaultThreads()}) */
     public BatchGradient(QifNet net, int maxSteps, int checkpointEvery, double activityCost, int threads) {
         this.net = net;
-        this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        this.threads = threads > 0 ? threads : Parallel.defaultThreads();
         ws = new ExactGradient[this.threads];
         for (int t = 0; t < this.threads; t++) ws[t] = new ExactGradient(net, maxSteps, checkpointEvery, activityCost);
-        pool = this.threads > 1 ? Executors.newFixedThreadPool(this.threads - 1, r -> {
-            Thread th = new Thread(r, "snn4j-exact");
-            th.setDaemon(true);
-            return th;
-        }) : null;
+        team = new Parallel(this.threads);
     }
 
     public int threads() {
@@ -129,36 +119,7 @@ public final class BatchGradient implements AutoCloseable {
     }
 
     private void forEach(int count, Task task) {
-        AtomicInteger next = new AtomicInteger();
-        if (pool == null || count <= 1) {
-            for (int k = 0; k < count; k++) runOne(task, ws[0], k);
-            return;
-        }
-        List<Future<?>> fs = new ArrayList<>();
-        for (int t = 1; t < threads; t++) {
-            ExactGradient w = ws[t];
-            fs.add(pool.submit(() -> {
-                for (int k; (k = next.getAndIncrement()) < count; ) runOne(task, w, k);
-            }));
-        }
-        RuntimeException first = null;
-        try {
-            for (int k; (k = next.getAndIncrement()) < count; ) runOne(task, ws[0], k);
-        } catch (RuntimeException e) {
-            first = e;
-            next.set(count);
-        }
-        for (Future<?> f : fs) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (first == null) first = e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted");
-            }
-        }
-        if (first != null) throw first;
+        team.forEachMember(count, (member, k) -> runOne(task, ws[member], k));   // member m uses workspace m
     }
 
     private static void runOne(Task task, ExactGradient w, int k) {
@@ -171,6 +132,6 @@ public final class BatchGradient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (pool != null) pool.shutdownNow();
+        team.close();
     }
 }
