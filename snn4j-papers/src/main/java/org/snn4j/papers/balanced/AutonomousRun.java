@@ -2,11 +2,11 @@ package org.snn4j.papers.balanced;
 
 import java.util.Arrays;
 import org.snn4j.model.ScnParams;
+import org.snn4j.monitor.CurrentBalanceMonitor;
 import org.snn4j.monitor.SpikeMonitor;
 import org.snn4j.papers.scn.ScnSignal;
 import org.snn4j.sim.Simulation;
 import org.snn4j.sim.StepHook;
-import org.snn4j.stats.PairedMoments;
 import org.snn4j.stats.SpikeStats;
 import org.snn4j.util.IntBuffer;
 
@@ -60,7 +60,12 @@ public final class AutonomousRun {
         res.timesMs = new double[samples];
         double[] xhat = new double[j], sx = new double[j], sxx = new double[j];
         double[] se = {0};
-        Balance bal = new Balance(net, in);
+        // slow inputs of this step used the traces before this step's update: the monitor runs after the
+        // slow projection's afterStep, so it reads the current traces (one step later; the filtered
+        // currents barely differ) to avoid keeping a copy.
+        CurrentBalanceMonitor bal = new CurrentBalanceMonitor(n, net.scn.model::decay)
+                .feedforward(net.scn.ff.w, j, in::c).current(in::feedbackCurrent)
+                .traces(net.slowW.w, net.slow::trace).spikes(net.scn.population, net.scn.rec.w, true, CurrentBalanceMonitor.Sign.BY_SIGN);
         SpikeMonitor mon = new SpikeMonitor(net.scn.population, 50_000_000);
         IntBuffer rs = new IntBuffer(1024), rn = new IntBuffer(1024);
         Simulation sim = new Simulation(net.scn.network, dtMs, seed, 1);
@@ -117,79 +122,5 @@ public final class AutonomousRun {
         double[] cv = new double[n];
         for (int i = 0; i < n; i++) cv[i] = trains[i].length >= 3 ? SpikeStats.cvIsi(trains[i]) : Double.NaN;
         return SpikeStats.nanMedian(cv);
-    }
-
-    /** Filtered excitatory and inhibitory input currents per neuron and their correlation (see the class comment). */
-    static final class Balance implements StepHook {
-        final BalancedNetwork net;
-        final BalancedInput in;
-        final double[] e, i, pendE, pendI;
-        final PairedMoments moments;
-
-        Balance(BalancedNetwork net, BalancedInput in) {
-            this.net = net;
-            this.in = in;
-            int n = net.n;
-            e = new double[n];
-            i = new double[n];
-            moments = new PairedMoments(n);
-            pendE = new double[n];
-            pendI = new double[n];
-        }
-
-        @Override
-        public void afterStep(Simulation sim, long step) {
-            int n = net.n, j = net.j;
-            double a = net.scn.model.decay(), dtS = sim.dt() * 1e-3;
-            double[] f = net.scn.ff.w, c = in.c(), ifb = in.feedbackCurrent(), ws = net.slowW.w;
-            // slow inputs of this step used the traces before this step's update: this hook runs after the
-            // slow projection's afterStep, so recompute from the current traces (one step later; the
-            // filtered currents barely differ) to avoid keeping a copy.
-            double[] tr = net.slow.trace();
-            for (int k = 0; k < n; k++) {
-                double pe = pendE[k], pi = pendI[k];
-                for (int q = 0; q < j; q++) {
-                    double t = f[q * n + k] * c[q] * dtS;
-                    if (t > 0) pe += t;
-                    else pi += t;
-                }
-                double fb = ifb[k] * dtS;
-                if (fb > 0) pe += fb;
-                else pi += fb;
-                e[k] = a * e[k] + pe;
-                i[k] = a * i[k] + pi;
-                pendE[k] = 0;
-                pendI[k] = 0;
-            }
-            for (int src = 0; src < n; src++) {
-                double r = tr[src];
-                if (r == 0) continue;
-                int base = src * n;
-                for (int k = 0; k < n; k++) {
-                    if (k == src) continue;
-                    double t = ws[base + k] * r * dtS;
-                    if (t > 0) pendE[k] += t;
-                    else pendI[k] += t;
-                }
-            }
-            IntBuffer sp = sim.spikes(net.scn.population);
-            double[] w = net.scn.rec.w;
-            for (int s = 0; s < sp.size(); s++) {
-                int src = sp.raw()[s];
-                int base = src * n;
-                for (int k = 0; k < n; k++) {
-                    if (k == src) continue;
-                    double t = w[base + k];
-                    if (t > 0) pendE[k] += t;
-                    else pendI[k] += t;
-                }
-            }
-            for (int k = 0; k < n; k++) moments.add(k, e[k], -i[k]);
-            moments.endSample();
-        }
-
-        double correlation() {
-            return moments.meanCorrelation();
-        }
     }
 }

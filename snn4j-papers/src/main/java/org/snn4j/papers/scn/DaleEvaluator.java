@@ -1,12 +1,12 @@
 package org.snn4j.papers.scn;
 
+import org.snn4j.monitor.CurrentBalanceMonitor;
 import org.snn4j.monitor.SpikeMonitor;
 import org.snn4j.papers.scn.LinearReadout;
 import org.snn4j.papers.scn.ScnInput;
 import org.snn4j.papers.scn.ScnSignal;
 import org.snn4j.sim.Simulation;
 import org.snn4j.sim.StepHook;
-import org.snn4j.stats.PairedMoments;
 import org.snn4j.stats.SpikeStats;
 import org.snn4j.util.IntBuffer;
 import org.snn4j.util.Rng;
@@ -63,44 +63,16 @@ public final class DaleEvaluator {
         int rs = (int) Math.min(cfg.rasterSteps(), cfg.testSteps());
         IntBuffer rStep = new IntBuffer(1024), rNeuron = new IntBuffer(1024);
         double a = 1 - net.params.lambda() * cfg.dtMs() * 1e-3;
-        double[] ec = new double[ne], ic = new double[ne], pe = new double[ne], pi = new double[ne];
-        double[] sv = new double[ne], svv = new double[ne];
-        PairedMoments balance = new PairedMoments(ne);
-        long[] count = {0};
+        CurrentBalanceMonitor balance = new CurrentBalanceMonitor(ne, () -> a).feedforward(net.ffE.w, j, in::c)
+                .spikes(net.popE, net.ee.w, true, CurrentBalanceMonitor.Sign.EXCITATORY)
+                .spikes(net.popI, net.ie.w, false, CurrentBalanceMonitor.Sign.INHIBITORY).voltage(net.e.v);
         Simulation ts = new Simulation(net.network, cfg.dtMs(), Rng.stream(cfg.seed(), 12).nextLong(), 1);
-        ts.add(in).add(monE).add(monI).add(new StepHook() {
+        ts.add(in).add(monE).add(monI).add(balance).add(new StepHook() {
             @Override
             public void afterStep(Simulation s, long step) {
                 mE.add(net.e.r, in.x());
                 mI.add(net.i.r, in.x());
-                double dtS = s.dt() * 1e-3;
-                double[] f = net.ffE.w, c = in.c(), v = net.e.v;
-                for (int k = 0; k < ne; k++) {
-                    double xe = pe[k], xi = pi[k];
-                    for (int q = 0; q < j; q++) {
-                        double t = f[q * ne + k] * c[q] * dtS;
-                        if (t > 0) xe += t;
-                        else xi += t;
-                    }
-                    ec[k] = a * ec[k] + xe;
-                    ic[k] = a * ic[k] + xi;
-                    pe[k] = 0;
-                    pi[k] = 0;
-                    balance.add(k, ec[k], -ic[k]);
-                    sv[k] += v[k];
-                    svv[k] += v[k] * v[k];
-                }
-                balance.endSample();
-                count[0]++;
                 IntBuffer spE = s.spikes(net.popE), spI = s.spikes(net.popI);
-                for (int m = 0; m < spE.size(); m++) {
-                    int src = spE.raw()[m], base = src * ne;
-                    for (int k = 0; k < ne; k++) if (k != src) pe[k] += net.ee.w[base + k];
-                }
-                for (int m = 0; m < spI.size(); m++) {
-                    int base = spI.raw()[m] * ne;
-                    for (int k = 0; k < ne; k++) pi[k] += net.ie.w[base + k];
-                }
                 if (step < rs) {
                     for (int m = 0; m < spE.size(); m++) {
                         rStep.add((int) step);
@@ -119,14 +91,8 @@ public final class DaleEvaluator {
         double durMs = cfg.testSteps() * cfg.dtMs();
         res.meanRateHz = SpikeStats.meanRateHz(monE.totalSpikes(), ne, durMs);
         res.meanRateHzI = SpikeStats.meanRateHz(monI.totalSpikes(), ni, durMs);
-        double vv = 0;
-        long n = count[0];
-        for (int k = 0; k < ne; k++) {
-            double m = sv[k] / n;
-            vv += svv[k] / n - m * m;
-        }
-        res.eiBalanceCorr = balance.meanCorrelation();
-        res.voltageVar = vv / ne;
+        res.eiBalanceCorr = balance.correlation();
+        res.voltageVar = balance.voltageVariance();
         res.rasterSteps = java.util.Arrays.copyOf(rStep.raw(), rStep.size());
         res.rasterNeurons = java.util.Arrays.copyOf(rNeuron.raw(), rNeuron.size());
         variability(proto, res);

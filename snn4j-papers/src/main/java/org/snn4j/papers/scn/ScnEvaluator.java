@@ -1,6 +1,7 @@
 package org.snn4j.papers.scn;
 
 import org.snn4j.model.ScnParams;
+import org.snn4j.monitor.CurrentBalanceMonitor;
 import org.snn4j.monitor.SpikeMonitor;
 import org.snn4j.papers.scn.LinearReadout;
 import org.snn4j.papers.scn.ScnInput;
@@ -8,7 +9,6 @@ import org.snn4j.papers.scn.ScnNetwork;
 import org.snn4j.papers.scn.ScnSignal;
 import org.snn4j.sim.Simulation;
 import org.snn4j.sim.StepHook;
-import org.snn4j.stats.PairedMoments;
 import org.snn4j.stats.SpikeStats;
 import org.snn4j.util.IntBuffer;
 import org.snn4j.util.Rng;
@@ -115,7 +115,9 @@ public final class ScnEvaluator {
         ScnInput in = new ScnInput(net, signal(j, 2));
         LinearReadout.ErrorMeter meter = new LinearReadout.ErrorMeter(decoder);
         SpikeMonitor mon = new SpikeMonitor(net.population, 20_000_000);
-        Currents cur = new Currents(net, in);
+        CurrentBalanceMonitor cur = new CurrentBalanceMonitor(n, net.model::decay)
+                .feedforward(net.ff.w, j, in::c).spikes(net.population, net.rec.w, true, CurrentBalanceMonitor.Sign.BY_SIGN)
+                .voltage(net.model.v);
         int rs = (int) Math.min(cfg.rasterSteps(), cfg.testSteps());
         res.x = new double[j][rs];
         res.xhat = new double[j][rs];
@@ -151,8 +153,8 @@ public final class ScnEvaluator {
         res.meanRateHz = SpikeStats.meanRateHz(mon.totalSpikes(), Math.max(1, active), durMs);
         res.cvIsiSignal = SpikeStats.nanMedian(SpikeStats.cvIsi(SpikeStats.trains(mon.steps(), mon.indices(), n)));
         variability(f, omega, thresh, params, silenced, res);
-        res.eiBalanceCorr = cur.balance();
-        res.voltageVar = cur.voltageVar();
+        res.eiBalanceCorr = cur.correlation();
+        res.voltageVar = cur.voltageVariance();
         return res;
     }
 
@@ -258,78 +260,5 @@ public final class ScnEvaluator {
         ScnNetwork c = new ScnNetwork(params, f, omega, thresh);
         if (silenced != null) for (int i : silenced) c.model.silence(i);
         return c;
-    }
-
-    /** Online E/I input currents (filtered) and voltage moments per neuron. */
-    static final class Currents implements StepHook {
-        final ScnNetwork net;
-        final ScnInput in;
-        final double[] e, i, sv, svv;
-        final PairedMoments ei;
-        final double[] pendE, pendI;
-        long count;
-
-        Currents(ScnNetwork net, ScnInput in) {
-            this.net = net;
-            this.in = in;
-            int n = net.n;
-            e = new double[n];
-            i = new double[n];
-            ei = new PairedMoments(n);
-            sv = new double[n];
-            svv = new double[n];
-            pendE = new double[n];
-            pendI = new double[n];
-        }
-
-        @Override
-        public void afterStep(Simulation sim, long step) {
-            int n = net.n, j = net.j;
-            double a = net.model.decay(), dtS = sim.dt() * 1e-3;
-            double[] f = net.ff.w, c = in.c(), v = net.model.v;
-            for (int k = 0; k < n; k++) {
-                double pe = pendE[k], pi = pendI[k];
-                for (int q = 0; q < j; q++) {
-                    double t = f[q * n + k] * c[q] * dtS;
-                    if (t > 0) pe += t;
-                    else pi += t;
-                }
-                e[k] = a * e[k] + pe;
-                i[k] = a * i[k] + pi;
-                pendE[k] = 0;
-                pendI[k] = 0;
-                ei.add(k, e[k], -i[k]);
-                sv[k] += v[k];
-                svv[k] += v[k] * v[k];
-            }
-            ei.endSample();
-            count++;
-            // This step's spikes arrive at the next step.
-            IntBuffer sp = sim.spikes(net.population);
-            double[] w = net.rec.w;
-            for (int s = 0; s < sp.size(); s++) {
-                int src = sp.raw()[s];
-                int base = src * n;
-                for (int k = 0; k < n; k++) {
-                    if (k == src) continue;
-                    double t = w[base + k];
-                    if (t > 0) pendE[k] += t;
-                    else pendI[k] += t;
-                }
-            }
-        }
-
-        double balance() {
-            return ei.meanCorrelation();
-        }
-
-        double voltageVar() {
-            double sum = 0;
-            for (int k = 0; k < net.n; k++) {
-                double m = sv[k] / count;
-                sum += svv[k] / count - m * m;
-            }
-            return sum / net.n;
-        }
     }
 }
