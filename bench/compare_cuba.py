@@ -8,7 +8,7 @@ whole-process wall time and peak RSS (os.wait4). It writes the raw JSON lines
 to bench/results/cuba.jsonl and prints a markdown table of medians and ratios.
 
 Usage: /usr/bin/python3 bench/compare_cuba.py [--sizes 1000,4000,16000,64000]
-       [--reps 3] [--duration 1] [--cpp] [--threads 0]
+       [--reps 3] [--duration 1] [--cpp] [--threads 0] [--cpu 1]
 """
 import argparse, json, os, statistics, subprocess, sys, time
 
@@ -37,6 +37,10 @@ def main():
     ap.add_argument('--duration', type=float, default=1.0)
     ap.add_argument('--threads', type=int, default=0, help='snn4j threads (0 = automatic)')
     ap.add_argument('--cpp', action='store_true', help='also Brian2 cpp_standalone')
+    ap.add_argument('--cpu', default=None,
+                    help='pin every process (snn4j and Brian2 alike) to these CPUs with taskset, e.g. 1: on this '
+                         'VM one vCPU at times runs ~1.6x slower than the other (a pinned pure-Python loop shows '
+                         'it too), which makes unpinned single-thread loop times bimodal')
     ap.add_argument('--out', default=os.path.join(ROOT, 'bench', 'results', 'cuba.jsonl'))
     a = ap.parse_args()
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
@@ -63,7 +67,7 @@ def main():
                                            '--duration', str(a.duration)]))
         for rep in range(a.reps):
             for name, cmd in configs:   # interleaved, so that drifts hit every tool alike
-                line, wall, rss = run_measured(cmd)
+                line, wall, rss = run_measured((['taskset', '-c', a.cpu] if a.cpu else []) + cmd)
                 rec = dict(config=name, N=n, rep=rep, outside_wall_s=round(wall, 3), outside_peak_rss_mb=round(rss, 1),
                            measured_at=stamp, line=line)
                 rows.append(rec)
