@@ -1,6 +1,7 @@
 package org.snn4j.papers.ann;
 
 import org.snn4j.data.Dataset;
+import org.snn4j.train.optim.ParamSet;
 import org.snn4j.util.Rng;
 
 /**
@@ -20,8 +21,9 @@ import org.snn4j.util.Rng;
  *       counterpart of eRBP, whose error neurons project to every hidden layer through fixed random
  *       weights G_l): δ_l = (G_l e) ⊙ [a_l &gt; 0], G_l a fixed n_l × n_L matrix.</li>
  * </ul>
- * With one hidden layer RBP is exactly feedback alignment (Lillicrap et al. 2016). Updates:
- * W_l −= η · mean over the batch of x_{l−1} δ_lᵀ, b_l −= η · mean δ_l.
+ * With one hidden layer RBP is exactly feedback alignment (Lillicrap et al. 2016). The gradients
+ * (summed over a batch) are exposed as a {@link ParamSet} for an optimiser; {@link MlpTrainer} takes
+ * plain SGD steps W_l −= η · mean over the batch of x_{l−1} δ_lᵀ, b_l −= η · mean δ_l.
  *
  * <p>Weights are stored input-major (W_l[i · n_l + j] from unit i of layer l−1 to unit j of layer
  * l), initialised U(±√(7/(n_{l−1} + n_l))) as in eRBP's code; biases start at 0. G_l ~
@@ -45,6 +47,7 @@ public final class Mlp {
     final double[][] g;
     // work arrays
     private final double[][] act, pre, delta, gw, gb;
+    private ParamSet params;
 
     public Mlp(int[] sizes, long seed) {
         if (sizes.length < 2) throw new IllegalArgumentException("an MLP needs at least an input and an output layer");
@@ -207,14 +210,22 @@ public final class Mlp {
         return loss;
     }
 
-    /** Applies the accumulated gradient: θ −= lr/batch · grad. */
-    void apply(double lr, int batch) {
-        double s = lr / batch;
-        for (int l = 0; l < layers; l++) {
-            double[] wl = w[l], gwl = gw[l], bl = b[l], gbl = gb[l];
-            for (int k = 0; k < wl.length; k++) wl[k] -= s * gwl[k];
-            for (int k = 0; k < bl.length; k++) bl[k] -= s * gbl[k];
+    /**
+     * The weights and biases with their accumulated (summed over the batch) gradients, for an
+     * optimiser: "layer{l}.weight" (n_{l−1} × n_l, input-major) and "layer{l}.bias" for l = 1 … L.
+     *
+     * @return the parameter set (the same object on every call)
+     */
+    public ParamSet params() {
+        if (params == null) {
+            ParamSet.Builder pb = ParamSet.builder();
+            for (int l = 0; l < layers; l++) {
+                pb.add("layer" + (l + 1) + ".weight", w[l], gw[l], sizes[l], sizes[l + 1]);
+                pb.add("layer" + (l + 1) + ".bias", b[l], gb[l], sizes[l + 1]);
+            }
+            params = pb.build();
         }
+        return params;
     }
 
     /** The gradient of the loss of one sample (BP or RBP pseudo-gradient), for tests: [layer][k], weights then biases. */
@@ -238,16 +249,5 @@ public final class Mlp {
             if (predict(x) == d.label(k)) ok++;
         }
         return d.size() == 0 ? 0 : (double) ok / d.size();
-    }
-
-    /** True when every weight and bias is finite; else the first bad one, as "layer l weight k = v". */
-    String firstNonFinite() {
-        for (int l = 0; l < layers; l++) {
-            for (int k = 0; k < w[l].length; k++)
-                if (!Double.isFinite(w[l][k])) return "layer " + (l + 1) + " weight " + k + " = " + w[l][k];
-            for (int k = 0; k < b[l].length; k++)
-                if (!Double.isFinite(b[l][k])) return "layer " + (l + 1) + " bias " + k + " = " + b[l][k];
-        }
-        return null;
     }
 }

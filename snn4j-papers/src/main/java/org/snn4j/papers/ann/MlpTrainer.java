@@ -1,21 +1,20 @@
 package org.snn4j.papers.ann;
 
 import org.snn4j.data.Dataset;
-import org.snn4j.util.InputException;
+import org.snn4j.progress.Progress;
+import org.snn4j.progress.ProgressListener;
+import org.snn4j.train.optim.Divergence;
+import org.snn4j.train.optim.Sgd;
+import org.snn4j.util.DivergenceException;
 import org.snn4j.util.Rng;
 
 /**
  * Mini-batch SGD for {@link Mlp}: each epoch visits the training set in a fresh random order (drawn
  * from the seed and the epoch number), in batches of {@code batch} samples, with learning rate
  * {@code lr}. Deterministic for a seed. Divergence (a non-finite loss or weight) stops training with
- * an {@link InputException} naming the epoch, the batch, the layer and the value.
+ * a {@link DivergenceException} naming the epoch, the batch, the layer and the value.
  */
 public final class MlpTrainer {
-    /** Called after each epoch with the epoch (1-based), mean training loss and test accuracy. */
-    public interface Listener {
-        void epoch(int epoch, double trainLoss, double testAccuracy);
-    }
-
     private final int batch;
     private final double lr;
     private final long seed;
@@ -46,6 +45,8 @@ public final class MlpTrainer {
         float[] shifted = augmentShift > 0 ? new float[train.dim()] : null;
         Rng shiftRng = Rng.stream(seed, 0x5A17, epoch, 0x5F);
         int span = 2 * augmentShift + 1;
+        Sgd sgd = new Sgd(lr, 0);   // stateless, so one per epoch is the same as one per run
+        sgd.initialise(net.params());
         double total = 0;
         for (int start = 0, bi = 0; start < order.length; start += batch, bi++) {
             int end = Math.min(order.length, start + batch);
@@ -60,23 +61,37 @@ public final class MlpTrainer {
                 bl += net.accumulate(x, train.label(order[k]), fb);
             }
             if (!Double.isFinite(bl))
-                throw new InputException("MLP (" + fb + ") training diverged in epoch " + epoch + ", batch " + bi + ": loss = " + bl
+                throw new DivergenceException(bi, "loss", "MLP (" + fb + ") training diverged in epoch " + epoch + ", batch " + bi + ": loss = " + bl
                         + " (lower the learning rate)");
-            net.apply(lr, end - start);
+            // the gradients are sums over the batch: plain SGD at lr / batch size gives the mean's step
+            sgd.learningRate(lr / (end - start));
+            sgd.step();
             total += bl;
         }
-        String bad = net.firstNonFinite();
-        if (bad != null) throw new InputException("MLP (" + fb + ") training diverged in epoch " + epoch + ": " + bad);
+        Divergence.checkValues(net.params(), "MLP (" + fb + ") training diverged in epoch", epoch);
         return total / train.size();
     }
 
-    /** Trains for {@code epochs} epochs, reporting the test accuracy after each; returns the final test accuracy. */
-    public double train(Mlp net, Dataset train, Dataset test, Mlp.Feedback fb, int epochs, Listener listener) {
-        double acc = 0;
+    /**
+     * Trains for {@code epochs} epochs, measuring the test accuracy after each.
+     *
+     * @param net      the network
+     * @param train    training set
+     * @param test     test set
+     * @param fb       how hidden layers get their error
+     * @param epochs   number of epochs
+     * @param progress receives "{fb} MLP" progress in epochs, with loss and test accuracy (null: none)
+     * @return the test accuracy after each epoch (the last is the final one)
+     */
+    public double[] train(Mlp net, Dataset train, Dataset test, Mlp.Feedback fb, int epochs, ProgressListener progress) {
+        double[] acc = new double[epochs];
+        Progress report = Progress.start(progress, fb + " MLP", epochs, "epochs");
         for (int e = 1; e <= epochs; e++) {
             double loss = epoch(net, train, fb, e);
-            acc = net.accuracy(test);
-            if (listener != null) listener.epoch(e, loss, acc);
+            acc[e - 1] = net.accuracy(test);
+            String status = String.format("train loss %.4f, test accuracy %.4f", loss, acc[e - 1]);
+            if (e == epochs) report.end(e, status);
+            else report.at(e, status);
         }
         return acc;
     }

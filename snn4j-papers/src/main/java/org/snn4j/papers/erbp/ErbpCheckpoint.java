@@ -11,31 +11,33 @@ import java.util.Map;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.util.InputException;
-import org.snn4j.util.Json;
-import org.snn4j.util.ModelFile;
+import org.snn4j.io.Checkpoint;
+import org.snn4j.io.ModelFile;
+import org.snn4j.io.SafeTensors;
 
 /**
  * The epoch-boundary training checkpoint of {@code snn4j run erbp}: {@value #FILE} in the run
- * folder, a {@link ModelFile} of format {@value #FORMAT}, written atomically after the artificial
+ * folder, a {@link ModelFile} (safetensors) of format {@value #FORMAT}, written atomically after the artificial
  * baselines and the initial test pass (epoch 0) and after each epoch.
  *
  * <p>Because every epoch and every test pass starts from a state that depends only on (seed,
  * epoch) ({@link ErbpNetwork#resetState}), the checkpoint needs no neuron state and no random
- * generator: it holds the plastic weights of every layer (exact, base64 IEEE-754 doubles), those of
- * the 8-bit twin when {@code compare_8bit} is on, the epochs done, the samples seen, the training
+ * generator: it holds the plastic weights of every layer (tensors {@code weights.L}, F64), those of
+ * the 8-bit twin ({@code weights_8bit.L}) when {@code compare_8bit} is on, the epochs done, the samples seen, the training
  * seconds so far, the learning curves and per-epoch accuracies, the metrics written so far, and the
  * baselines' results (their accuracies and per-epoch curves, so that a resume does not train the
  * MLPs again). A resumed run therefore ends with the weights and accuracies of an uninterrupted one,
  * bit for bit.
  *
- * <p>The settings fingerprint is every parameter but {@code epochs} (which may grow on resume) and
- * {@code data_dir} (a location), plus the seed; a checkpoint with another fingerprint is refused.
+ * <p>The settings fingerprint ({@link Checkpoint}) is every parameter but {@code epochs} (which may grow
+ * on resume) and {@link Checkpoint#ALWAYS_FREE}, plus the seed; a checkpoint with another fingerprint
+ * is refused in one line naming the changed keys.
  */
 final class ErbpCheckpoint {
     static final String FORMAT = "snn4j-erbp-checkpoint";
-    static final String FILE = "train-checkpoint.json";
+    static final String FILE = "train-checkpoint.safetensors";
     /** Parameters that may differ between the checkpointed run and the resumed one. */
-    static final List<String> FREE = List.of("epochs", "data_dir");
+    static final List<String> FREE = List.of("epochs");
 
     int epochsDone;
     long seen;
@@ -49,16 +51,14 @@ final class ErbpCheckpoint {
     final List<double[]> annCurves = new ArrayList<>();
     /** Metrics of the run so far (restored as they were written). */
     Map<String, Object> metrics = new LinkedHashMap<>();
-    /** Saved weights per layer (base64 text until {@link #restore} knows the sizes). */
-    private List<Object> weights, weights8;
+    /** The file read, holding the weights ({@link #restore} checks their sizes against the networks). */
+    private ModelFile.Contents saved;
+    private int layers, layers8;
     private Path file;
 
     /** The settings fingerprint of a run: its parameters but {@link #FREE}, plus the seed. */
     static Map<String, Object> settings(Params p, long seed) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : p.asMap().entrySet()) if (!FREE.contains(e.getKey())) m.put(e.getKey(), e.getValue());
-        m.put("seed", seed);
-        return m;
+        return Checkpoint.settings(p.asMap(), seed, FREE);
     }
 
     /**
@@ -69,21 +69,9 @@ final class ErbpCheckpoint {
     static ErbpCheckpoint readIfPresent(Path dir, Map<String, Object> settings, Map<String, Object> defaults) {
         Path f = dir.resolve(FILE);
         if (!Files.exists(f)) return null;
-        Map<String, Object> m = ModelFile.read(f, FORMAT, 1, "erbp training checkpoint");
-        Map<String, Object> saved = ModelFile.object(m.get("settings"), f, "settings");
-        List<String> diff = new ArrayList<>();
-        for (String k : settings.keySet()) {
-            String now = Json.write(settings.get(k));
-            if (!saved.containsKey(k)) {
-                if (!now.equals(Json.write(defaults.get(k)))) diff.add(k + " (not in the checkpoint) -> " + now);
-            } else if (!now.equals(Json.write(saved.get(k)))) {
-                diff.add(k + " " + Json.write(saved.get(k)) + " -> " + now);
-            }
-        }
-        for (String k : saved.keySet()) if (!settings.containsKey(k)) diff.add(k + " " + Json.write(saved.get(k)) + " -> (unknown)");
-        if (!diff.isEmpty())
-            throw new InputException(f + ": checkpoint of a run with other settings (" + String.join(", ", diff)
-                    + "); use the same settings (only epochs may change), another --out, or delete it");
+        ModelFile.Contents contents = ModelFile.read(f, FORMAT, 2, "erbp training checkpoint");
+        Map<String, Object> m = contents.meta();
+        Checkpoint.check(f, ModelFile.object(m.get("settings"), f, "settings"), settings, defaults, FREE);
         ErbpCheckpoint c = new ErbpCheckpoint();
         c.epochsDone = (int) ModelFile.num(m, "epochs_done", f);
         c.seen = (long) ModelFile.num(m, "samples_seen", f);
@@ -105,8 +93,9 @@ final class ErbpCheckpoint {
             c.annCurves.add(curve.stream().mapToDouble(Double::doubleValue).toArray());
         }
         c.metrics = ModelFile.object(m.get("metrics"), f, "metrics");
-        c.weights = ModelFile.list(m, "weights", f);
-        c.weights8 = m.get("weights_8bit") == null ? null : ModelFile.list(m, "weights_8bit", f);
+        c.saved = contents;
+        c.layers = (int) ModelFile.num(m, "layers", f);
+        c.layers8 = (int) ModelFile.num(m, "layers_8bit", f);
         c.file = f;
         return c;
     }
@@ -121,16 +110,16 @@ final class ErbpCheckpoint {
      * checked against the networks, so a checkpoint of another architecture is refused.
      */
     void restore(ErbpNetwork net, ErbpNetwork net8) {
-        restore(net, weights, "weights");
-        if ((net8 == null) != (weights8 == null))
+        restore(net, layers, "weights");
+        if ((net8 == null) != (layers8 == 0))
             throw new InputException(file + ": checkpoint " + (net8 == null ? "has" : "has no") + " 8-bit twin weights, the run "
                     + (net8 == null ? "has no twin" : "has one"));
-        if (net8 != null) restore(net8, weights8, "weights_8bit");
+        if (net8 != null) restore(net8, layers8, "weights_8bit");
     }
 
-    private void restore(ErbpNetwork net, List<Object> w, String name) {
-        if (w.size() != net.layers()) throw new InputException(file + ": '" + name + "' has " + w.size() + " layers, the network " + net.layers());
-        for (int l = 1; l <= net.layers(); l++) ModelFile.doubles(w.get(l - 1), net.weights(l), file, name + "[" + l + "]");
+    private void restore(ErbpNetwork net, int n, String name) {
+        if (n != net.layers()) throw new InputException(file + ": '" + name + "' has " + n + " layers, the network " + net.layers());
+        for (int l = 1; l <= net.layers(); l++) saved.tensors().doubles(name + "." + l, net.weights(l));
     }
 
     /**
@@ -158,21 +147,22 @@ final class ErbpCheckpoint {
         m.put("ann_accuracy", annAcc);
         m.put("ann_curves", annCurves);
         m.put("metrics", runMetrics);
-        m.put("weights", tensors(net));
-        if (net8 != null) m.put("weights_8bit", tensors(net8));
+        SafeTensors.Builder t = SafeTensors.builder();
+        m.put("layers", (long) tensors(net, "weights", t));
+        m.put("layers_8bit", (long) (net8 == null ? 0 : tensors(net8, "weights_8bit", t)));
         Path f = dir.resolve(FILE);
         try {
-            ModelFile.write(f, FORMAT, 1, Map.of("epochs_done", (long) epochsDone), m);
+            ModelFile.write(f, FORMAT, 2, ModelFile.provenance(Map.of("epochs_done", (long) epochsDone)), m, t);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the erbp checkpoint " + f, e);
         }
         file = f;
     }
 
-    private static List<Object> tensors(ErbpNetwork net) {
-        List<Object> l = new ArrayList<>();
-        for (int k = 1; k <= net.layers(); k++) l.add(ModelFile.doubles(net.weights(k)));
-        return l;
+    /** Adds layer k's weights as tensor {@code name.k}; returns the number of layers. */
+    private static int tensors(ErbpNetwork net, String name, SafeTensors.Builder t) {
+        for (int k = 1; k <= net.layers(); k++) t.f64(name + "." + k, net.weights(k));
+        return net.layers();
     }
 
     /** Sets the run's metrics to those saved (JSON lists back to double arrays, null back to NaN). */

@@ -145,11 +145,11 @@ public final class ErbpExperiment implements Experiment {
                     annAcc[Mlp.Feedback.RBP.ordinal()], annAcc[Mlp.Feedback.BP.ordinal()], annEpochs));
         for (Mlp.Feedback fb : annSaved ? new Mlp.Feedback[0] : new Mlp.Feedback[] {Mlp.Feedback.RBP, Mlp.Feedback.BP}) {
             Mlp mlp = new Mlp(sizes, seed);
-            double[] curve = new double[annEpochs];
             long t0 = System.nanoTime();
-            double acc = annEpochs == 0 ? mlp.accuracy(test)
+            double[] curve = annEpochs == 0 ? new double[0]
                     : new MlpTrainer(p.getInt("ann_batch"), p.getDouble("ann_lr"), seed).withAugmentShift(p.getInt("augment_shift")).train(mlp, train, test, fb, annEpochs,
-                    (e, loss, a) -> curve[e - 1] = a);
+                    run.progressListener());
+            double acc = annEpochs == 0 ? mlp.accuracy(test) : curve[annEpochs - 1];
             annAcc[fb.ordinal()] = acc;
             annCurves.add(curve);
             run.progress(String.format("%s MLP: test accuracy %.4f after %d epochs (%.1f s)", fb, acc, annEpochs, (System.nanoTime() - t0) * 1e-9));

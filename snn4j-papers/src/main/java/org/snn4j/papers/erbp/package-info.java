@@ -21,7 +21,7 @@
  * the authors' code does); neuron states carry over between presentations (as in the code), learning
  * is off for the first 50 ms of each. Each epoch and each test pass starts from reset states with
  * every random stream derived from (seed, epoch) ({@link org.snn4j.papers.erbp.ErbpNetwork#resetState}),
- * so that a run resumes bit for bit from the epoch checkpoint {@code train-checkpoint.json} in its
+ * so that a run resumes bit for bit from the epoch checkpoint {@code train-checkpoint.safetensors} in its
  * run folder (same command, same {@code --out}; {@code ErbpCheckpoint}). 8-bit weights are
  * emulated on a grid of ±127 levels of r·√(7/(n_in + n_out))/127 (r = {@code weight_range},
  * default 4) with stochastic rounding of every update; 16-bit states (I, V, U of the spiking neurons, option {@code state_bits}) on grids of

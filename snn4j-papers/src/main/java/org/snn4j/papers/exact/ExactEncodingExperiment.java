@@ -2,8 +2,8 @@ package org.snn4j.papers.exact;
 
 import org.snn4j.train.exact.BatchGradient;
 import org.snn4j.train.exact.ExactGradient;
-import org.snn4j.train.exact.NonFiniteException;
-import org.snn4j.train.exact.Optimizer;
+import org.snn4j.util.DivergenceException;
+import org.snn4j.train.optim.Optimizer;
 import org.snn4j.train.exact.QifNet;
 import org.snn4j.train.exact.Trainer;
 import org.snn4j.train.exact.Trial;
@@ -106,10 +106,11 @@ public final class ExactEncodingExperiment implements Experiment {
         } else if (!uInit.equals("random")) throw new org.snn4j.util.InputException("u_init must be random or decoder, not '" + uInit + "'");
         int maxSteps = Math.max(task.steps, test.steps);
         try (BatchGradient bg = new BatchGradient(net, maxSteps, p.getInt("bptt_checkpoint_every"), p.getDouble("activity_cost"), p.getInt("threads"))) {
-            Optimizer opt = Optimizer.create(p.getString("optimizer"), net.size(), p.getDouble("lr"), p.getDouble("momentum"));
-            opt.scale = net.perTensor(p.getDouble("lr_scale_w"), p.getDouble("lr_scale_u"), p.getDouble("lr_scale_i0"), p.getDouble("lr_scale_o"));
+            Optimizer opt = Optimizer.create(p.getString("optimizer"), p.getDouble("lr"), p.getDouble("momentum"));
             Trainer tr = new Trainer(net, bg, opt, task, new Trainer.Config(iters, batch, p.getDouble("clip"), p.getDouble("lr_final_fraction"),
-                    p.getInt("save_every"), run.out().resolve("train-checkpoint.json"), Math.max(1, iters / 30)), run::progress);
+                    p.getInt("save_every"), run.out().resolve("train-checkpoint.safetensors"), Math.max(1, iters / 30)), run.progressListener())
+                    .lrScales(p.getDouble("lr_scale_w"), p.getDouble("lr_scale_u"), p.getDouble("lr_scale_i0"), p.getDouble("lr_scale_o"))
+                    .settings(org.snn4j.io.Checkpoint.settings(p.asMap(), run.seed(), java.util.List.of("save_every")));
             long t0 = System.nanoTime();
             tr.train();
             double trainS = (System.nanoTime() - t0) * 1e-9;
@@ -203,11 +204,7 @@ public final class ExactEncodingExperiment implements Experiment {
             run.progress(String.format("nrmse %.4f (analytic %.4f), %.2f vs %.2f spikes/neuron/s, corr(W, -O^T O) = %.3f", nrmse, nrmseA,
                     rate, rateA, corr));
 
-            Map<String, Object> prov = new LinkedHashMap<>();
-            prov.put("experiment", name());
-            prov.put("seed", run.seed());
-            prov.put("params", p.asMap());
-            net.save(run.out().resolve("model.json"), prov);
+            net.save(run.out().resolve("model.safetensors"), run.modelProvenance("encoding task"));
 
             double[] x = new double[done];
             for (int k = 0; k < done; k++) x[k] = k + 1;
@@ -317,7 +314,7 @@ public final class ExactEncodingExperiment implements Experiment {
                         pow += t.y()[i] * t.y()[i];
                     }
                 }
-            } catch (NonFiniteException e) {
+            } catch (DivergenceException e) {
                 continue; // the Euler step diverges at this gain
             }
             double nrmse = Math.sqrt(err / pow);

@@ -2,7 +2,7 @@ package org.snn4j.papers.exact;
 
 import org.snn4j.train.exact.BatchGradient;
 import org.snn4j.train.exact.ExactGradient;
-import org.snn4j.train.exact.Optimizer;
+import org.snn4j.train.optim.Optimizer;
 import org.snn4j.train.exact.QifNet;
 import org.snn4j.train.exact.Trainer;
 import org.snn4j.train.exact.Trial;
@@ -30,7 +30,7 @@ import org.snn4j.util.Rng;
  * {@code snn4j run exact-xor}: a recurrent network of QIF neurons with gate-function synapses learns
  * the delayed-memory XOR task ({@link XorTask}) by exact gradient descent (Huh &amp; Sejnowski 2018).
  * Writes the learning curve, example trials of the four sign pairs (input, target, readout, raster),
- * the trained model ({@code model.json}, with provenance) and {@code train-checkpoint.json}: running
+ * the trained model ({@code model.safetensors}, with provenance) and {@code train-checkpoint.safetensors}: running
  * again into the same {@code --out} resumes a killed run.
  */
 public final class ExactXorExperiment implements Experiment {
@@ -113,17 +113,18 @@ public final class ExactXorExperiment implements Experiment {
                 p.getDouble("u_gain"), p.getDouble("i0_mean"), p.getDouble("i0_sd"), p.getDouble("o_gain"));
         try (BatchGradient bg = new BatchGradient(net, steps, p.getInt("bptt_checkpoint_every"), p.getDouble("activity_cost"),
                 p.getInt("threads"))) {
-            Optimizer opt = Optimizer.create(p.getString("optimizer"), net.size(), p.getDouble("lr"), p.getDouble("momentum"));
-            opt.scale = net.perTensor(1, 1, p.getDouble("lr_scale_i0"), p.getDouble("lr_scale_o"));
-            Path ck = run.out().resolve("train-checkpoint.json");
+            Optimizer opt = Optimizer.create(p.getString("optimizer"), p.getDouble("lr"), p.getDouble("momentum"));
+            Path ck = run.out().resolve("train-checkpoint.safetensors");
             Trainer tr = new Trainer(net, bg, opt, task, new Trainer.Config(iters, batch, p.getDouble("clip"),
-                    p.getDouble("lr_final_fraction"), p.getInt("save_every"), ck, Math.max(1, iters / 40)), run::progress);
+                    p.getDouble("lr_final_fraction"), p.getInt("save_every"), ck, Math.max(1, iters / 40)), run.progressListener())
+                    .lrScales(1, 1, p.getDouble("lr_scale_i0"), p.getDouble("lr_scale_o"))
+                    .settings(org.snn4j.io.Checkpoint.settings(p.asMap(), run.seed(), java.util.List.of("save_every")));
             run.progress(String.format("training %d neurons on %d-step trials, %d iterations of %d trials, %d thread(s)", n, steps,
                     iters, batch, bg.threads()));
             long t0 = System.nanoTime();
             tr.train();
             double trainS = (System.nanoTime() - t0) * 1e-9;
-            if (tr.resumed()) run.note("This run resumed from `train-checkpoint.json`; `train_s` counts only the resumed part.");
+            if (tr.resumed()) run.note("This run resumed from `train-checkpoint.safetensors`; `train_s` counts only the resumed part.");
 
             // held-out test
             int nTest = p.getInt("test_trials");
@@ -164,13 +165,7 @@ public final class ExactXorExperiment implements Experiment {
             run.progress(String.format("test accuracy %.4f on %d held-out trials (loss %.4f -> %.4f, %.1f s of training)", acc, nTest,
                     first, last, trainS));
 
-            Map<String, Object> prov = new LinkedHashMap<>();
-            prov.put("experiment", name());
-            prov.put("seed", run.seed());
-            prov.put("params", p.asMap());
-            prov.put("test_accuracy", acc);
-            prov.put("train_trials", (long) done * batch);
-            net.save(run.out().resolve("model.json"), prov);
+            net.save(run.out().resolve("model.safetensors"), run.modelProvenance("xor task"));
 
             double[] x = new double[done];
             for (int k = 0; k < done; k++) x[k] = k + 1;

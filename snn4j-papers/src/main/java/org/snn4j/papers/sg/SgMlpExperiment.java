@@ -1,8 +1,7 @@
 package org.snn4j.papers.sg;
 
-import org.snn4j.train.sg.Adam;
-import org.snn4j.train.sg.DeltaEncoder;
-import org.snn4j.train.sg.LatencyEncoder;
+import org.snn4j.cell.Reset;
+
 import org.snn4j.train.sg.Layer;
 import org.snn4j.train.sg.LeakyReadout;
 import org.snn4j.train.sg.Lif;
@@ -78,23 +77,14 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("augment_shift", 0L, "training-time augmentation: translate each image by up to this many pixels (rate coding only)", 0, 10)
                 .declare("tbptt", 0L, "truncated BPTT window k in steps (0 = full BPTT)", 0, 1e6)
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
-                .declare("init_model", "", "start from the weights of a saved model.json (same network), e.g. to continue training")
+                .declare("init_model", "", "start from the weights of a saved model.safetensors (or an older model.json) of the same network, e.g. to continue training")
                 .declare("checkpoint_every", 0L, "also checkpoint every N batches (always at the end of each epoch)", 0, 1e9)
                 .declare("threads", 0L, "threads (0 = one per processor)", 0, 256)
                 .declare("data_dir", "", "dataset folder (default: data/)");
     }
 
-    /** "epoch 2/5 [######........] 40% batch 188/469: loss 0.61, train accuracy 0.79, 2100 samples/s, ETA 14 s" */
-    static String progressLine(int epoch, int epochs, SgTrainer.Progress pr) {
-        int width = 20, filled = (int) ((long) width * pr.batch() / pr.batches());
-        double eta = pr.samplesPerSecond() > 0 ? (pr.batches() - pr.batch()) * (pr.samples() / (double) pr.batch()) / pr.samplesPerSecond() : 0;
-        return String.format("epoch %d/%d [%s%s] %3d%% batch %d/%d: loss %.4f, train accuracy %.4f, %.0f samples/s, ETA %.0f s", epoch, epochs,
-                "#".repeat(filled), ".".repeat(width - filled), 100L * pr.batch() / pr.batches(), pr.batch(), pr.batches(), pr.loss(),
-                pr.accuracy(), pr.samplesPerSecond(), eta);
-    }
-
     /** The network: 784 (or 1568 for delta coding) → [Linear → hidden neurons] × layers → Linear → LIF(10). */
-    static SgNet build(Params p, int nIn, int[] hidden, Lif.Reset reset, Surrogate sg, long seed) {
+    static SgNet build(Params p, int nIn, int[] hidden, Reset reset, Surrogate sg, long seed) {
         double beta = p.getDouble("beta"), theta = p.getDouble("threshold");
         String neuron = p.getString("neuron"), learn = p.getString("learn_beta");
         if (!java.util.List.of("none", "layer", "neuron").contains(learn))
@@ -123,21 +113,17 @@ public final class SgMlpExperiment implements Experiment {
         return new SgNet(nIn, true, ls, p.getInt("threads")).truncate(p.getInt("tbptt")).memoryWindow(p.getInt("recompute"));
     }
 
-    static SgTrainer.Encoding encoding(String encoder) {
-        return switch (encoder) {
-            case "rate" -> SgMlp::rateCoded;
-            case "latency" -> latency(new LatencyEncoder(false, 0.01, 5));
-            case "latency_log" -> latency(new LatencyEncoder(true, 0.01, 5));
-            case "delta" -> {
-                DeltaEncoder d = new DeltaEncoder(0.1);
-                yield (data, order, first, seed, stream) -> d.filler(data, order, first);
-            }
-            default -> throw new InputException("sg-mlp: encoder must be rate, latency, latency_log or delta, not '" + encoder + "'");
-        };
-    }
+    /** The training checkpoint in the run folder (rerunning with the same --out resumes from it). */
+    static final String CHECKPOINT = "train-checkpoint.safetensors";
+    /** Parameters that may change on resume besides data_dir and threads (epochs only changes the run under a constant learning rate: the cosine schedule's length is checked). */
+    static final java.util.List<String> FREE = java.util.List.of("epochs", "checkpoint_every");
 
-    private static SgTrainer.Encoding latency(LatencyEncoder e) {
-        return (data, order, first, seed, stream) -> e.filler(data, order, first);
+    static SgTrainer.Encoding encoding(String encoder) {
+        try {
+            return SgModel.encoder(encoder);
+        } catch (InputException e) {
+            throw new InputException("sg-mlp: " + e.getMessage());
+        }
     }
 
     static int[] parseHidden(String s) {
@@ -169,9 +155,9 @@ public final class SgMlpExperiment implements Experiment {
             throw new InputException("sg-mlp: readout=leaky gives membrane potentials; use loss ce_mean or ce_max");
         if (!readout.equals("lif") && !readout.equals("leaky"))
             throw new InputException("sg-mlp: readout must be lif or leaky, not '" + readout + "'");
-        Lif.Reset reset = switch (p.getString("reset")) {
-            case "subtract" -> Lif.Reset.SUBTRACT;
-            case "zero" -> Lif.Reset.ZERO;
+        Reset reset = switch (p.getString("reset")) {
+            case "subtract" -> Reset.SUBTRACT;
+            case "zero" -> Reset.ZERO;
             default -> throw new InputException("sg-mlp: reset must be subtract or zero, not '" + p.getString("reset") + "'");
         };
         String sched = p.getString("lr_schedule");
@@ -201,13 +187,14 @@ public final class SgMlpExperiment implements Experiment {
             tr.plan((long) epochs * ((train.size() + B - 1) / B));
             if (!p.getString("init_model").isEmpty()) {
                 Path init = Path.of(p.getString("init_model"));
-                SgModel.restore(net, org.snn4j.util.ModelFile.read(init, SgModel.FORMAT, 1, "sg model"), init);
+                org.snn4j.io.ModelProvenance from = SgModel.restore(net, init);
                 run.dataFile("init-model", init);
-                run.progress("initial weights from " + init + " (" + SgModel.provenance(init).get("saved_at") + ")");
+                run.progress("initial weights from " + init + " (" + from.savedAt() + ")");
             }
-            tr.checkpoint(run.out().resolve("train-checkpoint.json"), p.getInt("checkpoint_every"));
+            tr.checkpoint(run.out().resolve(CHECKPOINT), p.getInt("checkpoint_every"))
+                    .settings(org.snn4j.io.Checkpoint.settings(p.asMap(), run.seed(), FREE));
             if (tr.resume())
-                run.progress("resumed from " + run.out().resolve("train-checkpoint.json") + " after " + tr.epochsDone() + " epoch(s), "
+                run.progress("resumed from " + run.out().resolve(CHECKPOINT) + " after " + tr.epochsDone() + " epoch(s), "
                         + tr.stepsDone() + " batches");
             run.progress(String.format("%s: %d training / %d test images, network 784-%s-10, T = %d, batch %d, %d thread(s), %d parameters",
                     ds, train.size(), test.size(), p.getString("hidden"), T, B, net.threads(), net.paramCount()));
@@ -221,8 +208,7 @@ public final class SgMlpExperiment implements Experiment {
                 run.metric("test_accuracy_epoch_" + (int) h[0], h[3]);
             }
             for (int e = tr.epochsDone() + 1; e <= epochs; e++) {
-                final int ep = e;
-                double[] r = tr.trainEpoch(train, e, pr -> run.progress(progressLine(ep, epochs, pr)));
+                double[] r = tr.trainEpoch(train, e, run.progressListener());
                 double[] te = tr.evaluate(test, e);
                 trainS += r[2];
                 testS += te[1];
@@ -258,14 +244,8 @@ public final class SgMlpExperiment implements Experiment {
             run.metric("recompute", p.getInt("recompute"));
             net.prepare(T, B);
             run.metric("state_bytes_per_step", net.stateBytes() / (double) T);
-            java.util.Map<String, Object> prov = new java.util.LinkedHashMap<>();
-            prov.put("experiment", name());
-            prov.put("seed", run.seed());
-            prov.put("params", p.asMap());
-            prov.put("dataset", ds);
-            prov.put("test_accuracy", lastTest);
-            prov.put("epochs", (long) epochs);
-            SgModel.save(net, run.out().resolve("model.json"), prov);
+            SgModel.of(net, new SgModel.Recipe(T, encoder, loss.name().toLowerCase(), B, run.seed()), run.modelProvenance(ds))
+                    .save(run.out().resolve("model.safetensors"));
 
             double[] x = new double[curve.size()];
             double[][] ys = new double[2][curve.size()];

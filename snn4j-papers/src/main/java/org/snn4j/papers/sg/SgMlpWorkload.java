@@ -1,6 +1,8 @@
 package org.snn4j.papers.sg;
 
-import org.snn4j.train.sg.Adam;
+import org.snn4j.cell.Reset;
+
+import org.snn4j.train.optim.Adam;
 import org.snn4j.train.sg.Lif;
 import org.snn4j.train.sg.Loss;
 import org.snn4j.train.sg.SgMlp;
@@ -116,7 +118,7 @@ public final class SgMlpWorkload implements Workload {
         m.put("warmup", warm);
         m.put("iters", iters);
         m.put("recompute", p.getInt("recompute"));
-        try (SgNet net = SgMlp.build(dim, new int[] {H}, 10, 0.95, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25), false,
+        try (SgNet net = SgMlp.build(dim, new int[] {H}, 10, 0.95, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25), false,
                 threads, seed)) {
             m.put("threads", net.threads());
             m.put("params", net.paramCount());
@@ -124,7 +126,8 @@ public final class SgMlpWorkload implements Workload {
             net.prepare(T, B);
             int[] labels = new int[B];
             if (!mode.equals("infer")) {
-                Adam adam = new Adam(net.params(), net.paramGrads(), p.getDouble("lr"), 0);
+                Adam adam = new Adam(p.getDouble("lr"));
+                adam.initialise(net.paramSet());
                 double tTotal = 0, first = Double.NaN, last = Double.NaN;
                 long hid = 0, outSp = 0;
                 for (int i = 0; i < nb; i++) {

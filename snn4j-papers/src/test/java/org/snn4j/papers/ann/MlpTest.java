@@ -101,8 +101,8 @@ class MlpTest {
         test = all.subset(te);
         for (Mlp.Feedback fb : Mlp.Feedback.values()) {
             Mlp a = new Mlp(new int[] {64, 30, 10}, 7), b = new Mlp(new int[] {64, 30, 10}, 7);
-            double accA = new MlpTrainer(20, 0.1, 9).train(a, train, test, fb, 3, null);
-            double accB = new MlpTrainer(20, 0.1, 9).train(b, train, test, fb, 3, null);
+            double accA = new MlpTrainer(20, 0.1, 9).train(a, train, test, fb, 3, null)[2];
+            double accB = new MlpTrainer(20, 0.1, 9).train(b, train, test, fb, 3, null)[2];
             assertEquals(accA, accB, 0, "deterministic");
             assertArrayEquals(a.weights(1), b.weights(1), 0);
             assertTrue(accA > 0.9, fb + " accuracy " + accA + " (chance 0.1)");

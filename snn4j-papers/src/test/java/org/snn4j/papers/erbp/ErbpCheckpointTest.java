@@ -18,7 +18,8 @@ import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.util.InputException;
 import org.snn4j.util.Json;
-import org.snn4j.util.ModelFile;
+import org.snn4j.io.ModelFile;
+import org.snn4j.io.SafeTensors;
 
 /**
  * Checkpoint and resume of {@code snn4j run erbp}: two epochs in one go end bit for bit where one
@@ -61,8 +62,19 @@ class ErbpCheckpointTest {
         return run.metrics();
     }
 
-    static Map<String, Object> checkpoint(Path out) {
-        return ModelFile.read(out.resolve(ErbpCheckpoint.FILE), ErbpCheckpoint.FORMAT, 1, "erbp training checkpoint");
+    static ModelFile.Contents checkpoint(Path out) {
+        return ModelFile.read(out.resolve(ErbpCheckpoint.FILE), ErbpCheckpoint.FORMAT, 2, "erbp training checkpoint");
+    }
+
+    /** Every tensor {@code prefix.L} of a checkpoint, exactly (the bits of each double in hex). */
+    static String tensors(ModelFile.Contents c, String prefix) {
+        StringBuilder sb = new StringBuilder();
+        for (String name : c.tensors().tensors().keySet())
+            if (name.startsWith(prefix + ".")) {
+                sb.append(name).append(':');
+                for (double d : c.tensors().doubles(name)) sb.append(Long.toHexString(Double.doubleToRawLongBits(d))).append(',');
+            }
+        return sb.toString();
     }
 
     private void resumeEqualsUninterrupted(String... sets) throws Exception {
@@ -71,22 +83,22 @@ class ErbpCheckpointTest {
         Map<String, Object> a = run(tmp.resolve("a"), data, two);
         Path b = tmp.resolve("b");
         run(b, data, one);
-        Map<String, Object> afterOne = checkpoint(b);
-        assertEquals(1L, ((Number) afterOne.get("epochs_done")).longValue());
+        ModelFile.Contents afterOne = checkpoint(b);
+        assertEquals(1L, ((Number) afterOne.meta().get("epochs_done")).longValue());
         Map<String, Object> r = run(b, data, two);   // a new process would do the same: new networks, weights from the file
-        Map<String, Object> ca = checkpoint(tmp.resolve("a")), cb = checkpoint(b);
-        assertEquals(2L, ((Number) cb.get("epochs_done")).longValue());
-        assertEquals(Json.write(ca.get("weights")), Json.write(cb.get("weights")), "same weights, bit for bit");
-        assertEquals(Json.write(ca.get("weights_8bit")), Json.write(cb.get("weights_8bit")));
+        ModelFile.Contents ca = checkpoint(tmp.resolve("a")), cb = checkpoint(b);
+        assertEquals(2L, ((Number) cb.meta().get("epochs_done")).longValue());
+        assertEquals(tensors(ca, "weights"), tensors(cb, "weights"), "same weights, bit for bit");
+        assertEquals(tensors(ca, "weights_8bit"), tensors(cb, "weights_8bit"));
         for (String k : new String[] {"curve_x", "curve_y", "curve_y_8bit", "accuracy_by_epoch", "ann_accuracy", "ann_curves"})
-            assertEquals(Json.write(ca.get(k)), Json.write(cb.get(k)), k);
+            assertEquals(Json.write(ca.meta().get(k)), Json.write(cb.meta().get(k)), k);
         for (String k : new String[] {"test_accuracy", "test_accuracy_8bit", "test_accuracy_rbp_ann", "test_accuracy_bp_ann", "epochs",
                 "train_samples_seen", "synops_per_sample"})
             assertEquals(Json.write(a.get(k)), Json.write(r.get(k)), k);
         assertArrayEquals((double[]) a.get("test_accuracy_by_epoch"), (double[]) r.get("test_accuracy_by_epoch"), 0.0);
         assertEquals(2, ((double[]) r.get("test_accuracy_by_epoch")).length);
         // the second epoch changed the weights (else the comparison would be trivial)
-        assertFalse(Json.write(afterOne.get("weights")).equals(Json.write(cb.get("weights"))), "epoch 2 must learn");
+        assertFalse(tensors(afterOne, "weights").equals(tensors(cb, "weights")), "epoch 2 must learn");
         assertTrue(Files.exists(b.resolve("report.md")) && Files.exists(b.resolve("learning_curve.png")));
         // the resumed run plots the raster of the first presentation it trained
         assertTrue(Files.readString(b.resolve("report.md")).contains("first training presentation of epoch 2"));
@@ -126,9 +138,12 @@ class ErbpCheckpointTest {
         assertEquals(2L, ((Number) again.get("epochs")).longValue());
         // a checkpoint written before a parameter existed: accepted at the parameter's default only
         Path file = out.resolve(ErbpCheckpoint.FILE);
-        Map<String, Object> m = Json.parseObject(Files.readString(file), file.toString());
+        SafeTensors st = SafeTensors.read(file);
+        Map<String, Object> m = Json.parseObject(st.metadata().get(ModelFile.META_KEY), file.toString());
         ModelFile.object(m.get("settings"), file, "settings").remove("eta_decay");
-        Files.writeString(file, Json.write(m));
+        SafeTensors.Builder rewritten = SafeTensors.builder().metadata(ModelFile.META_KEY, Json.write(m));
+        for (String name : st.tensors().keySet()) rewritten.f64(name, st.doubles(name));
+        rewritten.write(file);
         assertEquals(again.get("test_accuracy"), run(out, data, "epochs=2").get("test_accuracy"));
         InputException g = assertThrows(InputException.class, () -> run(out, data, "epochs=2", "eta_decay=0.9"));
         assertTrue(g.getMessage().contains("eta_decay (not in the checkpoint) -> 0.9"), g.getMessage());

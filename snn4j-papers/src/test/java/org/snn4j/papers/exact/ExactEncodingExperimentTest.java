@@ -25,7 +25,7 @@ class ExactEncodingExperimentTest {
             assertTrue(m.containsKey(k) && Double.isFinite(((Number) m.get(k)).doubleValue()), k + " = " + m.get(k));
         // the W-gradient noise diagnostic: 4 batches; a pure-noise gradient gives an SNR of about 1/√4 = 0.5 (measured 0.59)
         assertTrue((Double) m.get("w_grad_snr") > 0 && (Double) m.get("w_grad_snr") < 2, "w_grad_snr " + m.get("w_grad_snr"));
-        for (String f : new String[] {"model.json", "learning_curve.png", "readout.png", "raster.png", "weights.png", "report.md"})
+        for (String f : new String[] {"model.safetensors", "train-checkpoint.safetensors", "learning_curve.png", "readout.png", "raster.png", "weights.png", "report.md"})
             assertTrue(Files.exists(dir.resolve(f)), f);
     }
 }

@@ -23,10 +23,12 @@ class ExactXorExperimentTest {
         assertTrue((Double) m.get("loss_drop_factor") >= 2.0, "loss drop factor " + m.get("loss_drop_factor"));
         for (String k : new String[] {"test_accuracy", "trial_s", "neurons", "train_trials", "train_s", "final_loss"})
             assertTrue(m.containsKey(k), k);
-        for (String f : new String[] {"model.json", "learning_curve.png", "example_trials.png", "metrics.json", "report.md", "train-checkpoint.json"})
+        for (String f : new String[] {"model.safetensors", "learning_curve.png", "example_trials.png", "metrics.json", "report.md", "train-checkpoint.safetensors"})
             assertTrue(Files.exists(dir.resolve(f)), f);
-        QifNet back = QifNet.load(dir.resolve("model.json"));
+        QifNet back = QifNet.load(dir.resolve("model.safetensors"));
         assertEquals(100, back.n);
-        assertEquals("exact-xor", back.lastLoadedProvenance().get("experiment"));
+        assertEquals("exact-xor", back.lastLoadedProvenance().experiment());
+        assertEquals(m.get("test_accuracy"), back.lastLoadedProvenance().metrics().get("test_accuracy"));
+        assertEquals(100L, back.lastLoadedProvenance().config().get("neurons"));
     }
 }

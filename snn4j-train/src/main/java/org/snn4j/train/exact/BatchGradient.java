@@ -1,6 +1,7 @@
 package org.snn4j.train.exact;
 
 import org.snn4j.math.Parallel;
+import org.snn4j.util.DivergenceException;
 
 /**
  * Mini-batches of trials through {@link ExactGradient} on several threads. Each thread owns a
@@ -125,8 +126,8 @@ public final class BatchGradient implements AutoCloseable {
     private static void runOne(Task task, ExactGradient w, int k) {
         try {
             task.run(w, k);
-        } catch (NonFiniteException e) {
-            throw new NonFiniteException("trial " + k + " of the batch: " + e.getMessage());
+        } catch (DivergenceException e) {
+            throw e.withPrefix("trial " + k + " of the batch: ");
         }
     }
 

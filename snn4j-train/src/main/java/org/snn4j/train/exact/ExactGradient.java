@@ -3,6 +3,7 @@ package org.snn4j.train.exact;
 import java.util.Arrays;
 import org.snn4j.model.QifGate;
 import org.snn4j.model.StepContext;
+import org.snn4j.util.DivergenceException;
 import org.snn4j.util.IntBuffer;
 import org.snn4j.util.Rng;
 
@@ -122,7 +123,7 @@ public final class ExactGradient {
      * {@code grad} (layout of {@link QifNet#w}) and ∂L/∂τ_v, ∂L/∂τ_s to {@code gradTau} (if not null).
      * Fills {@link #outputs}. Returns the trial's loss L.
      *
-     * @throws NonFiniteException naming the step and tensor if a state or the loss is not finite
+     * @throws DivergenceException naming the step and tensor if a state or the loss is not finite
      */
     public double run(Trial t, double[] grad, double[] gradTau) {
         int K = t.steps();
@@ -170,7 +171,7 @@ public final class ExactGradient {
         lastMse = mse * invMask;
         lastActivity = act / ((double) K * n);
         double loss = lastMse + activityCost * lastActivity;
-        if (!Double.isFinite(loss)) throw new NonFiniteException("loss is " + loss + " after the forward pass (mse " + lastMse + ")");
+        if (!Double.isFinite(loss)) throw new DivergenceException(-1, "loss", "loss is " + loss + " after the forward pass (mse " + lastMse + ")");
         if (grad == null) return loss;
 
         long forwardSpikes = lastSpikes;
@@ -261,8 +262,8 @@ public final class ExactGradient {
         for (int i = 0; i < n; i++) sum += s[i] + cell.theta[i];
         if (!Double.isFinite(sum)) {
             for (int i = 0; i < n; i++) {
-                if (!Double.isFinite(s[i])) throw new NonFiniteException("state s[neuron " + i + "] = " + s[i] + " at step " + k + " (t = " + (k + 1) * net.dt + " ms); input current I was " + cur[i]);
-                if (!Double.isFinite(cell.theta[i])) throw new NonFiniteException("state theta[neuron " + i + "] = " + cell.theta[i] + " at step " + k + " (t = " + (k + 1) * net.dt + " ms); input current I was " + cur[i]);
+                if (!Double.isFinite(s[i])) throw new DivergenceException(k, "s[" + i + "]", "state s[neuron " + i + "] = " + s[i] + " at step " + k + " (t = " + (k + 1) * net.dt + " ms); input current I was " + cur[i]);
+                if (!Double.isFinite(cell.theta[i])) throw new DivergenceException(k, "theta[" + i + "]", "state theta[neuron " + i + "] = " + cell.theta[i] + " at step " + k + " (t = " + (k + 1) * net.dt + " ms); input current I was " + cur[i]);
             }
         }
     }

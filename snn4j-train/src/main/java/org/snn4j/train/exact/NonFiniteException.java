@@ -1,14 +1,16 @@
 package org.snn4j.train.exact;
 
-import org.snn4j.util.InputException;
+import org.snn4j.util.DivergenceException;
 
 /**
- * Training met a NaN or infinity; the message names where (step, tensor, index) and the value, and
- * the CLI reports it in one line (it is an {@link InputException}: the usual cause is a learning
- * rate or weight scale too large for the chosen step).
+ * The former name of {@link DivergenceException}, kept only until the CUDA module switches to it.
+ *
+ * @deprecated throw and catch {@link DivergenceException}
  */
-public final class NonFiniteException extends InputException {
+@Deprecated(forRemoval = true)
+public final class NonFiniteException extends DivergenceException {
+    /** @param message the one-line message */
     public NonFiniteException(String message) {
-        super(message);
+        super(-1, null, message);
     }
 }

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.snn4j.model.GateShape;
 import org.snn4j.model.QifGateParams;
+import org.snn4j.io.ModelFile;
+import org.snn4j.io.ModelProvenance;
+import org.snn4j.io.SafeTensors;
 import org.snn4j.util.InputException;
-import org.snn4j.util.ModelFile;
 import org.snn4j.util.Rng;
 
 /**
@@ -107,11 +109,25 @@ public final class QifNet {
         return "O[" + (k - offO) / n + "," + (k - offO) % n + "]";
     }
 
+    /** The model file format of {@link #save}. */
+    public static final String FORMAT = "snn4j-exact-qif";
+
     /**
-     * Saves the network (sizes, model, parameters) and the given provenance atomically, in snn4j's
-     * model file format ({@link ModelFile}; format "snn4j-exact-qif", version 1, w as JSON numbers).
+     * Saves the network (sizes, neuron model, parameters) with its provenance atomically, in
+     * snn4j's model file format ({@link ModelFile}: safetensors, format {@value #FORMAT}, version 2):
+     * tensors (F64) {@code W} [n, n], {@code U} [n, n_in], {@code I0} [n], {@code O} [n_out, n].
+     *
+     * @param file       the target ({@code *.safetensors})
+     * @param provenance where the network came from
+     * @throws IOException if it cannot be written
      */
-    public void save(Path file, Map<String, Object> provenance) throws IOException {
+    public void save(Path file, ModelProvenance provenance) throws IOException {
+        SafeTensors.Builder t = SafeTensors.builder();
+        ModelFile.write(file, FORMAT, 2, provenance.toMap(), describe(t), t);
+    }
+
+    /** Sizes and neuron model as metadata; the parameters added to {@code t} as W, U, I0, O. */
+    Map<String, Object> describe(SafeTensors.Builder t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n", (long) n);
         m.put("n_in", (long) nIn);
@@ -121,41 +137,67 @@ public final class QifNet {
         m.put("tau_s_ms", model.tauS());
         m.put("zone_width", model.zoneWidth());
         m.put("gate_shape", model.shape().name().toLowerCase());
-        m.put("w", w);
-        ModelFile.write(file, "snn4j-exact-qif", 1, provenance, m);
+        t.f64("W", java.util.Arrays.copyOfRange(w, offW, offU), n, n).f64("U", java.util.Arrays.copyOfRange(w, offU, offI0), n, nIn)
+                .f64("I0", java.util.Arrays.copyOfRange(w, offI0, offO), n).f64("O", java.util.Arrays.copyOfRange(w, offO, w.length), nOut, n);
+        return m;
     }
 
-    /** Loads a network saved by {@link #save}; its provenance is in {@link #lastLoadedProvenance}. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Loads a network saved by {@link #save} (or a JSON model file of format version 1); its
+     * provenance is in {@link #lastLoadedProvenance}.
+     *
+     * @param file the model file
+     * @return the network
+     * @throws IOException never in practice (errors are {@link InputException}s)
+     */
     public static QifNet load(Path file) throws IOException {
-        Map<String, Object> m = ModelFile.read(file, "snn4j-exact-qif", 1, "exact-qif model");
+        ModelFile.Contents c = ModelFile.read(file, FORMAT, 2, "exact-qif model");
+        QifNet net = build(c.meta(), file);
+        net.restore(c);
+        net.provenance = ModelProvenance.fromMap(c.provenance());
+        return net;
+    }
+
+    /** An empty network of the sizes and neuron model that {@link #describe} wrote. */
+    static QifNet build(Map<String, Object> m, Path file) {
         try {
-            QifGateParams p = new QifGateParams(num(m, "tau_v_ms"), num(m, "tau_s_ms"), num(m, "zone_width"),
-                    GateShape.parse((String) m.get("gate_shape")));
-            QifNet net = new QifNet((int) num(m, "n"), (int) num(m, "n_in"), (int) num(m, "n_out"), num(m, "dt_ms"), p);
-            List<Object> w = (List<Object>) m.get("w");
-            if (w == null || w.size() != net.w.length)
-                throw new InputException(file + ": expected " + net.w.length + " parameters, found " + (w == null ? 0 : w.size()));
-            for (int k = 0; k < w.size(); k++) net.w[k] = ((Number) w.get(k)).doubleValue();
-            net.sync();
-            net.provenance = (Map<String, Object>) m.get("provenance");
-            return net;
-        } catch (ClassCastException | IllegalArgumentException e) {
+            QifGateParams p = new QifGateParams(ModelFile.num(m, "tau_v_ms", file), ModelFile.num(m, "tau_s_ms", file),
+                    ModelFile.num(m, "zone_width", file), GateShape.parse(ModelFile.str(m, "gate_shape", file)));
+            return new QifNet((int) ModelFile.num(m, "n", file), (int) ModelFile.num(m, "n_in", file), (int) ModelFile.num(m, "n_out", file),
+                    ModelFile.num(m, "dt_ms", file), p);
+        } catch (IllegalArgumentException e) {
             throw new InputException(file + ": malformed model file: " + e.getMessage());
         }
     }
 
-    private Map<String, Object> provenance = Map.of();
-
-    /** The provenance recorded in the file this network was loaded from (empty if not loaded). */
-    public Map<String, Object> lastLoadedProvenance() {
-        return provenance;
+    /** Copies W, U, I0, O of a file into {@link #w} (a version-1 JSON file: the flat list "w"), then {@link #sync}. */
+    void restore(ModelFile.Contents c) {
+        if (c.legacy()) {
+            Object l = c.meta().get("w");
+            if (!(l instanceof List<?> w) || w.size() != this.w.length)
+                throw new InputException(c.file() + ": expected " + this.w.length + " parameters");
+            for (int k = 0; k < w.size(); k++) {
+                if (!(w.get(k) instanceof Number x)) throw new InputException(c.file() + ": parameter " + k + " is not a number");
+                this.w[k] = x.doubleValue();
+            }
+        } else {
+            SafeTensors t = c.tensors();
+            String[] names = {"W", "U", "I0", "O"};
+            int[] off = {offW, offU, offI0, offO, w.length};
+            for (int k = 0; k < 4; k++) {
+                double[] part = new double[off[k + 1] - off[k]];
+                t.doubles(names[k], part);
+                System.arraycopy(part, 0, w, off[k], part.length);
+            }
+        }
+        sync();
     }
 
-    private static double num(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        if (!(v instanceof Number)) throw new InputException("model file: missing number '" + key + "'");
-        return ((Number) v).doubleValue();
+    private ModelProvenance provenance;
+
+    /** @return the provenance recorded in the file this network was loaded from (null if not loaded) */
+    public ModelProvenance lastLoadedProvenance() {
+        return provenance;
     }
 
     /** A copy with the same parameters and a different neuron model (e.g. for gradients w.r.t. τ). */

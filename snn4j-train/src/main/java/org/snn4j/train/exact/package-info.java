@@ -8,7 +8,7 @@
  * same step ({@link org.snn4j.model.QifGate#backward}), giving the exact gradient of the discretised
  * loss for W, U, I_0, O (and τ_v, τ_s), keeping the trajectory or checkpointing every m steps.
  * {@link org.snn4j.train.exact.BatchGradient} runs mini-batches on several threads (deterministic),
- * {@link org.snn4j.train.exact.Trainer} trains with {@link org.snn4j.train.exact.Optimizer} (Adam,
+ * {@link org.snn4j.train.exact.Trainer} trains with an {@link org.snn4j.train.optim.Optimizer} (Adam,
  * SGD with momentum), clipping, NaN/Inf checks and resumable checkpoints.
  *
  * <p>Experiments: {@code exact-xor} ({@code org.snn4j.papers.exact.ExactXorExperiment}); benchmark:

@@ -2,9 +2,11 @@ package org.snn4j.train.sg;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.snn4j.train.exact.NonFiniteException;
-import org.snn4j.math.Blas;
 import org.snn4j.math.Parallel;
+import org.snn4j.train.optim.Divergence;
+import org.snn4j.train.optim.Optimizer;
+import org.snn4j.train.optim.ParamSet;
+import org.snn4j.util.DivergenceException;
 
 /**
  * A feed-forward stack of batched layers trained with surrogate-gradient back-propagation through
@@ -45,6 +47,8 @@ public final class SgNet implements AutoCloseable {
     double[] sampleLoss = new double[0];
     int[] pred = new int[0];
     private long trainSteps;
+    /** The trainable tensors by name (built once: the layers' arrays do not change). */
+    private ParamSet paramSet;
     /** Truncated-BPTT window k (0 = full) and recomputation window m (0 = keep all T steps). */
     private int truncate, window;
     /** The windowed engine, when {@link #memoryWindow} is set. */
@@ -257,7 +261,7 @@ public final class SgNet implements AutoCloseable {
 
     /**
      * Forward and backward pass on the prepared batch: returns the mean loss and leaves the
-     * parameter gradients in the layers. Throws {@link NonFiniteException} when the loss or a
+     * parameter gradients in the layers. Throws {@link DivergenceException} when the loss or a
      * gradient is NaN or infinite.
      */
     public double gradients(InputFiller fill, int[] labels, Loss loss) {
@@ -316,38 +320,38 @@ public final class SgNet implements AutoCloseable {
     /** Counts the step and checks the loss and the gradients for NaN/Inf. */
     private double finish(double mean) {
         trainSteps++;
-        if (!Double.isFinite(mean)) throw new NonFiniteException("training step " + trainSteps + ": loss is " + mean);
-        for (Layer l : layers) {
-            float[][] g = l.grads();
-            for (int t = 0; t < g.length; t++) {
-                int bad = Blas.firstNonFinite(g[t], 0, g[t].length);
-                if (bad >= 0)
-                    throw new NonFiniteException("training step " + trainSteps + ": gradient of " + l.name() + " " + l.paramNames()[t]
-                            + "[" + bad + "] is " + g[t][bad]);
-            }
-        }
+        Divergence.checkLoss("training step", trainSteps, mean);
+        Divergence.checkGrads(paramSet(), "training step", trainSteps);
         return mean;
     }
 
-    /** Checks the parameters after an update; throws {@link NonFiniteException} naming the first bad one. */
+    /** Checks the parameters after an update; throws {@link DivergenceException} naming the first bad one. */
     public void checkParams() {
-        for (Layer l : layers) {
-            float[][] p = l.params();
-            for (int t = 0; t < p.length; t++) {
-                int bad = Blas.firstNonFinite(p[t], 0, p[t].length);
-                if (bad >= 0)
-                    throw new NonFiniteException("training step " + trainSteps + ": parameter " + l.name() + " " + l.paramNames()[t]
-                            + "[" + bad + "] became " + p[t][bad] + " (learning rate too large?)");
-            }
-        }
+        Divergence.checkValues(paramSet(), "training step", trainSteps);
     }
 
-    /** Runs the optimiser's update on the team. */
-    public void update(Adam adam) {
-        adam.begin();
+    /** Runs the optimiser's update on the team (each tensor split into one chunk per thread). */
+    public void update(Optimizer opt) {
+        opt.begin();
         int parts = pool.threads();
-        pool.forEach(parts, k -> adam.update(k, parts));
+        pool.forEach(parts, k -> opt.update(k, parts));
         checkParams();
+    }
+
+    /**
+     * The trainable tensors with their gradients, named "layer{k}.{name}" (k = the layer's index,
+     * name = its {@link Layer#paramNames} entry with spaces as underscores), for an optimiser.
+     */
+    public ParamSet paramSet() {
+        if (paramSet != null) return paramSet;
+        ParamSet.Builder b = ParamSet.builder();
+        for (int k = 0; k < layers.size(); k++) {
+            Layer l = layers.get(k);
+            float[][] p = l.params(), g = l.grads();
+            String[] names = l.paramNames();
+            for (int t = 0; t < p.length; t++) b.add("layer" + k + "." + names[t].replace(' ', '_'), p[t], g[t]);
+        }
+        return paramSet = b.build();
     }
 
     void forwardRange(int b0, int b1, Layer.Scratch s) {

@@ -8,21 +8,28 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.snn4j.data.Dataset;
+import org.snn4j.progress.Progress;
+import org.snn4j.progress.ProgressListener;
+import org.snn4j.train.optim.Adam;
+import org.snn4j.train.optim.Optimizer;
+import org.snn4j.train.optim.Schedule;
 import org.snn4j.util.InputException;
-import org.snn4j.util.ModelFile;
+import org.snn4j.io.Checkpoint;
+import org.snn4j.io.ModelFile;
+import org.snn4j.io.SafeTensors;
 import org.snn4j.util.Rng;
 
 /**
  * Mini-batch training of an {@link SgNet} on an image dataset with rate-coded input: each epoch
  * visits the training set in a fresh random order (stream (seed, epoch)), encodes every image anew
- * (stream (seed, epoch, batch, sample)), runs BPTT over all T steps and an Adam step per batch.
- * The learning rate is constant or follows a cosine from lr to 0 over all steps. Deterministic for a
+ * (stream (seed, epoch, batch, sample)), runs BPTT over all T steps and an optimiser step per batch
+ * (Adam by default, any {@link Optimizer} with {@link #optimizer(Optimizer)}). The learning rate is
+ * constant or follows a cosine from lr to 0 over all steps ({@link Schedule}). Deterministic for a
  * seed, whatever the number of threads.
  *
  * <p>Checkpoints ({@link #checkpoint}): every few batches and at the end of each epoch the trainer
- * writes, atomically, the parameters, Adam's moments and step count, the position (epoch, batch),
+ * writes, atomically, the parameters, the optimiser's state and step count, the position (epoch, batch),
  * the running statistics of the epoch and the per-epoch history; {@link #resume} reads it back and
  * the next {@link #trainEpoch} continues from the batch after the checkpoint. Since the batch order,
  * the input coding and the schedule depend only on (seed, epoch, batch), a resumed run ends with
@@ -34,16 +41,13 @@ public final class SgTrainer {
                               double testSeconds, long trainSamples, long testSamples) {
     }
 
-    /** A progress report every few batches ({@code samples}: seen so far in this epoch). */
-    public record Progress(int epoch, int batch, int batches, double loss, double accuracy, double samplesPerSecond, long samples) {
-    }
-
     final SgNet net;
-    final Adam adam;
+    private Optimizer opt;
     final Loss loss;
     final int steps, batch;
     final long seed;
     final boolean cosine;
+    private final Schedule schedule;
     private final double lr0;
     private long totalSteps = 1, done;
     /** Input coding: the sample's image → spikes (rate coding by default). */
@@ -74,7 +78,22 @@ public final class SgTrainer {
         this.seed = seed;
         this.cosine = cosine;
         this.lr0 = lr;
-        this.adam = new Adam(net.params(), net.paramGrads(), lr, weightDecay);
+        this.schedule = cosine ? Schedule.cosine() : Schedule.constant();
+        optimizer(new Adam(lr).weightDecay(weightDecay));
+    }
+
+    /**
+     * Replaces the optimiser (default: Adam at the given learning rate and L2 weight decay); it is
+     * initialised over the network's parameters. Call before training.
+     *
+     * @param o the optimiser; its learning rate is the schedule's base rate
+     * @return this
+     */
+    public SgTrainer optimizer(Optimizer o) {
+        o.initialise(net.paramSet());
+        o.learningRate(lr0);
+        opt = o;
+        return this;
     }
 
     /** Sets the input coding (default: rate coding). */
@@ -128,27 +147,58 @@ public final class SgTrainer {
     }
 
     /**
-     * Resumes from the checkpoint file if it exists: returns false when there is none. A file of a
-     * different network or batch size is an {@link InputException} (one line).
+     * Adds the run's own settings (e.g. an experiment's resolved parameters, from
+     * {@link org.snn4j.io.Checkpoint#settings}) to the checkpoint's fingerprint; the trainer adds its own
+     * (batch, T, seed, learning rate, loss, schedule, planned steps, optimiser).
+     *
+     * @param s settings that must be the same to resume
+     * @return this
+     */
+    public SgTrainer settings(Map<String, Object> s) {
+        runSettings = new LinkedHashMap<>(s);
+        return this;
+    }
+
+    private Map<String, Object> runSettings = Map.of();
+
+    /** The fingerprint a checkpoint must match ({@link org.snn4j.io.Checkpoint}). */
+    private Map<String, Object> fingerprint() {
+        Map<String, Object> m = new LinkedHashMap<>(runSettings);
+        m.put("batch", (long) batch);
+        m.put("steps", (long) steps);
+        m.put("seed", seed);
+        m.put("lr", lr0);
+        m.put("loss", loss.name().toLowerCase());
+        m.put("lr_schedule", cosine ? "cosine" : "none");
+        m.put("planned_steps", totalSteps);
+        m.put("optimizer", opt.kind());
+        return m;
+    }
+
+    /**
+     * Resumes from the checkpoint file if it exists: returns false when there is none. A checkpoint
+     * of other settings ({@link #settings} and the trainer's own) or another network is an
+     * {@link InputException} naming what changed (one line).
+     *
+     * @return whether it resumed
      */
     public boolean resume() {
         if (checkpoint == null || !Files.exists(checkpoint)) return false;
-        Map<String, Object> m = ModelFile.read(checkpoint, CHECKPOINT, 1, "sg training checkpoint");
+        ModelFile.Contents c = ModelFile.read(checkpoint, CHECKPOINT, 2, "sg training checkpoint");
+        Map<String, Object> m = c.meta();
         Path f = checkpoint;
-        if ((long) ModelFile.num(m, "batch", f) != batch || (long) ModelFile.num(m, "steps", f) != steps
-                || (long) ModelFile.num(m, "seed", f) != seed)
-            throw new InputException(f + ": checkpoint of a run with another batch size, T or seed; delete it or change --out");
-        if (ModelFile.num(m, "lr", f) != lr0 || !loss.name().equals(ModelFile.str(m, "loss", f))
-                || Boolean.TRUE.equals(m.get("cosine")) != cosine || (long) ModelFile.num(m, "planned_steps", f) != totalSteps)
-            throw new InputException(f + ": checkpoint of a run with another learning rate, loss or schedule (epochs); delete it or change --out");
-        SgModel.restore(net, ModelFile.object(m.get("model"), f, "model"), f);
-        float[][] m1 = adam.firstMoments(), m2 = adam.secondMoments();
-        for (int p = 0; p < m1.length; p++) {
-            ModelFile.floats(m.get("adam_m_" + p), m1[p], f, "adam_m_" + p);
-            ModelFile.floats(m.get("adam_v_" + p), m2[p], f, "adam_v_" + p);
+        Checkpoint.check(f, ModelFile.object(m.get("settings"), f, "settings"), fingerprint(), Map.of(), List.of("epochs (constant learning rate only)"));
+        SgModel.restore(net, ModelFile.object(m.get("model"), f, "model"), c);
+        SafeTensors t = c.tensors();
+        Map<String, Object> st = new LinkedHashMap<>();
+        for (String name : t.tensors().keySet())
+            if (name.startsWith("optimizer.")) st.put(name.substring(10), t.tensor(name).dtype() == SafeTensors.DType.F64 ? t.doubles(name) : t.floats(name));
+        try {
+            opt.loadState(st);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(f + ": the checkpoint's optimizer state does not fit the network (" + e.getMessage() + ")");
         }
-        if (m.get("adam_m_" + m1.length) != null) throw new InputException(f + ": checkpoint has more tensors than the network");
-        adam.steps((long) ModelFile.num(m, "adam_steps", f));
+        opt.steps((long) ModelFile.num(m, "optimizer_steps", f));
         done = (long) ModelFile.num(m, "steps_done", f);
         posEpoch = (int) ModelFile.num(m, "epoch", f);
         posBatch = (int) ModelFile.num(m, "next_batch", f);
@@ -156,45 +206,43 @@ public final class SgTrainer {
         posCorrect = (long) ModelFile.num(m, "epoch_correct", f);
         posSeen = (long) ModelFile.num(m, "epoch_seen", f);
         history.clear();
-        for (Object o : ModelFile.list(m, "history", f)) {
-            List<?> l = (List<?>) o;
-            double[] r = new double[l.size()];
-            for (int k = 0; k < r.length; k++) r[k] = ((Number) l.get(k)).doubleValue();
-            history.add(r);
-        }
+        double[] h = t.doubles("history");
+        int width = (int) ModelFile.num(m, "history_width", f);
+        for (int k = 0; width > 0 && k + width <= h.length; k += width) history.add(java.util.Arrays.copyOfRange(h, k, k + width));
         net.checkParams();
         return true;
     }
 
     static final String CHECKPOINT = "snn4j-sg-checkpoint";
 
+    /**
+     * Writes the checkpoint: metadata {settings, position, counters, model description} and the
+     * tensors of the model, the optimiser's state ({@code optimizer.<name>}) and the per-epoch history
+     * (F64 [epochs, width]).
+     */
     private void save() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("batch", (long) batch);
-        m.put("steps", (long) steps);
-        m.put("seed", seed);
-        m.put("lr", lr0);
-        m.put("loss", loss.name());
-        m.put("cosine", cosine);
-        m.put("planned_steps", totalSteps);
+        m.put("settings", fingerprint());
         m.put("steps_done", done);
         m.put("epoch", (long) posEpoch);
         m.put("next_batch", (long) posBatch);
         m.put("epoch_loss_sum", posLoss);
         m.put("epoch_correct", posCorrect);
         m.put("epoch_seen", posSeen);
-        List<Object> h = new ArrayList<>();
-        for (double[] r : history) h.add(r);
-        m.put("history", h);
-        m.put("adam_steps", adam.steps());
-        float[][] m1 = adam.firstMoments(), m2 = adam.secondMoments();
-        for (int p = 0; p < m1.length; p++) {
-            m.put("adam_m_" + p, ModelFile.floats(m1[p]));
-            m.put("adam_v_" + p, ModelFile.floats(m2[p]));
+        m.put("optimizer_steps", opt.steps());
+        SafeTensors.Builder t = SafeTensors.builder();
+        m.put("model", SgModel.describe(net, t));
+        for (Map.Entry<String, Object> e : opt.state().entrySet()) {
+            if (e.getValue() instanceof float[] a) t.f32("optimizer." + e.getKey(), a);
+            else t.f64("optimizer." + e.getKey(), (double[]) e.getValue());
         }
-        m.put("model", SgModel.describe(net));
+        int width = history.isEmpty() ? 0 : history.get(0).length;
+        double[] h = new double[history.size() * width];
+        for (int k = 0; k < history.size(); k++) System.arraycopy(history.get(k), 0, h, k * width, width);
+        m.put("history_width", (long) width);
+        t.f64("history", h, history.size(), width);
         try {
-            ModelFile.write(checkpoint, CHECKPOINT, 1, Map.of("seed", seed), m);
+            ModelFile.write(checkpoint, CHECKPOINT, 2, ModelFile.provenance(null), m, t);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + checkpoint, e);
         }
@@ -205,16 +253,23 @@ public final class SgTrainer {
         totalSteps = Math.max(1, steps);
     }
 
-    /** One epoch over {@code train}; returns (mean loss, accuracy, seconds). */
-    public double[] trainEpoch(Dataset train, int epoch, Consumer<Progress> progress) {
+    /**
+     * One epoch over {@code train}; returns (mean loss, accuracy, seconds).
+     *
+     * @param train    the training set
+     * @param epoch    the epoch (1-based; with the seed it fixes the order and the coding)
+     * @param progress receives "epoch N" progress in samples after every batch, with the running
+     *                 loss and accuracy as status (null: none)
+     * @return {mean loss, accuracy, seconds}, or null when stopped early (tests)
+     */
+    public double[] trainEpoch(Dataset train, int epoch, ProgressListener progress) {
         int n = train.size();
         int[] order = Dataset.permutation(n, Rng.stream(seed, 0x5EED, epoch));
         int batches = (n + batch - 1) / batch;
         int[] labels = new int[batch];
         double lossSum = 0;
         long correct = 0, seen = 0;
-        long t0 = System.nanoTime(), tLast = t0;
-        int every = Math.max(1, batches / 20);
+        long t0 = System.nanoTime();
         int first = 0;
         if (epoch == posEpoch && posBatch > 0) {   // resuming inside this epoch
             first = posBatch;
@@ -222,15 +277,15 @@ public final class SgTrainer {
             correct = posCorrect;
             seen = posSeen;
         }
-        final long seen0 = seen;
+        Progress report = Progress.resume(progress, "epoch " + epoch, n, "samples", seen);
         for (int i = first; i < batches; i++) {
             if (done >= stopAfter) return null;
             int bs = Math.min(batch, n - i * batch);
             net.prepare(steps, bs);
             for (int b = 0; b < bs; b++) labels[b] = train.label(order[i * batch + b]);
-            if (cosine) adam.learningRate(lr0 * 0.5 * (1 + Math.cos(Math.PI * done / totalSteps)));
+            opt.learningRate(schedule.rate(lr0, done, totalSteps));
             double l = net.gradients((trainEncoding != null ? trainEncoding : encoding).filler(train, order, i * batch, seed, ((long) epoch << 32) | i), labels, loss);
-            net.update(adam);
+            net.update(opt);
             done++;
             lossSum += l * bs;
             int[] pr = net.predictions();
@@ -243,17 +298,21 @@ public final class SgTrainer {
             posCorrect = correct;
             posSeen = seen;
             if (checkpoint != null && (i + 1 == batches || checkpointEvery > 0 && (i + 1) % checkpointEvery == 0)) save();
-            if (progress != null && ((i + 1) % every == 0 || i + 1 == batches)) {
-                long now = System.nanoTime();
-                progress.accept(new Progress(epoch, i + 1, batches, lossSum / seen, correct / (double) seen,
-                        (seen - seen0) / ((now - t0) * 1e-9), seen));
-                tLast = now;
+            if (progress != null) {
+                String status = String.format("loss %.4f, train accuracy %.4f", lossSum / seen, correct / (double) seen);
+                if (i + 1 == batches) report.end(seen, status);
+                else report.at(seen, status);
             }
         }
         return new double[] {lossSum / seen, correct / (double) seen, (System.nanoTime() - t0) * 1e-9};
     }
 
     /** Test accuracy and seconds: forward passes only, fresh rate coding from stream (seed, −1 − evalIndex). */
+    /** The input-coding stream of batch {@code i} of evaluation pass {@code evalIndex} (also {@link SgModel#evaluate}'s, pass 0). */
+    static long evalStream(long evalIndex, int i) {
+        return -1 - evalIndex * 100_000 - i;
+    }
+
     public double[] evaluate(Dataset test, long evalIndex) {
         int n = test.size();
         int[] labels = new int[batch];
@@ -263,14 +322,15 @@ public final class SgTrainer {
             int bs = Math.min(batch, n - i * batch);
             net.prepare(steps, bs);
             for (int b = 0; b < bs; b++) labels[b] = test.label(i * batch + b);
-            net.infer(encoding.filler(test, null, i * batch, seed, -1 - evalIndex * 100_000 - i), labels, loss);
+            net.infer(encoding.filler(test, null, i * batch, seed, evalStream(evalIndex, i)), labels, loss);
             int[] pr = net.predictions();
             for (int b = 0; b < bs; b++) if (pr[b] == labels[b]) correct++;
         }
         return new double[] {correct / (double) n, (System.nanoTime() - t0) * 1e-9};
     }
 
-    public Adam optimizer() {
-        return adam;
+    /** @return the optimiser */
+    public Optimizer optimizer() {
+        return opt;
     }
 }

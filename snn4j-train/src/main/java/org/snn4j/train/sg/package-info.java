@@ -6,7 +6,7 @@
  * {@code Leaky}: detached reset, subtractive or zero), {@link org.snn4j.train.sg.LeakyReadout};
  * {@link org.snn4j.train.sg.Surrogate} (fast sigmoid, arctan, triangle, custom);
  * {@link org.snn4j.train.sg.Loss} (CE on counts, per step, on max or mean membrane; MSE on counts);
- * {@link org.snn4j.train.sg.Adam}; {@link org.snn4j.train.sg.RateEncoder};
+ * {@link org.snn4j.train.optim.Adam} (via {@link org.snn4j.train.optim.Optimizer}); {@link org.snn4j.train.sg.RateEncoder};
  * {@link org.snn4j.train.sg.SgNet} (the stack, its parallel, deterministic training step and NaN/Inf
  * checks); {@link org.snn4j.train.sg.SgTrainer} (epochs over a dataset, checkpoints and resume).
  *
@@ -27,12 +27,14 @@
  * tensors per step.
  *
  * <pre>{@code
- * SgNet net = SgMlp.build(784, new int[] {1000}, 10, 0.95, 1.0, Lif.Reset.SUBTRACT,
+ * SgNet net = SgMlp.build(784, new int[] {1000}, 10, 0.95, 1.0, Reset.SUBTRACT,
  *         Surrogate.fastSigmoid(25), false, 0, seed);
  * SgTrainer tr = new SgTrainer(net, Loss.CE_COUNT, 25, 128, 5e-4, 0, false, seed);
- * for (int e = 1; e <= 5; e++) tr.trainEpoch(train, e, p -> System.err.println(p));
+ * for (int e = 1; e <= 5; e++) tr.trainEpoch(train, e, org.snn4j.progress.ConsoleProgress.stderr(null));
  * double testAccuracy = tr.evaluate(test, 0)[0];
  * }</pre>
  */
 package org.snn4j.train.sg;
+
+import org.snn4j.cell.Reset;
 

@@ -1,5 +1,6 @@
 package org.snn4j.train.exact;
 
+import org.snn4j.util.DivergenceException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -126,7 +127,7 @@ class ExactGradientTest {
         QifNet net = net(QifGateParams.defaults(), 5);
         Trial t = trial(5);
         t.x()[40 * IN] = Double.NaN;
-        NonFiniteException e = assertThrows(NonFiniteException.class, () -> new ExactGradient(net, K, 0, 0).run(t, new double[net.size()], null));
+        DivergenceException e = assertThrows(DivergenceException.class, () -> new ExactGradient(net, K, 0, 0).run(t, new double[net.size()], null));
         assertTrue(e.getMessage().contains("at step 40"), e.getMessage());
     }
 }

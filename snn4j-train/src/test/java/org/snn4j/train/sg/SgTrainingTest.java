@@ -1,5 +1,7 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Reset;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.snn4j.data.Dataset;
-import org.snn4j.train.exact.NonFiniteException;
+import org.snn4j.util.DivergenceException;
 import org.snn4j.util.Rng;
 
 class SgTrainingTest {
@@ -29,7 +31,7 @@ class SgTrainingTest {
     }
 
     static SgNet net(int threads) {
-        return SgMlp.build(64, new int[] {48}, 10, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, threads, 7);
+        return SgMlp.build(64, new int[] {48}, 10, 0.9, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, threads, 7);
     }
 
     @Test
@@ -71,7 +73,7 @@ class SgTrainingTest {
         Dataset train = prototypes(160, 0.2, 1);
         float[][] ref = null;
         for (int threads : new int[] {1, 2, 2}) {
-            try (SgNet net = SgMlp.build(64, new int[] {96, 80}, 10, 0.9, 1.0, Lif.Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, threads, 7)) {
+            try (SgNet net = SgMlp.build(64, new int[] {96, 80}, 10, 0.9, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, threads, 7)) {
                 SgTrainer tr = new SgTrainer(net, Loss.CE_RATE, 8, 16, 2e-3, 1e-4, true, 3);
                 tr.plan(20);
                 tr.trainEpoch(train, 1, null);
@@ -88,7 +90,7 @@ class SgTrainingTest {
         try (SgNet net = net(2)) {
             ((Linear) net.layers().get(2)).weights()[3][4] = Float.NaN;
             SgTrainer tr = new SgTrainer(net, Loss.CE_COUNT, 5, 16, 1e-3, 0, false, 3);
-            NonFiniteException e = assertThrows(NonFiniteException.class, () -> tr.trainEpoch(train, 1, null));
+            DivergenceException e = assertThrows(DivergenceException.class, () -> tr.trainEpoch(train, 1, null));
             assertTrue(e.getMessage().contains("training step 1"), e.getMessage());
         }
     }
