@@ -1,5 +1,8 @@
 package org.snn4j.papers.sg;
 
+import org.snn4j.cell.AlifCell;
+import org.snn4j.train.sg.CellLayer;
+
 import org.snn4j.cell.Reset;
 
 import org.snn4j.train.sg.Layer;
@@ -69,7 +72,9 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("surrogate", "fast_sigmoid:25", "fast_sigmoid[:k], arctan[:alpha] or triangle[:gamma[:width]]")
                 .declare("train_limit", quick ? 10000L : 0L, "use only the first N training images (0 = all)", 0, 1e9)
                 .declare("test_limit", quick ? 2000L : 0L, "use only the first N test images (0 = all)", 0, 1e9)
-                .declare("neuron", "lif", "hidden neurons: lif, synaptic (current + membrane) or rlif (recurrent LIF)")
+                .declare("neuron", "lif", "hidden neurons: lif, synaptic (current + membrane), rlif (recurrent LIF) or alif (adaptive threshold, LSNN)")
+                .declare("alif_rho", 0.95, "adaptation decay per step (neuron=alif)", 0, 1)
+                .declare("alif_b", 0.2, "threshold increase per spike (neuron=alif)", 0, 100)
                 .declare("alpha", 0.9, "synaptic current decay (neuron=synaptic)", 0, 1)
                 .declare("learn_beta", "none", "learnable decays (β; α and β for neuron=synaptic): none, layer or neuron")
                 .declare("encoder", "rate", "input coding: rate, latency (linear), latency_log or delta (on/off channels)")
@@ -104,7 +109,12 @@ public final class SgMlpExperiment implements Experiment {
                     yield learn.equals("none") ? syn : syn.learn(true, true, learn.equals("neuron"));
                 }
                 case "rlif" -> new RecurrentLif(h, beta, theta, reset, sg, org.snn4j.util.Rng.splitMix(seed + 2L * l + 1));
-                default -> throw new InputException("sg-mlp: neuron must be lif, synaptic or rlif, not '" + neuron + "'");
+                case "alif" -> {
+                    if (reset != Reset.SUBTRACT || !learn.equals("none"))
+                        throw new InputException("sg-mlp: neuron=alif takes reset=subtract and learn_beta=none");
+                    yield new CellLayer(h, new AlifCell(beta, p.getDouble("alif_rho"), theta, p.getDouble("alif_b")), sg);
+                }
+                default -> throw new InputException("sg-mlp: neuron must be lif, synaptic, rlif or alif, not '" + neuron + "'");
             });
             prev = h;
         }

@@ -23,6 +23,7 @@ import org.snn4j.cell.SpikeFunction;
  */
 public final class CellLayer extends Layer {
     private final Cell cell;
+    private final Surrogate surrogateGiven;
     private final SpikeFunction surrogate;
     private SpikeFunction smooth;
     private final int k;
@@ -35,6 +36,7 @@ public final class CellLayer extends Layer {
         if (cell == null) throw new IllegalArgumentException("cell must be given");
         if (!cell.differentiable()) throw new IllegalArgumentException(cell.name() + " has no backward step: it cannot be trained with BPTT");
         this.cell = cell;
+        this.surrogateGiven = surrogate;
         this.surrogate = surrogate == null ? SpikeFunction.HEAVISIDE : surrogate;
         this.k = cell.stateCount();
     }
@@ -42,6 +44,11 @@ public final class CellLayer extends Layer {
     /** The cell. */
     public Cell cell() {
         return cell;
+    }
+
+    /** The surrogate given at construction (null for a readout). */
+    public Surrogate surrogate() {
+        return surrogateGiven;
     }
 
     /** Test hook: smooth spikes (dense output) whose exact derivative is the surrogate. */

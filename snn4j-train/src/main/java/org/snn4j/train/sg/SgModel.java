@@ -1,5 +1,8 @@
 package org.snn4j.train.sg;
 
+import org.snn4j.cell.Cell;
+import org.snn4j.cell.Cells;
+
 import org.snn4j.cell.Reset;
 
 import java.io.IOException;
@@ -31,6 +34,8 @@ import org.snn4j.util.InputException;
  *      {"type": "synaptic", "n", "alpha", "beta", "theta", "reset", "surrogate", "learn_alpha", "alpha_values",
  *       "learn_beta", "beta_values"},
  *      {"type": "rlif", "n", "beta", "theta", "reset", "surrogate", "recurrent_weight": "layers.K.recurrent_weight"},
+ *      {"type": "cell", "n", "cell": "alif", "params": {"beta": …, "rho": …, …}, "surrogate"} (any registered
+ *       {@link org.snn4j.cell.Cells cell type}, through {@link CellLayer}),
  *      {"type": "readout", "n", "beta"}, ...]}
  * </pre>
  * and the tensors (F32) {@code layers.K.weight} [in, out] (row i = input i), {@code layers.K.bias},
@@ -307,6 +312,12 @@ public final class SgModel {
             for (int i = 0; i < r.out; i++) System.arraycopy(r.v[i], 0, w, i * r.out, r.out);
             t.f32(prefix + "recurrent_weight", w, r.out, r.out);
             m.put("recurrent_weight", prefix + "recurrent_weight");
+        } else if (l instanceof CellLayer c) {
+            m.put("type", "cell");
+            m.put("n", (long) c.out);
+            m.put("cell", Cells.type(c.cell()));
+            m.put("params", Cells.parameters(c.cell()));
+            if (c.surrogate() != null) m.put("surrogate", surrogate(c.surrogate()));
         } else if (l instanceof LeakyReadout ro) {
             m.put("type", "readout");
             m.put("n", (long) ro.out);
@@ -395,6 +406,15 @@ public final class SgModel {
                 t.floats(m.get("recurrent_weight"), w, "rlif recurrent weight");
                 for (int i = 0; i < n; i++) System.arraycopy(w, i * n, l.v[i], 0, n);
                 return l;
+            }
+            case "cell": {
+                Object params = m.get("params");
+                if (!(params instanceof Map<?, ?> pm)) throw new InputException(file + ": cell layer without params");
+                Map<String, Object> typed = new LinkedHashMap<>();
+                pm.forEach((k, v) -> typed.put(String.valueOf(k), v));
+                Cell cell = Cells.create(ModelFile.str(m, "cell", file), typed);
+                Surrogate sg = m.get("surrogate") instanceof String spec ? Surrogate.parse(spec) : null;
+                return new CellLayer((int) ModelFile.num(m, "n", file), cell, sg);
             }
             case "readout":
                 return new LeakyReadout((int) ModelFile.num(m, "n", file), ModelFile.num(m, "beta", file));

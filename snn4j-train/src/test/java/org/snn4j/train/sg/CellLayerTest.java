@@ -138,4 +138,30 @@ class CellLayerTest {
             return ok / (double) B;
         }
     }
+
+    /** A cell layer saves and loads through the model file like any layer: the same outputs after the round trip. */
+    @Test
+    void cellLayersRoundTripThroughTheModelFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        int T = 10, B = 2, nIn = 70;
+        long[] in = SgGradientTest.spikes(B * T, nIn, 0.3, 3);
+        List<Layer> ls = List.of(new Linear(nIn, 12, 1), new CellLayer(12, AlifCell.defaults().withAdaptation(0.3), SG),
+                new Linear(12, 3, 2), new CellLayer(3, new LeakyIntegratorCell(0.8), null));
+        for (float[] row : ((Linear) ls.get(0)).w) for (int k = 0; k < row.length; k++) row[k] *= 4;
+        java.nio.file.Path f = dir.resolve("alif.safetensors");
+        float[] before, after;
+        try (SgNet net = new SgNet(nIn, true, ls, 1)) {
+            net.prepare(T, B);
+            net.infer(SgGradientTest.binaryInput(in), new int[] {0, 1}, Loss.CE_MAX);
+            before = net.output().dense.clone();
+            SgModel.of(net, new SgModel.Recipe(T, "rate", "ce_max", B, 1),
+                    org.snn4j.io.ModelProvenance.of("test", java.util.Map.of(), 1, "none", java.util.Map.of(), java.util.Map.of())).save(f);
+        }
+        try (SgNet net = SgModel.load(f, 1)) {
+            assertTrue(net.layers().get(1) instanceof CellLayer c && c.cell().equals(AlifCell.defaults().withAdaptation(0.3)));
+            net.prepare(T, B);
+            net.infer(SgGradientTest.binaryInput(in), new int[] {0, 1}, Loss.CE_MAX);
+            after = net.output().dense.clone();
+        }
+        assertArrayEquals(before, after, 0f);
+    }
 }
