@@ -3,6 +3,7 @@ package org.snn4j.papers.balanced;
 import java.util.Arrays;
 import org.snn4j.model.ScnParams;
 import org.snn4j.monitor.CurrentBalanceMonitor;
+import org.snn4j.monitor.DecodingErrorMonitor;
 import org.snn4j.monitor.SpikeMonitor;
 import org.snn4j.papers.scn.ScnSignal;
 import org.snn4j.sim.Simulation;
@@ -58,8 +59,6 @@ public final class AutonomousRun {
         res.x = new double[j][samples];
         res.xhat = new double[j][samples];
         res.timesMs = new double[samples];
-        double[] xhat = new double[j], sx = new double[j], sxx = new double[j];
-        double[] se = {0};
         // slow inputs of this step used the traces before this step's update: the monitor runs after the
         // slow projection's afterStep, so it reads the current traces (one step later; the filtered
         // currents barely differ) to avoid keeping a copy.
@@ -69,17 +68,11 @@ public final class AutonomousRun {
         SpikeMonitor mon = new SpikeMonitor(net.scn.population, 50_000_000);
         IntBuffer rs = new IntBuffer(1024), rn = new IntBuffer(1024);
         Simulation sim = new Simulation(net.scn.network, dtMs, seed, 1);
-        sim.add(in).add(net.slow).add(bal).add(mon).add(new StepHook() {
+        DecodingErrorMonitor err = new DecodingErrorMonitor(j, net::readout, in::x);
+        sim.add(in).add(net.slow).add(bal).add(mon).add(err).add(new StepHook() {
             @Override
             public void afterStep(Simulation s, long step) {
-                net.readout(xhat);
-                double[] x = in.x();
-                for (int q = 0; q < j; q++) {
-                    double e = xhat[q] - x[q];
-                    se[0] += e * e;
-                    sx[q] += x[q];
-                    sxx[q] += x[q] * x[q];
-                }
+                double[] xhat = err.estimate(), x = in.x();
                 if (step % keepEvery == 0) {
                     int k = (int) (step / keepEvery);
                     res.timesMs[k] = (step + 1) * dtMs;
@@ -98,14 +91,8 @@ public final class AutonomousRun {
             }
         });
         sim.run(steps);
-        double var = 0, ms = 0;
-        for (int q = 0; q < j; q++) {
-            double m = sx[q] / steps;
-            var += sxx[q] / steps - m * m;
-            ms += sxx[q] / steps;
-        }
-        res.xRms = Math.sqrt(ms);
-        res.nrmse = Math.sqrt(se[0] / steps / var);
+        res.xRms = err.rms();
+        res.nrmse = err.nrmse();
         res.spikes = mon.totalSpikes();
         res.meanRateHz = SpikeStats.meanRateHz(mon.totalSpikes(), n, steps * dtMs);
         res.cvIsiMedian = cvMedian(mon, n);

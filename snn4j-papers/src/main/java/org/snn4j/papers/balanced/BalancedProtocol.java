@@ -5,7 +5,7 @@ import org.snn4j.papers.scn.RecurrentVoltageRule;
 import org.snn4j.model.ScnParams;
 import org.snn4j.papers.scn.ScnSignal;
 import org.snn4j.sim.Simulation;
-import org.snn4j.sim.StepHook;
+import org.snn4j.monitor.DecodingErrorMonitor;
 import org.snn4j.util.Rng;
 
 /**
@@ -129,25 +129,11 @@ public final class BalancedProtocol {
         LearningSchedule sched = new LearningSchedule(0, -1, cfg.decaySteps());
         SlowErrorRule slowRule = SlowErrorRule.of(net, in, cfg.etaSlow(), new LearningSchedule(cfg.slowStartSteps(), -1, cfg.decaySteps()));
         IsiMeter isi = new IsiMeter(net.scn.population);
-        double[] track = new double[3];   // Σ‖x̂ − x‖², Σ‖x‖², Σ x (per segment)
-        double[] xs = new double[j], xss = new double[j], xhat = new double[j];
         Simulation sim = new Simulation(net.scn.network, cfg.dtMs(), Rng.stream(cfg.seed(), 0x51AL).nextLong(), 1);
         sim.add(in).add(slowRule);
         if (cfg.epsFast() > 0) sim.add(new RecurrentVoltageRule(net.scn, cfg.epsFast(), cfg.betaFast(), p.mu(), sched));
-        sim.add(net.slow).add(isi).add(new StepHook() {
-            @Override
-            public void afterStep(Simulation s, long step) {
-                net.readout(xhat);
-                double[] x = in.x();
-                for (int q = 0; q < j; q++) {
-                    double e = xhat[q] - x[q];
-                    track[0] += e * e;
-                    xs[q] += x[q];
-                    xss[q] += x[q] * x[q];
-                }
-                track[1]++;
-            }
-        });
+        DecodingErrorMonitor track = new DecodingErrorMonitor(j, net::readout, in::x);   // per segment
+        sim.add(net.slow).add(isi).add(track);
 
         int cp = Math.max(1, cfg.checkpoints());
         Result res = new Result();
@@ -164,9 +150,7 @@ public final class BalancedProtocol {
             long target = cfg.learnSteps() * k / cp;
             if (target > done) {
                 isi.reset();
-                track[0] = track[1] = 0;
-                java.util.Arrays.fill(xs, 0);
-                java.util.Arrays.fill(xss, 0);
+                track.reset();
                 sim.run(target - done);
                 done = target;
             }
@@ -174,13 +158,8 @@ public final class BalancedProtocol {
             double sd = net.slowDistance(cfg.system());
             res.slowDistance[k] = Double.isNaN(sd) ? 1.0 : sd;   // Ω^s = 0: distance 1 (at the best scale 0)
             res.fastDistance[k] = net.fastDistance();
-            if (track[1] > 0) {
-                double var = 0;
-                for (int q = 0; q < j; q++) {
-                    double m = xs[q] / track[1];
-                    var += xss[q] / track[1] - m * m;
-                }
-                res.trackingNrmse[k] = Math.sqrt(track[0] / track[1] / var);
+            if (track.samples() > 0) {
+                res.trackingNrmse[k] = track.nrmse();
                 res.rateHz[k] = isi.meanRateHz();
                 res.cvIsi[k] = isi.cvIsiMedian(3);
             } else {
