@@ -1,5 +1,13 @@
 package org.snn4j.papers.sg;
 
+import org.snn4j.cell.CellModel;
+import org.snn4j.model.SpikeTimeSource;
+import org.snn4j.monitor.SpikeMonitor;
+import org.snn4j.monitor.StateMonitor;
+import org.snn4j.network.Population;
+import org.snn4j.sim.Simulation;
+import org.snn4j.train.sg.SimulationBridge;
+
 import org.snn4j.cell.AlifCell;
 import org.snn4j.train.sg.CellLayer;
 
@@ -84,6 +92,7 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
                 .declare("init_model", "", "start from the weights of a saved model.safetensors (or an older model.json) of the same network, e.g. to continue training")
                 .declare("checkpoint_every", 0L, "also checkpoint every N batches (always at the end of each epoch)", 0, 1e9)
+                .declare("simulate", quick ? 10L : 100L, "run this many test images of the trained network in the simulator (core Population/Projection, monitors) and compare with the trainer's forward pass", 0, 1e6)
                 .declare("threads", 0L, "threads (0 = one per processor)", 0, 256)
                 .declare("data_dir", "", "dataset folder (default: data/)");
     }
@@ -274,6 +283,7 @@ public final class SgMlpExperiment implements Experiment {
             run.plotted("loss.png", "Mean training loss per epoch");
             net.memoryWindow(0);   // the plots read every step's membrane potential
             outputPlots(run, net, test, T, ds, tr);
+            simulatorCheck(run, net, test, T, tr, loss, Math.min(p.getInt("simulate"), test.size()));
             run.note(String.format("784-%s-10 spiking MLP (LIF β = %s, θ = %s, %s reset, surrogate %s), rate coding over T = %d steps, "
                             + "loss %s, Adam lr %s (%s), batch %d, %d epoch(s) on %d %s training images: test accuracy **%.4f** on %d test "
                             + "images. Training %.0f samples/s, inference %.0f samples/s on %d thread(s); peak RSS %.0f MB.",
@@ -281,6 +291,70 @@ public final class SgMlpExperiment implements Experiment {
                     loss.name().toLowerCase(), p.getDouble("lr"), sched, B, epochs, train.size(), ds, lastTest, test.size(),
                     trainN / trainS, testN / testS, net.threads(), Provenance.peakRssMb()));
         }
+    }
+
+    /**
+     * The trained network in the simulator ({@link SimulationBridge}): the first n test images, each
+     * encoded as in testing, run through a core {@code Network} of cell populations with spike and
+     * state monitors; the predictions and every layer's spike count are compared with the trainer's
+     * forward pass on the same input spikes.
+     */
+    static void simulatorCheck(RunContext run, SgNet net, Dataset test, int T, SgTrainer tr, Loss loss, int n) {
+        if (n == 0) return;
+        int samePrediction = 0, sameSpikes = 0;
+        long spikes = 0, netSpikes = 0, countDiff = 0;
+        for (int img = 0; img < n; img++) {
+            net.prepare(T, 1);
+            net.infer(tr.encoding().filler(test, null, img, run.seed(), 0x51AL), new int[] {test.label(img)}, loss);
+            int netPrediction = net.predictions()[0];
+            SimulationBridge.Converted cv = SimulationBridge.convert(net, new SpikeTimeSource(SimulationBridge.inputTimes(net.input(), 0)));
+            int L = cv.layers().size();
+            Simulation sim = new Simulation(cv.network(), 1.0, run.seed(), 1);
+            List<SpikeMonitor> mons = new ArrayList<>();
+            for (Population pop : cv.layers()) {
+                SpikeMonitor m = new SpikeMonitor(pop);
+                sim.add(m);
+                mons.add(m);
+            }
+            Population readout = cv.layers().get(L - 1);
+            boolean leaky = !((CellModel) readout.model()).cell().spiking();
+            StateMonitor v = leaky ? new StateMonitor(readout, "v", java.util.stream.IntStream.range(0, readout.size()).toArray(), 1, T + L + 1) : null;
+            if (leaky) sim.add(v);
+            sim.run(T + L + 1);
+            boolean same = true;
+            for (int k = 0; k < L; k++) {
+                long c = mons.get(k).totalSpikes(), want = net.spikeCount(2 * k + 1);
+                spikes += c;
+                netSpikes += want;
+                countDiff += Math.abs(c - want);
+                if (c != want) same = false;
+            }
+            if (same) sameSpikes++;
+            double[] logits = new double[readout.size()];
+            for (int j = 0; j < logits.length; j++) {
+                if (leaky) {   // the readout's step t is simulation step t + L
+                    double[] tr2 = v.trace(j);
+                    double acc = loss == Loss.CE_MAX ? Double.NEGATIVE_INFINITY : 0;
+                    for (int t = 0; t < T; t++) acc = loss == Loss.CE_MAX ? Math.max(acc, tr2[t + L]) : acc + tr2[t + L];
+                    logits[j] = acc;
+                } else {
+                    logits[j] = mons.get(L - 1).counts()[j];
+                }
+            }
+            int best = 0;
+            for (int j = 1; j < logits.length; j++) if (logits[j] > logits[best]) best = j;
+            if (best == netPrediction) samePrediction++;
+        }
+        run.metric("simulated_images", n);
+        run.metric("simulated_same_prediction", samePrediction / (double) n);
+        run.metric("simulated_same_spike_counts", sameSpikes / (double) n);
+        run.metric("simulated_spikes", spikes);
+        run.metric("simulated_spike_count_rel_diff", netSpikes == 0 ? 0 : countDiff / (double) netSpikes);
+        run.note(String.format("In the simulator (SimulationBridge: the trained layers as core populations and projections, with spike and "
+                + "state monitors), %d test images gave the trainer's prediction for %d and every layer's spike count for %d; "
+                + "spike counts differ by %.2g of %d spikes in all: the simulator's projections sum the weights of the spiking inputs "
+                + "in double and round once, the trainer sums them in float, so a potential within float rounding of the threshold "
+                + "may fall on the other side.", n, samePrediction, sameSpikes, netSpikes == 0 ? 0.0 : countDiff / (double) netSpikes, netSpikes));
     }
 
     /** Output spikes and membrane potentials for the first test image. */

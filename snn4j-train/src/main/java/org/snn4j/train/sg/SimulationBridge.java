@@ -104,4 +104,21 @@ public final class SimulationBridge {
         }
         return d;
     }
+
+    /**
+     * The spikes of sample b of a binary input sequence as spike times in steps (ms at dt = 1 ms),
+     * one array per input neuron, for a {@link org.snn4j.model.SpikeTimeSource}.
+     */
+    public static double[][] inputTimes(Seq in, int b) {
+        if (!in.binary) throw new IllegalArgumentException("the simulator bridge takes spike (binary) input");
+        int T = in.steps();
+        double[][] times = new double[in.n][];
+        double[] buf = new double[T];
+        for (int i = 0; i < in.n; i++) {
+            int c = 0;
+            for (int t = 0; t < T; t++) if (in.get(b, t, i) != 0) buf[c++] = t;
+            times[i] = java.util.Arrays.copyOf(buf, c);
+        }
+        return times;
+    }
 }
