@@ -1,7 +1,7 @@
 package org.snn4j.cuda;
 
 import java.util.Arrays;
-import org.snn4j.train.exact.NonFiniteException;
+import org.snn4j.util.DivergenceException;
 import org.snn4j.train.sg.Linear;
 import org.snn4j.train.sg.Seq;
 import org.snn4j.train.sg.SgNet;
@@ -24,7 +24,7 @@ import org.snn4j.util.InputException;
  * bias gradients; one Adam kernel. Rows are batch-major as on the CPU: row r = b·T + t.
  *
  * <p>Non-finite gradients or parameters are flagged by the Adam kernel and reported (as the CPU
- * path's {@link NonFiniteException}) at the next read of the loss, without a per-step sync.
+ * path's {@link DivergenceException}) at the next read of the loss, without a per-step sync.
  */
 public final class CudaSgMlp implements AutoCloseable {
     /** Precision of the matrix products. */
@@ -333,7 +333,7 @@ public final class CudaSgMlp implements AutoCloseable {
     }
 
     /**
-     * Mean loss of the last batch (waits for the device); throws {@link NonFiniteException} when the
+     * Mean loss of the last batch (waits for the device); throws {@link DivergenceException} when the
      * loss, a gradient or a parameter became NaN or infinite since the last check.
      */
     public double loss() {
@@ -343,9 +343,9 @@ public final class CudaSgMlp implements AutoCloseable {
         double s = 0;
         for (float f : l) s += f;
         double mean = s / batch;
-        if (!Double.isFinite(mean)) throw new NonFiniteException("device=cuda: loss is " + mean);
-        if ((flagHost[0] & 1) != 0) throw new NonFiniteException("device=cuda: a gradient became NaN or infinite");
-        if ((flagHost[0] & 2) != 0) throw new NonFiniteException("device=cuda: a parameter became NaN or infinite (learning rate too large?)");
+        if (!Double.isFinite(mean)) throw new DivergenceException(-1, null, "device=cuda: loss is " + mean);
+        if ((flagHost[0] & 1) != 0) throw new DivergenceException(-1, null, "device=cuda: a gradient became NaN or infinite");
+        if ((flagHost[0] & 2) != 0) throw new DivergenceException(-1, null, "device=cuda: a parameter became NaN or infinite (learning rate too large?)");
         return mean;
     }
 
