@@ -2,6 +2,7 @@ package org.snn4j.cuda;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.snn4j.cell.Reset;
 import org.snn4j.data.Dataset;
 import org.snn4j.data.Datasets;
 import org.snn4j.experiment.Params;
@@ -11,7 +12,6 @@ import org.snn4j.train.sg.Loss;
 import org.snn4j.train.sg.Seq;
 import org.snn4j.train.sg.SgMlp;
 import org.snn4j.train.sg.SgNet;
-import org.snn4j.cell.Reset;
 import org.snn4j.train.sg.Surrogate;
 import org.snn4j.util.InputException;
 import org.snn4j.util.Rng;

@@ -1,9 +1,8 @@
 package org.snn4j.train.sg;
 
-import org.snn4j.cell.Reset;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.snn4j.cell.Reset;
 import org.snn4j.data.Dataset;
 import org.snn4j.util.Rng;
 

@@ -1,16 +1,14 @@
 package org.snn4j.train.sg;
 
-import org.snn4j.cell.Cell;
-import org.snn4j.cell.Cells;
-
-import org.snn4j.cell.Reset;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.snn4j.cell.Cell;
+import org.snn4j.cell.Cells;
+import org.snn4j.cell.Reset;
 import org.snn4j.data.Dataset;
 import org.snn4j.io.ModelFile;
 import org.snn4j.io.ModelProvenance;

@@ -1,12 +1,11 @@
 package org.snn4j.train.sg;
 
-import org.snn4j.cell.Reset;
-
 import static org.snn4j.cell.LifKernels.integrate;
 import static org.snn4j.cell.LifKernels.integrateBackward;
 import static org.snn4j.cell.LifKernels.spikeMask;
 
 import java.util.Arrays;
+import org.snn4j.cell.Reset;
 
 /**
  * The common part of the spiking layers {@link Lif}, {@link Synaptic} and {@link RecurrentLif}: n

@@ -1,7 +1,5 @@
 package org.snn4j.train.sg;
 
-import org.snn4j.cell.Reset;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.snn4j.cell.Reset;
 import org.snn4j.data.Dataset;
 import org.snn4j.io.ModelProvenance;
 import org.snn4j.util.InputException;

@@ -1,12 +1,11 @@
 package org.snn4j.train.sg;
 
-import org.snn4j.cell.Reset;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.snn4j.cell.Reset;
 import org.snn4j.model.NonLeakyIntegrator;
 import org.snn4j.model.SpikeTimeSource;
 import org.snn4j.network.DenseWeights;

@@ -1,11 +1,10 @@
 package org.snn4j.train.sg;
 
-import org.snn4j.cell.Reset;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.snn4j.cell.Reset;
 import org.snn4j.data.Dataset;
 import org.snn4j.util.Rng;
 

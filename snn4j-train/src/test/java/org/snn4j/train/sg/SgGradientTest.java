@@ -1,7 +1,5 @@
 package org.snn4j.train.sg;
 
-import org.snn4j.cell.Reset;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.snn4j.cell.Reset;
 import org.snn4j.util.Rng;
 
 /**

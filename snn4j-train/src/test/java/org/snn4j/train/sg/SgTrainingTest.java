@@ -1,13 +1,12 @@
 package org.snn4j.train.sg;
 
-import org.snn4j.cell.Reset;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.snn4j.cell.Reset;
 import org.snn4j.data.Dataset;
 import org.snn4j.util.DivergenceException;
 import org.snn4j.util.Rng;

@@ -1,12 +1,11 @@
 package org.snn4j.train.sg;
 
-import org.snn4j.cell.Reset;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.snn4j.cell.Reset;
 import org.snn4j.data.Dataset;
 
 /**
