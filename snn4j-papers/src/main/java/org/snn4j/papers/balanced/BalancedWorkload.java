@@ -3,7 +3,7 @@ package org.snn4j.papers.balanced;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.snn4j.experiment.Params;
-import org.snn4j.experiment.Workload;
+import org.snn4j.experiment.WorkloadBase;
 import org.snn4j.papers.scn.LearningSchedule;
 import org.snn4j.papers.scn.RecurrentVoltageRule;
 import org.snn4j.model.ScnParams;
@@ -19,20 +19,15 @@ import org.snn4j.util.Rng;
  * λ = 20/s, dt = 1 ms, K = 500/s). The system: a damped rotation coupling neighbouring dimensions,
  * A = −I + 2π (S − Sᵀ), S the shift matrix (J = 2: the 1 Hz oscillator). {@code run_s} times the K steps.
  */
-public final class BalancedWorkload implements Workload {
-    @Override
-    public String name() {
-        return "balanced";
-    }
-
-    @Override
-    public String description() {
-        return "Balanced network learning a linear system with the fast and slow rules on (time steps per second)";
+public final class BalancedWorkload extends WorkloadBase {
+    /** For the service loader. */
+    public BalancedWorkload() {
+        super("balanced", "Balanced network learning a linear system with the fast and slow rules on (time steps per second)");
     }
 
     @Override
     public Params defaults() {
-        return new Params("bench balanced")
+        return params()
                 .declare("neurons", 100L, "neurons N", 2, 2048)
                 .declare("dims", 2L, "system dimensions J", 1, 10000)
                 .declare("steps", 200_000L, "learning steps timed", 1, 1e12)
@@ -76,23 +71,14 @@ public final class BalancedWorkload implements Workload {
     }
 
     @Override
-    public Map<String, Object> run(Params p) {
+    public Map<String, Object> run(Params p) throws Exception {
         int n = p.getInt("neurons"), j = p.getInt("dims");
         long steps = p.getLong("steps"), seed = p.getLong("seed");
         double dt = p.getDouble("dt_ms");
-        double warmupS = 0;
-        long t0;
-        if (p.getBoolean("warmup")) {
-            t0 = System.nanoTime();
-            new Setup(n, j, dt, seed + 1).sim.run(Math.min(steps, 20_000));
-            warmupS = (System.nanoTime() - t0) * 1e-9;
-        }
-        t0 = System.nanoTime();
-        Setup s = new Setup(n, j, dt, seed);
-        double setupS = (System.nanoTime() - t0) * 1e-9;
-        t0 = System.nanoTime();
-        s.sim.run(steps);
-        double runS = (System.nanoTime() - t0) * 1e-9;
+        double warmupS = p.getBoolean("warmup") ? seconds(() -> new Setup(n, j, dt, seed + 1).sim.run(Math.min(steps, 20_000))) : 0;
+        Timed<Setup> setup = timed(() -> new Setup(n, j, dt, seed));
+        Setup s = setup.value();
+        double setupS = setup.seconds(), runS = seconds(() -> s.sim.run(steps));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("N", n);
         m.put("J", j);

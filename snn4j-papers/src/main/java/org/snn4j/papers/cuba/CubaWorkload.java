@@ -3,7 +3,7 @@ package org.snn4j.papers.cuba;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.snn4j.experiment.Params;
-import org.snn4j.experiment.Workload;
+import org.snn4j.experiment.WorkloadBase;
 import org.snn4j.monitor.SpikeMonitor;
 import org.snn4j.sim.Simulation;
 
@@ -11,20 +11,15 @@ import org.snn4j.sim.Simulation;
  * {@code snn4j bench cuba}: the CUBA network of ../shared/peers/brian2_cuba.py, same model, same
  * recording (every spike into a spike monitor); {@code run_s} times the simulation loop alone.
  */
-public final class CubaWorkload implements Workload {
-    @Override
-    public String name() {
-        return "cuba";
-    }
-
-    @Override
-    public String description() {
-        return "CUBA network simulation (the workload of ../shared/peers/brian2_cuba.py)";
+public final class CubaWorkload extends WorkloadBase {
+    /** For the service loader. */
+    public CubaWorkload() {
+        super("cuba", "CUBA network simulation (the workload of ../shared/peers/brian2_cuba.py)");
     }
 
     @Override
     public Params defaults() {
-        return new Params("bench cuba")
+        return params()
                 .declare("neurons", 4000L, "number of neurons", 2, 1e8)
                 .declare("duration", 1.0, "simulated time (s)", 1e-4, 1e5)
                 .declare("p", 0.02, "connection probability (fixed p)", 0, 1)

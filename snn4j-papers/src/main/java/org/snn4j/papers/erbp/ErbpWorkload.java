@@ -5,7 +5,7 @@ import java.util.Map;
 import org.snn4j.data.Dataset;
 import org.snn4j.data.Datasets;
 import org.snn4j.experiment.Params;
-import org.snn4j.experiment.Workload;
+import org.snn4j.experiment.WorkloadBase;
 import org.snn4j.util.Rng;
 
 /**
@@ -14,20 +14,15 @@ import org.snn4j.util.Rng;
  * samples per second and synaptic events (transmitted forward spikes × targets) per second.
  * {@code run_s} times the timed training presentations alone, after {@code warmup} untimed ones.
  */
-public final class ErbpWorkload implements Workload {
-    @Override
-    public String name() {
-        return "erbp";
-    }
-
-    @Override
-    public String description() {
-        return "eRBP training speed (784-H-10 spiking network, dt 0.1 ms, 250 ms per sample) on MNIST digits";
+public final class ErbpWorkload extends WorkloadBase {
+    /** For the service loader. */
+    public ErbpWorkload() {
+        super("erbp", "eRBP training speed (784-H-10 spiking network, dt 0.1 ms, 250 ms per sample) on MNIST digits");
     }
 
     @Override
     public Params defaults() {
-        return new Params("bench erbp")
+        return params()
                 .declare("hidden", "200", "hidden layer sizes, comma-separated")
                 .declare("variant", "plus", "plus (noise) or times (blank-out synapses)")
                 .declare("samples", 300L, "timed training presentations", 1, 1e9)

@@ -7,7 +7,7 @@ import org.snn4j.train.exact.Trial;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.snn4j.experiment.Params;
-import org.snn4j.experiment.Workload;
+import org.snn4j.experiment.WorkloadBase;
 import org.snn4j.model.GateShape;
 import org.snn4j.model.QifGateParams;
 import org.snn4j.util.Rng;
@@ -20,34 +20,26 @@ import org.snn4j.util.Rng;
  * O ~ N(0, (10/√N)²), white-noise inputs (s.d. 0.5) and targets (s.d. 0.1), loss = mean squared
  * error over steps, trials and outputs. Parameters are not updated between timed batches.
  */
-public final class ExactQifWorkload implements Workload {
-    @Override
-    public String name() {
-        return "exact-qif";
-    }
-
-    @Override
-    public String description() {
-        return "Exact gradient (forward + discrete adjoint) of a batch of QIF/gate-synapse trials; peer: torch_exact_qif.py";
+public final class ExactQifWorkload extends WorkloadBase {
+    /** For the service loader. */
+    public ExactQifWorkload() {
+        super("exact-qif", "Exact gradient (forward + discrete adjoint) of a batch of QIF/gate-synapse trials; peer: torch_exact_qif.py");
     }
 
     @Override
     public Params defaults() {
-        return new Params(name())
+        return declareThreads(declareIterations(params()
                 .declare("neurons", 100L, "neurons N", 1, 1e6)
                 .declare("steps", 1000L, "time steps K per trial (dt = 1 ms)", 1, 1e8)
                 .declare("batch", 16L, "trials per batch B", 1, 1e6)
                 .declare("inputs", 2L, "input dimensions", 0, 1e4)
-                .declare("outputs", 1L, "readout dimensions", 1, 1e4)
-                .declare("iters", 5L, "timed batches", 1, 1e6)
-                .declare("warmup", 1L, "untimed batches first (JIT)", 0, 1e6)
-                .declare("threads", 0L, "worker threads (0: all processors)", 0, 256)
+                .declare("outputs", 1L, "readout dimensions", 1, 1e4), 1L, 5L), 0L)
                 .declare("checkpoint_every", 0L, "adjoint memory: 0 keeps the trajectory, m > 0 recomputes segments of m steps", 0, 1e9)
                 .declare("seed", 1L, "seed", 0, 9e18);
     }
 
     @Override
-    public Map<String, Object> run(Params p) {
+    public Map<String, Object> run(Params p) throws Exception {
         int n = p.getInt("neurons"), K = p.getInt("steps"), B = p.getInt("batch"), nIn = p.getInt("inputs"), nOut = p.getInt("outputs");
         long seed = p.getLong("seed");
         QifGateParams m = new QifGateParams(10, 10, 0.2, GateShape.TRIANGLE);
@@ -65,16 +57,14 @@ public final class ExactQifWorkload implements Workload {
         }
         double[] grad = new double[net.size()];
         try (BatchGradient bg = new BatchGradient(net, K, p.getInt("checkpoint_every"), 0.0, p.getInt("threads"))) {
-            double loss = 0;
-            for (int w = 0; w < p.getInt("warmup"); w++) loss = bg.lossAndGradient(batch, grad, null);
+            double[] lossNow = {0};
             int iters = p.getInt("iters");
-            long spikes = 0;
-            long t0 = System.nanoTime();
-            for (int it = 0; it < iters; it++) {
-                loss = bg.lossAndGradient(batch, grad, null);
-                spikes = bg.lastSpikes();
-            }
-            double runS = (System.nanoTime() - t0) * 1e-9;
+            double runS = iterate(p.getInt("warmup"), iters, i -> {
+                lossNow[0] = bg.lossAndGradient(batch, grad, null);
+                return null;
+            });
+            double loss = lossNow[0];
+            long spikes = bg.lastSpikes();   // of the last timed batch (iters ≥ 1)
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("N", n);
             f.put("steps", K);

@@ -3,7 +3,7 @@ package org.snn4j.papers.scn;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.snn4j.experiment.Params;
-import org.snn4j.experiment.Workload;
+import org.snn4j.experiment.WorkloadBase;
 import org.snn4j.model.ScnParams;
 
 /**
@@ -11,20 +11,15 @@ import org.snn4j.model.ScnParams;
  * rules on (Brendel et al. 2020 Fig. 2 parameters; the random part of the initial Ω scaled by 20/N so
  * that the total initial inhibition does not grow with N). {@code run_s} times the K learning steps.
  */
-public final class ScnWorkload implements Workload {
-    @Override
-    public String name() {
-        return "scn";
-    }
-
-    @Override
-    public String description() {
-        return "Spike-coding network with the feed-forward and recurrent learning rules on (time steps per second)";
+public final class ScnWorkload extends WorkloadBase {
+    /** For the service loader. */
+    public ScnWorkload() {
+        super("scn", "Spike-coding network with the feed-forward and recurrent learning rules on (time steps per second)");
     }
 
     @Override
     public Params defaults() {
-        return new Params("bench scn")
+        return params()
                 .declare("neurons", 20L, "neurons N", 2, 2048)
                 .declare("dims", 2L, "signal dimensions J", 1, 10000)
                 .declare("steps", 1_000_000L, "learning steps timed", 1, 1e12)
@@ -40,23 +35,14 @@ public final class ScnWorkload implements Workload {
     }
 
     @Override
-    public Map<String, Object> run(Params p) {
+    public Map<String, Object> run(Params p) throws Exception {
         int n = p.getInt("neurons"), j = p.getInt("dims");
         long steps = p.getLong("steps"), seed = p.getLong("seed");
         ScnParams.SpikeRule rule = ScnLearningExperiment.rule(p.getString("spike_rule"));
-        double warmupS = 0;
-        long t0;
-        if (p.getBoolean("warmup")) {
-            t0 = System.nanoTime();
-            new ScnTrainer(config(n, j, rule, seed + 1)).trainTo(Math.min(steps, 20_000));
-            warmupS = (System.nanoTime() - t0) * 1e-9;
-        }
-        t0 = System.nanoTime();
-        ScnTrainer t = new ScnTrainer(config(n, j, rule, seed));
-        double setupS = (System.nanoTime() - t0) * 1e-9;
-        t0 = System.nanoTime();
-        t.trainTo(steps);
-        double runS = (System.nanoTime() - t0) * 1e-9;
+        double warmupS = p.getBoolean("warmup") ? seconds(() -> new ScnTrainer(config(n, j, rule, seed + 1)).trainTo(Math.min(steps, 20_000))) : 0;
+        Timed<ScnTrainer> setup = timed(() -> new ScnTrainer(config(n, j, rule, seed)));
+        ScnTrainer t = setup.value();
+        double setupS = setup.seconds(), runS = seconds(() -> t.trainTo(steps));
         long spikes = t.ffRule.updates();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("N", n);

@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.snn4j.experiment.Params;
-import org.snn4j.experiment.Workload;
+import org.snn4j.experiment.WorkloadBase;
 import org.snn4j.util.InputException;
 import org.snn4j.util.Provenance;
 import org.snn4j.util.Rng;
@@ -30,33 +30,25 @@ import org.snn4j.util.Rng;
  * Options {@code --recompute m} and {@code --tbptt k} run the memory-saving engine
  * ({@link SgNet#memoryWindow}) and truncated BPTT.
  */
-public final class FfLifWorkload implements Workload {
-    @Override
-    public String name() {
-        return "ff-lif";
-    }
-
-    @Override
-    public String description() {
-        return "one Linear(N,N) + LIF layer, forward + backward, loss = sum of outputs (Open Neuromorphic benchmark; peer bench/torch_ff_lif.py)";
+public final class FfLifWorkload extends WorkloadBase {
+    /** For the service loader. */
+    public FfLifWorkload() {
+        super("ff-lif", "one Linear(N,N) + LIF layer, forward + backward, loss = sum of outputs (Open Neuromorphic benchmark; peer bench/torch_ff_lif.py)");
     }
 
     @Override
     public Params defaults() {
-        return new Params("bench ff-lif")
+        return declareIterations(declareThreads(params()
                 .declare("neurons", 512L, "N (inputs = outputs)", 1, 1e6)
                 .declare("steps", 500L, "time steps T", 1, 1e6)
-                .declare("batch", 16L, "batch size B", 1, 1e6)
-                .declare("threads", 2L, "threads (0 = one per processor)", 0, 256)
-                .declare("warmup", 2L, "untimed warm-up iterations", 0, 1e6)
-                .declare("iters", 5L, "timed iterations", 1, 1e6)
+                .declare("batch", 16L, "batch size B", 1, 1e6), 2L), 2L, 5L)
                 .declare("recompute", 0L, "keep layer state for m steps and recompute (0 = keep all T)", 0, 1e6)
                 .declare("tbptt", 0L, "truncated BPTT window k (0 = full BPTT)", 0, 1e6)
                 .declare("seed", 0L, "seed");
     }
 
     @Override
-    public Map<String, Object> run(Params p) {
+    public Map<String, Object> run(Params p) throws Exception {
         int N = p.getInt("neurons"), T = p.getInt("steps"), B = p.getInt("batch"), threads = p.getInt("threads");
         int warm = p.getInt("warmup"), iters = p.getInt("iters");
         long seed = p.getLong("seed");
@@ -69,7 +61,7 @@ public final class FfLifWorkload implements Workload {
             int rowLen = T * N;
             System.arraycopy(x, b0 * rowLen, in.dense, b0 * rowLen, (b1 - b0) * rowLen);
         };
-        double rssBefore = SgMlpWorkload.rssNowMb();
+        double rssBefore = rssNowMb();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", "linear_lif_N-N");
         m.put("N", N);
@@ -88,30 +80,34 @@ public final class FfLifWorkload implements Workload {
             m.put("params", net.paramCount());
             net.prepare(T, B);
             int[] labels = new int[B];
-            double tTotal = 0, tFwd = 0;
-            long spikes = 0;
-            for (int i = 0; i < warm + iters; i++) {
-                long t0 = System.nanoTime();
+            // each iteration: forward + backward timed, then a forward pass alone timed on its own
+            double[] fwd = {0};
+            long[] spikeCount = {0};
+            double tTotal = iterate(warm, iters, i -> {
                 net.gradients(fill, labels, Loss.SUM);
-                long t1 = System.nanoTime();
-                net.infer(fill, null, Loss.SUM);
-                long t2 = System.nanoTime();
+                return null;
+            }, i -> {
+                Timed<Void> f = timed(() -> {
+                    net.infer(fill, null, Loss.SUM);
+                    return null;
+                });
                 if (i >= warm) {
-                    tTotal += (t1 - t0) * 1e-9;
-                    tFwd += (t2 - t1) * 1e-9;
+                    fwd[0] += f.seconds();
                     Seq out = net.output();   // all T steps, also with --recompute
-                    for (int k = 0; k < T * B * out.words; k++) spikes += Long.bitCount(out.bits[k]);
+                    for (int k = 0; k < T * B * out.words; k++) spikeCount[0] += Long.bitCount(out.bits[k]);
                 }
-            }
-            m.put("fwd_bwd_ms", SgMlpWorkload.round(1000 * tTotal / iters, 2));
-            m.put("fwd_ms", SgMlpWorkload.round(1000 * tFwd / iters, 2));
-            m.put("bwd_ms", SgMlpWorkload.round(1000 * (tTotal - tFwd) / iters, 2));   // the benchmark's backward time, derived
-            m.put("output_rate_per_step", SgMlpWorkload.round(spikes / ((double) iters * T * B * N), 4));
-            m.put("run_s", SgMlpWorkload.round(tTotal, 4));
-            m.put("state_mb", SgMlpWorkload.round(net.stateBytes() / 1048576.0, 2));
+            });
+            double tFwd = fwd[0];
+            long spikes = spikeCount[0];
+            m.put("fwd_bwd_ms", round(1000 * tTotal / iters, 2));
+            m.put("fwd_ms", round(1000 * tFwd / iters, 2));
+            m.put("bwd_ms", round(1000 * (tTotal - tFwd) / iters, 2));   // the benchmark's backward time, derived
+            m.put("output_rate_per_step", round(spikes / ((double) iters * T * B * N), 4));
+            m.put("run_s", round(tTotal, 4));
+            m.put("state_mb", round(net.stateBytes() / 1048576.0, 2));
             m.put("state_bytes_per_step", net.stateBytes() / T);
-            m.put("rss_before_mb", SgMlpWorkload.round(rssBefore, 1));
-            m.put("rss_peak_mb", SgMlpWorkload.round(Provenance.peakRssMb(), 1));
+            m.put("rss_before_mb", round(rssBefore, 1));
+            m.put("rss_peak_mb", round(Provenance.peakRssMb(), 1));
         }
         return m;
     }

@@ -9,13 +9,13 @@ import org.snn4j.train.sg.SgMlp;
 import org.snn4j.train.sg.SgNet;
 import org.snn4j.train.sg.Surrogate;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.snn4j.data.Dataset;
 import org.snn4j.data.Datasets;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.Workload;
+import org.snn4j.experiment.WorkloadBase;
 import org.snn4j.util.InputException;
 import org.snn4j.util.Provenance;
 import org.snn4j.util.Rng;
@@ -29,26 +29,18 @@ import org.snn4j.util.Rng;
  * {@code iters} timed training batches; then the same batches for inference (forward and arg-max of
  * the counts), timed the same way.
  */
-public final class SgMlpWorkload implements Workload {
-    @Override
-    public String name() {
-        return "sg-mlp";
-    }
-
-    @Override
-    public String description() {
-        return "surrogate-gradient BPTT of a 784-H-10 spiking MLP (the workload of ../shared/peers/torch_sg_mlp.py)";
+public final class SgMlpWorkload extends WorkloadBase {
+    /** For the service loader. */
+    public SgMlpWorkload() {
+        super("sg-mlp", "surrogate-gradient BPTT of a 784-H-10 spiking MLP (the workload of ../shared/peers/torch_sg_mlp.py)");
     }
 
     @Override
     public Params defaults() {
-        return new Params("bench sg-mlp")
+        return declareIterations(declareThreads(params()
                 .declare("hidden", 256L, "hidden units H", 1, 1e6)
                 .declare("steps", 25L, "time steps T", 1, 1e5)
-                .declare("batch", 128L, "mini-batch size B", 1, 1e6)
-                .declare("threads", 2L, "threads (0 = one per processor)", 0, 256)
-                .declare("warmup", 3L, "untimed warm-up batches", 0, 1e6)
-                .declare("iters", 20L, "timed batches", 1, 1e6)
+                .declare("batch", 128L, "mini-batch size B", 1, 1e6), 2L), 3L, 20L)
                 .declare("lr", 5e-4, "Adam learning rate", 0, 10)
                 .declare("loss", "ce_count", "ce_count (CE on summed output spikes) or ce_rate (CE per step, as the peer's default)")
                 .declare("data", "random", "random (uniform pixels, random labels) or fashion-mnist (training images)")
@@ -128,23 +120,22 @@ public final class SgMlpWorkload implements Workload {
             if (!mode.equals("infer")) {
                 Adam adam = new Adam(p.getDouble("lr"));
                 adam.initialise(net.paramSet());
-                double tTotal = 0, first = Double.NaN, last = Double.NaN;
-                long hid = 0, outSp = 0;
-                for (int i = 0; i < nb; i++) {
-                    long t0 = System.nanoTime();
+                double[] loss01 = {Double.NaN, Double.NaN};   // first and last timed loss
+                long[] spikes = new long[2];                     // hidden, output
+                double tTotal = iterate(warm, iters, i -> {
                     System.arraycopy(y, i * B, labels, 0, B);
                     double l = net.gradients(SgMlp.rateCoded(x, null, i * B, seed, i), labels, loss);
                     net.update(adam);
                     long nh = SgMlp.spikeCount(net, 1), no = SgMlp.spikeCount(net, 3);
-                    long t1 = System.nanoTime();
-                    if (i >= warm) {
-                        tTotal += (t1 - t0) * 1e-9;
-                        if (Double.isNaN(first)) first = l;
-                        last = l;
-                        hid += nh;
-                        outSp += no;
-                    }
-                }
+                    return () -> {
+                        if (Double.isNaN(loss01[0])) loss01[0] = l;
+                        loss01[1] = l;
+                        spikes[0] += nh;
+                        spikes[1] += no;
+                    };
+                });
+                double first = loss01[0], last = loss01[1];
+                long hid = spikes[0], outSp = spikes[1];
                 long n = (long) iters * B;
                 m.put("train_samples_per_s", round(n / tTotal, 2));
                 m.put("train_ms_per_batch", round(1000 * tTotal / iters, 2));
@@ -157,19 +148,16 @@ public final class SgMlpWorkload implements Workload {
                 m.put("run_s", round(tTotal, 4));
             }
             if (!mode.equals("train")) {
-                double tTotal = 0;
-                long correct = 0;
-                for (int i = 0; i < nb; i++) {
-                    long t0 = System.nanoTime();
+                long[] right = {0};
+                double tTotal = iterate(warm, iters, i -> {
                     System.arraycopy(y, i * B, labels, 0, B);
                     net.infer(SgMlp.rateCoded(x, null, i * B, seed + 1, i), labels, loss);
-                    long t1 = System.nanoTime();
-                    if (i >= warm) {
-                        tTotal += (t1 - t0) * 1e-9;
+                    return () -> {
                         int[] pr = net.predictions();
-                        for (int b = 0; b < B; b++) if (pr[b] == labels[b]) correct++;
-                    }
-                }
+                        for (int b = 0; b < B; b++) if (pr[b] == labels[b]) right[0]++;
+                    };
+                });
+                long correct = right[0];
                 long n = (long) iters * B;
                 m.put("infer_samples_per_s", round(n / tTotal, 2));
                 m.put("infer_ms_per_batch", round(1000 * tTotal / iters, 2));
@@ -180,21 +168,5 @@ public final class SgMlpWorkload implements Workload {
             m.put("rss_before_mb", round(rssBefore, 1));
         }
         return m;
-    }
-
-    /** Current resident memory (VmRSS) in MB, or NaN off Linux. */
-    static double rssNowMb() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status")))
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.trim().split("\\s+")[1]) / 1024.0;
-        } catch (java.io.IOException | RuntimeException ignored) {
-            // not Linux
-        }
-        return Double.NaN;
-    }
-
-    static double round(double v, int digits) {
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
     }
 }
