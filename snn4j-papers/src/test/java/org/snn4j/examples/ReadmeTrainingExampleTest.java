@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snn4j.cell.AlifCell;
 import org.snn4j.data.Dataset;
-import org.snn4j.io.ModelProvenance;
 import org.snn4j.model.PoissonSource;
 import org.snn4j.monitor.SpikeMonitor;
 import org.snn4j.progress.ProgressListener;
@@ -59,9 +57,8 @@ class ReadmeTrainingExampleTest {
                 new LeakyReadout(10, 0.95)), /* threads, 0 = auto */ 0)) {
             SgTrainer trainer = new SgTrainer(net, Loss.CE_MEAN, /* steps */ 25, /* batch */ 64, /* lr */ 5e-4,
                     /* weight decay */ 0, /* cosine */ false, seed);
-            for (int epoch = 1; epoch <= 2; epoch++) trainer.trainEpoch(train, epoch, ProgressListener.none());
-            SgModel.of(net, new SgModel.Recipe(25, "rate", "ce_mean", 64, seed),
-                    ModelProvenance.of("readme", Map.of(), seed, train.name(), Map.of(), Map.of())).save(file);
+            SgModel model = trainer.fit(train, /* epochs */ 2, "rate", ProgressListener.none());   // immutable, with provenance
+            model.save(file);
 
             // the trained network in the simulator, with the core's monitors
             SimulationBridge.Converted sim = SimulationBridge.convert(net, new PoissonSource(784, 20.0));

@@ -248,6 +248,44 @@ public final class SgTrainer {
         }
     }
 
+    /**
+     * Trains for {@code epochs} epochs and returns the trained network as an immutable
+     * {@link SgModel} (Tribuo's "a trainer turns data into a model"): a copy of the parameters, the
+     * inference recipe (steps, encoder, decoder, batch, seed) and typed provenance with this
+     * trainer's settings, the dataset and the final training metrics. With a {@link #checkpoint}
+     * set, an existing checkpoint is resumed first and each epoch is recorded in it.
+     *
+     * @param train    the training set
+     * @param epochs   epochs in all (those done before a resume included)
+     * @param encoder  the input coding's name as {@link SgModel#encoder} knows it ("rate", ...): the
+     *                 trainer uses it for training and the model records it
+     * @param progress progress per epoch (null: none)
+     * @return the model
+     */
+    public SgModel fit(Dataset train, int epochs, String encoder, ProgressListener progress) {
+        if (epochs < 1) throw new InputException("epochs must be at least 1: " + epochs);
+        encoding(SgModel.encoder(encoder));
+        plan((long) epochs * ((train.size() + batch - 1) / batch));
+        resume();
+        double[] last = null;
+        for (int e = epochsDone() + 1; e <= epochs; e++) {
+            last = trainEpoch(train, e, progress);
+            if (last == null) break;   // stopped early (tests)
+            record(new double[] {e, last[0], last[1]});
+        }
+        Map<String, Object> config = new LinkedHashMap<>(fingerprint());
+        config.put("encoder", encoder);
+        config.put("epochs", (long) epochs);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        if (!history.isEmpty()) {
+            double[] h = history.get(history.size() - 1);
+            metrics.put("train_loss", h[1]);
+            metrics.put("train_accuracy", h[2]);
+        }
+        return SgModel.of(net, new SgModel.Recipe(steps, encoder, loss.name().toLowerCase(), batch, seed),
+                org.snn4j.io.ModelProvenance.of("sg", config, seed, train.name(), Map.of(), metrics));
+    }
+
     /** Total optimiser steps planned (for the cosine schedule). */
     public void plan(long steps) {
         totalSteps = Math.max(1, steps);
@@ -307,12 +345,19 @@ public final class SgTrainer {
         return new double[] {lossSum / seen, correct / (double) seen, (System.nanoTime() - t0) * 1e-9};
     }
 
-    /** Test accuracy and seconds: forward passes only, fresh rate coding from stream (seed, −1 − evalIndex). */
     /** The input-coding stream of batch {@code i} of evaluation pass {@code evalIndex} (also {@link SgModel#evaluate}'s, pass 0). */
     static long evalStream(long evalIndex, int i) {
         return -1 - evalIndex * 100_000 - i;
     }
 
+    /**
+     * Test accuracy and seconds: forward passes only, fresh input coding from streams
+     * {@link #evalStream}(evalIndex, batch).
+     *
+     * @param test      the test set
+     * @param evalIndex which evaluation pass (0, 1, ...; each draws its own coding)
+     * @return {accuracy, seconds}
+     */
     public double[] evaluate(Dataset test, long evalIndex) {
         int n = test.size();
         int[] labels = new int[batch];

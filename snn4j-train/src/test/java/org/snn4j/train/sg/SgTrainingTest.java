@@ -46,6 +46,35 @@ class SgTrainingTest {
         }
     }
 
+    /** fit = the epoch loop, and returns an immutable model with recipe and provenance that evaluates as the trainer does. */
+    @Test
+    void fitReturnsAnImmutableModelWithProvenance() {
+        Dataset train = prototypes(300, 0.2, 1), test = prototypes(100, 0.2, 2);
+        double[] viaLoop;
+        float[][] loopParams;
+        try (SgNet net = net(2)) {
+            SgTrainer tr = new SgTrainer(net, Loss.CE_COUNT, 10, 32, 2e-3, 0, true, 3);
+            tr.plan(2 * 10);
+            tr.trainEpoch(train, 1, null);
+            tr.trainEpoch(train, 2, null);
+            viaLoop = tr.evaluate(test, 0);
+            loopParams = net.params();
+        }
+        try (SgNet net = net(2)) {
+            SgTrainer tr = new SgTrainer(net, Loss.CE_COUNT, 10, 32, 2e-3, 0, true, 3);
+            SgModel model = tr.fit(train, 2, "rate", null);
+            float[][] p = net.params();
+            for (int t = 0; t < p.length; t++) org.junit.jupiter.api.Assertions.assertArrayEquals(loopParams[t], p[t], 0f);
+            for (float[] a : p) java.util.Arrays.fill(a, 0f);   // the model is a copy: the runtime network may change
+            assertEquals(viaLoop[0], model.evaluate(test, 1), 0.0);
+            assertEquals(new SgModel.Recipe(10, "rate", "ce_count", 32, 3), model.recipe());
+            assertEquals(3L, model.provenance().seed());
+            assertEquals("prototypes", model.provenance().dataset());
+            assertEquals(2e-3, model.provenance().config().get("lr"));
+            assertTrue(model.provenance().metrics().containsKey("train_accuracy"));
+        }
+    }
+
     @Test
     void trainingIsIdenticalOnOneAndTwoThreads() {
         Dataset train = prototypes(200, 0.2, 1);
