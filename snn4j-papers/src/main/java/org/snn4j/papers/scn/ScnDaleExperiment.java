@@ -89,27 +89,17 @@ public final class ScnDaleExperiment implements Experiment {
                 Rng.stream(run.seed(), 99).nextLong()));
 
         long total = p.getLong("presentations") * block;
-        List<Long> points = new ArrayList<>();
-        points.add(0L);
-        for (int k = p.getInt("first_eval_log2"); k < 62 && (1L << k) < total; k++) points.add(1L << k);
-        if (total > 0) points.add(total);
         List<double[]> rows = new ArrayList<>();
-        DaleEvaluator.Result first = null, last = null;
-        double trainS = 0, evalS = 0;
-        for (long pt : points) {
-            long t0 = System.nanoTime();
+        LearningCurve<DaleEvaluator.Result> curve = LearningCurve.run(p.getInt("first_eval_log2"), total, pt -> {
             if (pt > sim.stepCount()) sim.run(pt - sim.stepCount());
-            trainS += (System.nanoTime() - t0) * 1e-9;
-            t0 = System.nanoTime();
-            DaleEvaluator.Result r = ev.evaluate(net);
-            evalS += (System.nanoTime() - t0) * 1e-9;
+        }, pt -> ev.evaluate(net), (pt, r) -> {
             rows.add(new double[] {pt, pt * dt * 1e-3, pt / (double) block, r.decodingError, r.decodingErrorI, r.meanRateHz, r.meanRateHzI,
                     r.cvIsiMedian, r.fanoMedian, r.pairwiseCorrMean, r.eiBalanceCorr, r.voltageVar});
             run.progress(String.format("step %d (%.1f s): decoding error E %.4g I %.4g, rate E %.2f I %.2f Hz, CV %.2f, E/I balance %.3f",
                     pt, pt * dt * 1e-3, r.decodingError, r.decodingErrorI, r.meanRateHz, r.meanRateHzI, r.cvIsiMedian, r.eiBalanceCorr));
-            if (first == null) first = r;
-            last = r;
-        }
+        });
+        DaleEvaluator.Result first = curve.first, last = curve.last;
+        double trainS = curve.trainS, evalS = curve.evalS;
         String[] header = {"step", "time_s", "presentations", "decoding_error", "decoding_error_inh", "mean_rate_hz", "mean_rate_hz_inh",
                 "cv_isi_median", "fano_median", "pairwise_corr_mean", "ei_balance_corr", "voltage_var"};
         ScnPlots.csv(run.out().resolve("learning.csv"), header, rows);

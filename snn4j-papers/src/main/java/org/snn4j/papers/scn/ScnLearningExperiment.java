@@ -96,29 +96,17 @@ public final class ScnLearningExperiment implements Experiment {
                 p.getInt("var_trials"), p.getLong("var_steps"), p.getDouble("var_amplitude"), p.getDouble("corr_window_ms"), rasterSteps, Rng.stream(run.seed(), 99).nextLong()));
 
         long total = p.getLong("presentations") * block;
-        List<Long> points = new ArrayList<>();
-        points.add(0L);
-        for (int k = p.getInt("first_eval_log2"); k < 62 && (1L << k) < total; k++) points.add(1L << k);
-        if (total > 0) points.add(total);
-
         List<double[]> rows = new ArrayList<>();
-        ScnEvaluator.Result first = null, last = null;
-        double trainS = 0, evalS = 0;
-        for (long pt : points) {
-            long t0 = System.nanoTime();
-            trainer.trainTo(pt);
-            trainS += (System.nanoTime() - t0) * 1e-9;
-            t0 = System.nanoTime();
-            ScnEvaluator.Result r = ev.evaluate(trainer.net);
-            evalS += (System.nanoTime() - t0) * 1e-9;
+        LearningCurve<ScnEvaluator.Result> curve = LearningCurve.run(p.getInt("first_eval_log2"), total, trainer::trainTo,
+                pt -> ev.evaluate(trainer.net), (pt, r) -> {
             double od = trainer.net.omegaDistance();
             rows.add(new double[] {pt, pt * dt * 1e-3, pt / (double) block, r.decodingError, od, r.meanRateHz, r.cvIsiMedian,
                     r.fanoMedian, r.pairwiseCorrMean, r.eiBalanceCorr, r.voltageVar, r.cvIsiSignal});
             run.progress(String.format("step %d (%.0f s): decoding error %.4g, omega distance %.3f, rate %.2f Hz, CV %.2f, corr %.3f",
                     pt, pt * dt * 1e-3, r.decodingError, od, r.meanRateHz, r.cvIsiMedian, r.pairwiseCorrMean));
-            if (first == null) first = r;
-            last = r;
-        }
+        });
+        ScnEvaluator.Result first = curve.first, last = curve.last;
+        double trainS = curve.trainS, evalS = curve.evalS;
         String[] header = {"step", "time_s", "presentations", "decoding_error", "omega_distance", "mean_rate_hz", "cv_isi_median",
                 "fano_median", "pairwise_corr_mean", "ei_balance_corr", "voltage_var", "cv_isi_signal"};
         ScnPlots.csv(run.out().resolve("learning.csv"), header, rows);
