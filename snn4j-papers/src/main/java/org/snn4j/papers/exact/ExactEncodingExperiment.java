@@ -3,13 +3,11 @@ package org.snn4j.papers.exact;
 import org.snn4j.train.exact.BatchGradient;
 import org.snn4j.train.exact.ExactGradient;
 import org.snn4j.util.DivergenceException;
-import org.snn4j.train.optim.Optimizer;
 import org.snn4j.train.exact.QifNet;
 import org.snn4j.train.exact.Trainer;
 import org.snn4j.train.exact.Trial;
 
 import java.awt.Color;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.snn4j.experiment.Experiment;
@@ -106,19 +104,14 @@ public final class ExactEncodingExperiment implements Experiment {
         } else if (!uInit.equals("random")) throw new org.snn4j.util.InputException("u_init must be random or decoder, not '" + uInit + "'");
         int maxSteps = Math.max(task.steps, test.steps);
         try (BatchGradient bg = new BatchGradient(net, maxSteps, p.getInt("bptt_checkpoint_every"), p.getDouble("activity_cost"), p.getInt("threads"))) {
-            Optimizer opt = Optimizer.create(p.getString("optimizer"), p.getDouble("lr"), p.getDouble("momentum"));
-            Trainer tr = new Trainer(net, bg, opt, task, new Trainer.Config(iters, batch, p.getDouble("clip"), p.getDouble("lr_final_fraction"),
-                    p.getInt("save_every"), run.out().resolve("train-checkpoint.safetensors"), Math.max(1, iters / 30)), run.progressListener())
-                    .lrScales(p.getDouble("lr_scale_w"), p.getDouble("lr_scale_u"), p.getDouble("lr_scale_i0"), p.getDouble("lr_scale_o"))
-                    .settings(org.snn4j.io.Checkpoint.settings(p.asMap(), run.seed(), java.util.List.of("save_every")));
-            long t0 = System.nanoTime();
-            tr.train();
-            double trainS = (System.nanoTime() - t0) * 1e-9;
+            ExactTraining training = new ExactTraining(run, net, bg, task, Math.max(1, iters / 30), p.getDouble("lr_scale_w"),
+                    p.getDouble("lr_scale_u"), null);
+            Trainer tr = training.trainer;
+            double trainS = training.trainS;
 
             // held-out signals: learned network
             int nTest = p.getInt("test_signals");
-            Trial[] tt = new Trial[nTest];
-            for (int k = 0; k < nTest; k++) tt[k] = test.trial(k);
+            Trial[] tt = ExactTraining.trials(test, nTest);
             long[] sp = new long[nTest];
             double[][] out = bg.outputs(tt, sp);
             double err = 0, pow = 0, spikes = 0;
@@ -178,9 +171,8 @@ public final class ExactEncodingExperiment implements Experiment {
             // U = a·Oᵀ, W = −a·OᵀO, I_0 = −a|O_i|²/(2τ_s): current = a·(D_iᵀ(x − x̂) − threshold) τ_s), best over gains a
             double[] hand = handBuilt(net, test.withInputX(true), nTest, dt, tauS);
 
-            int done = tr.iterationsDone();
-            int w = Math.max(1, Math.min(10, done / 4));
-            double first = ExactXorExperiment.mean(tr.loss, 0, w), last = ExactXorExperiment.mean(tr.loss, done - w, done);
+            int done = training.done, w = training.window;
+            double first = training.firstLoss, last = training.lastLoss;
             run.metric("nrmse", nrmse);
             run.metric("nrmse_analytic", nrmseA);
             run.metric("nrmse_ratio", nrmse / nrmseA);
@@ -193,7 +185,7 @@ public final class ExactEncodingExperiment implements Experiment {
             run.metric("initial_loss", first);
             run.metric("final_loss", last);
             run.metric("loss_drop_factor", first / last);
-            run.metric("final_mse", ExactXorExperiment.mean(tr.mse, done - w, done));
+            run.metric("final_mse", ExactTraining.mean(tr.mse, done - w, done));
             run.metric("threads", bg.threads());
             run.metric("w_grad_mean_norm", snr[0]);
             run.metric("w_grad_noise_norm", snr[1]);

@@ -2,7 +2,6 @@ package org.snn4j.papers.exact;
 
 import org.snn4j.train.exact.BatchGradient;
 import org.snn4j.train.exact.ExactGradient;
-import org.snn4j.train.optim.Optimizer;
 import org.snn4j.train.exact.QifNet;
 import org.snn4j.train.exact.Trainer;
 import org.snn4j.train.exact.Trial;
@@ -11,7 +10,6 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -113,24 +111,16 @@ public final class ExactXorExperiment implements Experiment {
                 p.getDouble("u_gain"), p.getDouble("i0_mean"), p.getDouble("i0_sd"), p.getDouble("o_gain"));
         try (BatchGradient bg = new BatchGradient(net, steps, p.getInt("bptt_checkpoint_every"), p.getDouble("activity_cost"),
                 p.getInt("threads"))) {
-            Optimizer opt = Optimizer.create(p.getString("optimizer"), p.getDouble("lr"), p.getDouble("momentum"));
-            Path ck = run.out().resolve("train-checkpoint.safetensors");
-            Trainer tr = new Trainer(net, bg, opt, task, new Trainer.Config(iters, batch, p.getDouble("clip"),
-                    p.getDouble("lr_final_fraction"), p.getInt("save_every"), ck, Math.max(1, iters / 40)), run.progressListener())
-                    .lrScales(1, 1, p.getDouble("lr_scale_i0"), p.getDouble("lr_scale_o"))
-                    .settings(org.snn4j.io.Checkpoint.settings(p.asMap(), run.seed(), java.util.List.of("save_every")));
-            run.progress(String.format("training %d neurons on %d-step trials, %d iterations of %d trials, %d thread(s)", n, steps,
-                    iters, batch, bg.threads()));
-            long t0 = System.nanoTime();
-            tr.train();
-            double trainS = (System.nanoTime() - t0) * 1e-9;
+            ExactTraining training = new ExactTraining(run, net, bg, task, Math.max(1, iters / 40), 1, 1, () -> run.progress(String.format(
+                    "training %d neurons on %d-step trials, %d iterations of %d trials, %d thread(s)", n, steps, iters, batch, bg.threads())));
+            Trainer tr = training.trainer;
+            double trainS = training.trainS;
             if (tr.resumed()) run.note("This run resumed from `train-checkpoint.safetensors`; `train_s` counts only the resumed part.");
 
             // held-out test
             int nTest = p.getInt("test_trials");
             XorTask test = task.withSplit(1);
-            Trial[] tt = new Trial[nTest];
-            for (int k = 0; k < nTest; k++) tt[k] = test.trial(k);
+            Trial[] tt = ExactTraining.trials(test, nTest);
             long[] sp = new long[nTest];
             double[][] out = bg.outputs(tt, sp);
             int correct = 0;
@@ -146,9 +136,8 @@ public final class ExactXorExperiment implements Experiment {
                 spikes += sp[k];
             }
             double acc = (double) correct / nTest;
-            int done = tr.iterationsDone();
-            int w = Math.max(1, Math.min(10, done / 4));
-            double first = mean(tr.loss, 0, w), last = mean(tr.loss, done - w, done);
+            int done = training.done;
+            double first = training.firstLoss, last = training.lastLoss;
             run.metric("test_accuracy", acc);
             run.metric("test_trials", nTest);
             run.metric("test_mse", mse / nTest);
@@ -184,15 +173,9 @@ public final class ExactXorExperiment implements Experiment {
         }
     }
 
-    static double mean(double[] a, int from, int to) {
-        double s = 0;
-        for (int k = from; k < to; k++) s += a[k];
-        return to > from ? s / (to - from) : Double.NaN;
-    }
-
     static double[] smooth(double[] a, int n, int w) {
         double[] r = new double[n];
-        for (int k = 0; k < n; k++) r[k] = w <= 1 ? a[k] : mean(a, Math.max(0, k - w + 1), k + 1);
+        for (int k = 0; k < n; k++) r[k] = w <= 1 ? a[k] : ExactTraining.mean(a, Math.max(0, k - w + 1), k + 1);
         return r;
     }
 

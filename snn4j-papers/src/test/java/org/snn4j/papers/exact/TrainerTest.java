@@ -72,7 +72,7 @@ class TrainerTest {
             Trainer tr = new Trainer(net, bg, opt, i -> fixed[(int) (i % fixed.length)], new Trainer.Config(100, 8, 0, 1, 0, null, 0), null)
                     .lrScales(1, 1, 0.5, 10);
             tr.train();
-            double first = tr.loss[0], last = ExactXorExperiment.mean(tr.loss, 95, 100);
+            double first = tr.loss[0], last = ExactTraining.mean(tr.loss, 95, 100);
             assertTrue(last < 0.6 * first, "loss " + first + " -> " + last); // measured 1.10 -> 0.56
         }
     }
