@@ -106,9 +106,7 @@ public final class ScnAnalyticExperiment implements Experiment {
         int block = p.getInt("block_steps");
         int demoSteps = (int) Math.min(Integer.MAX_VALUE, Math.round(p.getDouble("demo_ms") / dt));
         long evalSeed = Rng.stream(run.seed(), 99).nextLong();
-        ScnEvaluator full = new ScnEvaluator(new ScnEvaluator.Config(dt, p.getLong("fit_steps"), p.getLong("test_steps"),
-                p.getDouble("amplitude"), p.getDouble("sigma_steps"), block, p.getInt("var_inputs"), p.getInt("var_trials"),
-                p.getLong("var_steps"), p.getDouble("var_amplitude"), p.getDouble("corr_window_ms"), demoSteps, evalSeed));
+        ScnEvaluator full = new ScnEvaluator(ScnEvaluator.Config.of(p, dt, p.getDouble("demo_ms"), evalSeed));
         ScnEvaluator sweep = new ScnEvaluator(new ScnEvaluator.Config(dt, p.getLong("fit_steps"), p.getLong("test_steps"),
                 p.getDouble("amplitude"), p.getDouble("sigma_steps"), block, 0, 2, 1, 0, p.getDouble("corr_window_ms"), 0, evalSeed));
 

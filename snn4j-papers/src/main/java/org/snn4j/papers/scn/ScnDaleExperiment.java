@@ -82,11 +82,7 @@ public final class ScnDaleExperiment implements Experiment {
                 p.getDouble("kappa_i"), p.getDouble("autapse"), LearningSchedule.constant());
         Simulation sim = new Simulation(net.network, dt, Rng.stream(run.seed(), 3).nextLong(), 1);
         sim.add(input).add(learning);
-        int rasterSteps = (int) Math.min(Integer.MAX_VALUE, Math.round(p.getDouble("raster_ms") / dt));
-        DaleEvaluator ev = new DaleEvaluator(new ScnEvaluator.Config(dt, p.getLong("fit_steps"), p.getLong("test_steps"),
-                p.getDouble("amplitude"), p.getDouble("sigma_steps"), block, p.getInt("var_inputs"), p.getInt("var_trials"),
-                p.getLong("var_steps"), p.getDouble("var_amplitude"), p.getDouble("corr_window_ms"), rasterSteps,
-                Rng.stream(run.seed(), 99).nextLong()));
+        DaleEvaluator ev = new DaleEvaluator(ScnEvaluator.Config.of(p, dt, p.getDouble("raster_ms"), Rng.stream(run.seed(), 99).nextLong()));
 
         long total = p.getLong("presentations") * block;
         List<double[]> rows = new ArrayList<>();

@@ -55,6 +55,21 @@ public final class ScnEvaluator {
     public record Config(double dtMs, long fitSteps, long testSteps, double amplitude, double sigmaSteps, int blockSteps,
                          int varInputs, int varTrials, long varSteps, double varAmplitude, double corrWindowMs, int rasterSteps,
                          long seed) {
+        /**
+         * The evaluation the experiments' parameters describe (fit_steps, test_steps, amplitude,
+         * sigma_steps, block_steps, var_inputs, var_trials, var_steps, var_amplitude, corr_window_ms).
+         *
+         * @param p        the run's parameters
+         * @param dtMs     time step (ms)
+         * @param rasterMs length of the kept rasters (ms)
+         * @param seed     the evaluation's seed
+         * @return the configuration
+         */
+        public static Config of(org.snn4j.experiment.Params p, double dtMs, double rasterMs, long seed) {
+            return new Config(dtMs, p.getLong("fit_steps"), p.getLong("test_steps"), p.getDouble("amplitude"), p.getDouble("sigma_steps"),
+                    p.getInt("block_steps"), p.getInt("var_inputs"), p.getInt("var_trials"), p.getLong("var_steps"),
+                    p.getDouble("var_amplitude"), p.getDouble("corr_window_ms"), (int) Math.min(Integer.MAX_VALUE, Math.round(rasterMs / dtMs)), seed);
+        }
     }
 
     /** What one evaluation measured. */

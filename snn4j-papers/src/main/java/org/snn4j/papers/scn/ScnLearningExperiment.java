@@ -90,10 +90,7 @@ public final class ScnLearningExperiment implements Experiment {
                 p.getDouble("beta"), p.getDouble("amplitude"), p.getDouble("sigma_steps"), block,
                 new LearningSchedule(0, -1, p.getDouble("lr_decay_steps")), run.seed());
         ScnTrainer trainer = new ScnTrainer(tc);
-        int rasterSteps = (int) Math.min(Integer.MAX_VALUE, Math.round(p.getDouble("raster_ms") / dt));
-        ScnEvaluator ev = new ScnEvaluator(new ScnEvaluator.Config(dt, p.getLong("fit_steps"), p.getLong("test_steps"),
-                p.getDouble("amplitude"), p.getDouble("sigma_steps"), block, p.getInt("var_inputs"),
-                p.getInt("var_trials"), p.getLong("var_steps"), p.getDouble("var_amplitude"), p.getDouble("corr_window_ms"), rasterSteps, Rng.stream(run.seed(), 99).nextLong()));
+        ScnEvaluator ev = new ScnEvaluator(ScnEvaluator.Config.of(p, dt, p.getDouble("raster_ms"), Rng.stream(run.seed(), 99).nextLong()));
 
         long total = p.getLong("presentations") * block;
         List<double[]> rows = new ArrayList<>();
