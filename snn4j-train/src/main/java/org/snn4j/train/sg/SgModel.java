@@ -195,12 +195,31 @@ public final class SgModel {
      * @return accuracy in [0, 1]
      */
     public double evaluate(Dataset data, int threads) {
+        return evaluate(data, threads, 0);
+    }
+
+    /**
+     * {@link #evaluate(Dataset, int)} with the input coding of evaluation pass {@code pass}: the
+     * trainer's {@code evaluate(data, pass)} bit for bit (sg-mlp reports epoch e's test accuracy
+     * with pass e).
+     *
+     * @param data    labelled samples
+     * @param threads threads (0: one per processor)
+     * @param pass    evaluation pass (≥ 0): which random input coding
+     * @return accuracy in [0, 1]
+     */
+    public double evaluate(Dataset data, int threads, long pass) {
+        if (pass < 0) throw new InputException("evaluation pass must be >= 0: " + pass);
         int[] pred = new int[data.size()];
-        long correct = run(data, threads, pred, true);
+        long correct = run(data, threads, pred, true, pass);
         return correct / (double) data.size();
     }
 
     private long run(Dataset data, int threads, int[] pred, boolean labelled) {
+        return run(data, threads, pred, labelled, 0);
+    }
+
+    private long run(Dataset data, int threads, int[] pred, boolean labelled, long pass) {
         if (recipe == null) throw new InputException("this sg model has no inference recipe (a version-1 file): build a trainer to evaluate it");
         SgTrainer.Encoding enc = encoder(recipe.encoder());
         Loss decoder = Loss.parse(recipe.decoder());
@@ -212,7 +231,7 @@ public final class SgModel {
                 int bs = Math.min(batch, n - i * batch);
                 net.prepare(recipe.steps(), bs);
                 for (int b = 0; b < bs; b++) labels[b] = labelled ? data.label(i * batch + b) : 0;
-                net.infer(enc.filler(data, null, i * batch, recipe.seed(), SgTrainer.evalStream(0, i)), labels, decoder);
+                net.infer(enc.filler(data, null, i * batch, recipe.seed(), SgTrainer.evalStream(pass, i)), labels, decoder);
                 int[] pr = net.predictions();
                 for (int b = 0; b < bs; b++) {
                     pred[i * batch + b] = pr[b];
