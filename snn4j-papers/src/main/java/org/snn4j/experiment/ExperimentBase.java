@@ -9,9 +9,36 @@ import org.snn4j.data.Datasets;
  * What experiments share, written once: the common parameter keys ({@code threads},
  * {@code epochs}, {@code dataset}, {@code data_dir}; the seed is the run's, {@link RunContext#seed()})
  * and loading a dataset with the SHA-256 of each of its files recorded in {@code config.json} and in
- * model provenance. An experiment extends it and declares its own keys after the shared ones.
+ * model provenance, besides the name and the description. An experiment extends it and declares
+ * its own keys after the shared ones.
  */
 public abstract class ExperimentBase implements Experiment {
+    private final String name, description;
+
+    /**
+     * @param name        the name on the command line, lower-case with dashes
+     * @param description one line for {@code snn4j list}
+     */
+    protected ExperimentBase(String name, String description) {
+        this.name = name;
+        this.description = description;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final String description() {
+        return description;
+    }
+
+    /** @return empty parameters named for error messages (the experiment's name) */
+    protected final Params params() {
+        return new Params(name);
+    }
+
     /** A dataset's training and test splits, as loaded (before any subset or shuffle). */
     public record Data(String name, Dataset train, Dataset test) {
     }

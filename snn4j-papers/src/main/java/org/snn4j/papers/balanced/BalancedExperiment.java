@@ -2,7 +2,7 @@ package org.snn4j.papers.balanced;
 
 import java.awt.Color;
 import java.io.IOException;
-import org.snn4j.experiment.Experiment;
+import org.snn4j.experiment.ExperimentBase;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.model.ScnParams;
@@ -18,7 +18,15 @@ import org.snn4j.util.Rng;
  * (Bourdoukan &amp; Denève 2015; {@link BalancedProtocol}). The system (A) and the command come from the
  * parameters, i.e. from {@code --config} or {@code --set}, not from code.
  */
-public abstract class BalancedExperiment implements Experiment {
+public abstract class BalancedExperiment extends ExperimentBase {
+    /**
+     * @param name        the name on the command line
+     * @param description one line for {@code snn4j list}
+     */
+    protected BalancedExperiment(String name, String description) {
+        super(name, description);
+    }
+
     /** The default system of the experiment, from its parameters (when {@code A} is empty). */
     protected abstract LinearSystem defaultSystem(Params p);
 
@@ -40,7 +48,7 @@ public abstract class BalancedExperiment implements Experiment {
 
     @Override
     public Params defaults(boolean quick) {
-        Params p = new Params(name());
+        Params p = params();
         declareSystem(p, quick);
         p.declare("A", "", "system matrix A (1/s): rows separated by ';', entries by ',' (empty: the experiment's default system)")
                 .declare("neurons", quick ? (long) quickSize()[0] : fullNeurons(), "neurons N", 2, 2048)

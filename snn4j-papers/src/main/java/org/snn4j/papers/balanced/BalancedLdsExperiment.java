@@ -13,14 +13,10 @@ import org.snn4j.util.InputException;
  * {@code "-1,0,0; 1,-1,0; 0,1,-1"}.
  */
 public final class BalancedLdsExperiment extends BalancedExperiment {
-    @Override
-    public String name() {
-        return "balanced-lds";
-    }
-
-    @Override
-    public String description() {
-        return "Balanced spiking network learning a linear dynamical system (default: 3-D rotation with decay; any A via --config) with local rules";
+    /** For the service loader. */
+    public BalancedLdsExperiment() {
+        super("balanced-lds",
+                "Balanced spiking network learning a linear dynamical system (default: 3-D rotation with decay; any A via --config) with local rules");
     }
 
     @Override

@@ -8,14 +8,10 @@ import org.snn4j.experiment.Params;
  * then generates it autonomously (Bourdoukan &amp; Denève 2015). Any A may be given with {@code A}.
  */
 public final class BalancedOscillatorExperiment extends BalancedExperiment {
-    @Override
-    public String name() {
-        return "balanced-oscillator";
-    }
-
-    @Override
-    public String description() {
-        return "Balanced spiking network learning a 2-D damped oscillator with local rules, then running autonomously (Bourdoukan & Deneve 2015)";
+    /** For the service loader. */
+    public BalancedOscillatorExperiment() {
+        super("balanced-oscillator",
+                "Balanced spiking network learning a 2-D damped oscillator with local rules, then running autonomously (Bourdoukan & Deneve 2015)");
     }
 
     @Override

@@ -1,7 +1,7 @@
 package org.snn4j.papers.cuba;
 
 import java.util.Arrays;
-import org.snn4j.experiment.Experiment;
+import org.snn4j.experiment.ExperimentBase;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.monitor.RateMonitor;
@@ -16,23 +16,19 @@ import org.snn4j.util.Rng;
  * {@code snn4j run cuba}: the CUBA network, its raster, rate, irregularity and balance, and the
  * spread of its mean rate across network seeds (to compare with Brian2's 5.4 Hz on the same model).
  */
-public final class CubaExperiment implements Experiment {
+public final class CubaExperiment extends ExperimentBase {
     /** Brian2 2.5.1 (cython and cpp_standalone, seed 42, ../shared/peers/RESULTS.md), N = 4000, 1 s. */
     public static final double BRIAN2_RATE_HZ = 5.38;
 
-    @Override
-    public String name() {
-        return "cuba";
-    }
-
-    @Override
-    public String description() {
-        return "CUBA network (Vogels & Abbott 2005, Brian2 examples/CUBA.py): 4000 LIF neurons, p = 0.02; raster, rate, ISI CV, seed spread of the rate";
+    /** For the service loader. */
+    public CubaExperiment() {
+        super("cuba",
+                "CUBA network (Vogels & Abbott 2005, Brian2 examples/CUBA.py): 4000 LIF neurons, p = 0.02; raster, rate, ISI CV, seed spread of the rate");
     }
 
     @Override
     public Params defaults(boolean quick) {
-        return new Params(name())
+        return params()
                 .declare("neurons", 4000L, "number of neurons (80 % excitatory)", 2, 1e8)
                 .declare("p", 0.02, "connection probability", 0, 1)
                 .declare("duration_s", 1.0, "simulated time of the recorded run (s)", 1e-4, 1e5)

@@ -29,19 +29,15 @@ public final class ErbpExperiment extends ExperimentBase {
     /** Stream identifiers of {@link ErbpNetwork#resetState}: training epoch e, test pass after epoch e, evaluation after n samples. */
     static final long STREAM_TRAIN = 0x7EA1, STREAM_TEST = 0x7E57, STREAM_EVAL = 0xE7A1;
 
-    @Override
-    public String name() {
-        return "erbp";
-    }
-
-    @Override
-    public String description() {
-        return "eRBP (Neftci et al. 2017): spiking 784-H-10 network trained with event-driven random back-propagation on MNIST/Fashion-MNIST, vs RBP and BP MLPs";
+    /** For the service loader. */
+    public ErbpExperiment() {
+        super("erbp",
+                "eRBP (Neftci et al. 2017): spiking 784-H-10 network trained with event-driven random back-propagation on MNIST/Fashion-MNIST, vs RBP and BP MLPs");
     }
 
     @Override
     public Params defaults(boolean quick) {
-        return declareEpochs(declareDataset(new Params(name()), "mnist"), quick ? 1L : 3L)
+        return declareEpochs(declareDataset(params(), "mnist"), quick ? 1L : 3L)
                 .declare("hidden", quick ? "100" : "200", "hidden layer sizes, comma-separated (100, 200, 500, 1000, 200,200)")
                 .declare("variant", "plus", "plus (eRBP+: noise on the soma) or times (eRBPx: blank-out synapses)")
                 .declare("weight_bits", 32L, "32 (full precision) or fewer: weights stored on an n-bit grid, stochastic rounding", 2, 32)

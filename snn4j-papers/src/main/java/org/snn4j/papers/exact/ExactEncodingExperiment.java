@@ -10,7 +10,7 @@ import org.snn4j.train.exact.Trial;
 import java.awt.Color;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.snn4j.experiment.Experiment;
+import org.snn4j.experiment.ExperimentBase;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.model.ScnParams;
@@ -32,20 +32,16 @@ import org.snn4j.util.Rng;
  * λ = 1/τ_s, Ω = DᵀD + μI. Measures the readout error on held-out signals, the spike counts, and
  * whether the learned recurrent weights W resemble the predictive-coding interactions −OᵀO.
  */
-public final class ExactEncodingExperiment implements Experiment {
-    @Override
-    public String name() {
-        return "exact-encoding";
-    }
-
-    @Override
-    public String description() {
-        return "Exact gradient descent (Huh & Sejnowski 2018): QIF/gate network learns fast spike-based encoding of a 2-D signal; vs the analytic spike-coding network";
+public final class ExactEncodingExperiment extends ExperimentBase {
+    /** For the service loader. */
+    public ExactEncodingExperiment() {
+        super("exact-encoding",
+                "Exact gradient descent (Huh & Sejnowski 2018): QIF/gate network learns fast spike-based encoding of a 2-D signal; vs the analytic spike-coding network");
     }
 
     @Override
     public Params defaults(boolean quick) {
-        return new Params(name())
+        return params()
                 .declare("neurons", 30L, "QIF neurons", 1, 100000)
                 .declare("dims", 2L, "signal dimensions J", 1, 1000)
                 .declare("trial_s", quick ? 0.5 : 0.25, "training trial length (s); short trials carry less adjoint noise per simulated second", 0.01, 100)

@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.snn4j.experiment.Experiment;
+import org.snn4j.experiment.ExperimentBase;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.model.GateShape;
@@ -31,20 +31,16 @@ import org.snn4j.util.Rng;
  * the trained model ({@code model.safetensors}, with provenance) and {@code train-checkpoint.safetensors}: running
  * again into the same {@code --out} resumes a killed run.
  */
-public final class ExactXorExperiment implements Experiment {
-    @Override
-    public String name() {
-        return "exact-xor";
-    }
-
-    @Override
-    public String description() {
-        return "Exact gradient descent (Huh & Sejnowski 2018): QIF/gate-synapse network learns delayed-memory XOR over 1 s trials";
+public final class ExactXorExperiment extends ExperimentBase {
+    /** For the service loader. */
+    public ExactXorExperiment() {
+        super("exact-xor",
+                "Exact gradient descent (Huh & Sejnowski 2018): QIF/gate-synapse network learns delayed-memory XOR over 1 s trials");
     }
 
     @Override
     public Params defaults(boolean quick) {
-        return new Params(name())
+        return params()
                 .declare("neurons", 100L, "recurrent QIF neurons", 1, 100000)
                 .declare("trial_s", quick ? 0.4 : 1.0, "trial length (s)", 0.01, 100)
                 .declare("dt_ms", 1.0, "time step (ms)", 1e-4, 10)

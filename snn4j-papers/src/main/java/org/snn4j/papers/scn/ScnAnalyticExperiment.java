@@ -2,7 +2,7 @@ package org.snn4j.papers.scn;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.snn4j.experiment.Experiment;
+import org.snn4j.experiment.ExperimentBase;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.model.ScnParams;
@@ -23,20 +23,16 @@ import org.snn4j.util.Rng;
  * the number of neurons N and the rate cost μ, and, for one configuration, the spike raster and the
  * signal with its readout for a chosen signal (smoothed noise, sines or steps).
  */
-public final class ScnAnalyticExperiment implements Experiment {
-    @Override
-    public String name() {
-        return "scn-analytic";
-    }
-
-    @Override
-    public String description() {
-        return "Analytic spike-coding network (F = D^T, Omega = D^T D + mu I): decoding error vs N and mu, rasters, tracking of noise/sines/steps";
+public final class ScnAnalyticExperiment extends ExperimentBase {
+    /** For the service loader. */
+    public ScnAnalyticExperiment() {
+        super("scn-analytic",
+                "Analytic spike-coding network (F = D^T, Omega = D^T D + mu I): decoding error vs N and mu, rasters, tracking of noise/sines/steps");
     }
 
     @Override
     public Params defaults(boolean quick) {
-        return new Params(name())
+        return params()
                 .declare("neurons", 20L, "neurons N of the headline network", 1, 2048)
                 .declare("dims", 2L, "signal dimensions J", 1, 1000)
                 .declare("mu", 0.02 / 0.9, "rate cost mu of the headline network", 0, 1e6)

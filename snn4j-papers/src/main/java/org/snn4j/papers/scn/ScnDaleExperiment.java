@@ -2,7 +2,7 @@ package org.snn4j.papers.scn;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.snn4j.experiment.Experiment;
+import org.snn4j.experiment.ExperimentBase;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.model.ScnParams;
@@ -19,23 +19,19 @@ import org.snn4j.util.Rng;
  * rules ({@link DaleLearning}); measured with frozen weights ({@link DaleEvaluator}) before learning and
  * at log-spaced points.
  */
-public final class ScnDaleExperiment implements Experiment {
+public final class ScnDaleExperiment extends ExperimentBase {
     static final String[] MEASURES = {"decoding_error", "decoding_error_inh", "mean_rate_hz", "mean_rate_hz_inh", "cv_isi_median",
             "fano_median", "pairwise_corr_mean", "ei_balance_corr", "voltage_var"};
 
-    @Override
-    public String name() {
-        return "scn-dale";
-    }
-
-    @Override
-    public String description() {
-        return "E/I spike-coding network with Dale's law learning to represent a 3-D signal (Brendel et al. 2020 Fig. 4: 300 E + 75 I)";
+    /** For the service loader. */
+    public ScnDaleExperiment() {
+        super("scn-dale",
+                "E/I spike-coding network with Dale's law learning to represent a 3-D signal (Brendel et al. 2020 Fig. 4: 300 E + 75 I)");
     }
 
     @Override
     public Params defaults(boolean quick) {
-        return new Params(name())
+        return params()
                 .declare("exc", quick ? 80L : 300L, "excitatory neurons", 1, 2048)
                 .declare("inh", quick ? 20L : 75L, "inhibitory neurons", 1, 2048)
                 .declare("dims", 3L, "signal dimensions J", 1, 1000)

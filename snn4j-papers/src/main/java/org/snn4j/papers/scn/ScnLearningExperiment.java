@@ -2,7 +2,7 @@ package org.snn4j.papers.scn;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.snn4j.experiment.Experiment;
+import org.snn4j.experiment.ExperimentBase;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
 import org.snn4j.model.ScnParams;
@@ -18,23 +18,19 @@ import org.snn4j.util.Rng;
  * compared at the end with the analytic network of the same decoder and μ; finally a quarter of the
  * neurons are silenced.
  */
-public final class ScnLearningExperiment implements Experiment {
+public final class ScnLearningExperiment extends ExperimentBase {
     static final String[] MEASURES = {"decoding_error", "omega_distance", "mean_rate_hz", "cv_isi_median", "fano_median",
             "pairwise_corr_mean", "ei_balance_corr", "voltage_var"};
 
-    @Override
-    public String name() {
-        return "scn-learning";
-    }
-
-    @Override
-    public String description() {
-        return "Spike-coding network learning an optimal representation with local rules (Brendel et al. 2020 Fig. 2: N = 20, J = 2)";
+    /** For the service loader. */
+    public ScnLearningExperiment() {
+        super("scn-learning",
+                "Spike-coding network learning an optimal representation with local rules (Brendel et al. 2020 Fig. 2: N = 20, J = 2)");
     }
 
     @Override
     public Params defaults(boolean quick) {
-        return new Params(name())
+        return params()
                 .declare("neurons", 20L, "neurons N", 2, 2048)
                 .declare("dims", 2L, "signal dimensions J", 1, 1000)
                 .declare("lambda", 50.0, "leak of voltages and rates (1/s)", 1e-6, 1e6)

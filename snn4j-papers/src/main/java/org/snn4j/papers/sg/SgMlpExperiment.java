@@ -51,19 +51,15 @@ import org.snn4j.util.Rng;
  * output membrane potentials for one test example.
  */
 public final class SgMlpExperiment extends ExperimentBase {
-    @Override
-    public String name() {
-        return "sg-mlp";
-    }
-
-    @Override
-    public String description() {
-        return "surrogate-gradient BPTT of a spiking MLP (784-H-10 LIF, rate coding) on MNIST / Fashion-MNIST: test accuracy, learning curve, throughput";
+    /** For the service loader. */
+    public SgMlpExperiment() {
+        super("sg-mlp",
+                "surrogate-gradient BPTT of a spiking MLP (784-H-10 LIF, rate coding) on MNIST / Fashion-MNIST: test accuracy, learning curve, throughput");
     }
 
     @Override
     public Params defaults(boolean quick) {
-        return declareThreads(declareEpochs(declareDataset(new Params(name()), "fashion-mnist"), quick ? 1L : 5L))
+        return declareThreads(declareEpochs(declareDataset(params(), "fashion-mnist"), quick ? 1L : 5L))
                 .declare("hidden", quick ? "256" : "1000", "hidden layer sizes, comma-separated (e.g. 1000 or 256,256)")
                 .declare("steps", 25L, "time steps T per example", 1, 10000)
                 .declare("batch", 64L, "mini-batch size (64: more updates in 5 epochs; Fashion-MNIST 0.886 against 0.881 at 128)", 1, 100000)
