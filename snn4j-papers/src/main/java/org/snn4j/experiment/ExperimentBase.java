@@ -12,31 +12,18 @@ import org.snn4j.data.Datasets;
  * model provenance, besides the name and the description. An experiment extends it and declares
  * its own keys after the shared ones.
  */
-public abstract class ExperimentBase implements Experiment {
-    private final String name, description;
-
+public abstract class ExperimentBase extends Named implements Experiment {
     /**
-     * @param name        the name on the command line, lower-case with dashes
+     * @param name        the name on the command line ({@code snn4j run NAME})
      * @param description one line for {@code snn4j list}
      */
     protected ExperimentBase(String name, String description) {
-        this.name = name;
-        this.description = description;
-    }
-
-    @Override
-    public final String name() {
-        return name;
-    }
-
-    @Override
-    public final String description() {
-        return description;
+        super(name, description);
     }
 
     /** @return empty parameters named for error messages (the experiment's name) */
     protected final Params params() {
-        return new Params(name);
+        return new Params(name());
     }
 
     /** A dataset's training and test splits, as loaded (before any subset or shuffle). */

@@ -10,31 +10,18 @@ import java.util.concurrent.Callable;
  * followed by timed ones, timing of one piece of work, resident memory and rounding. The command
  * ({@code snn4j bench}) adds tool, version, wall time and peak memory and prints the one JSON line.
  */
-public abstract class WorkloadBase implements Workload {
-    private final String name, description;
-
+public abstract class WorkloadBase extends Named implements Workload {
     /**
      * @param name        the name on the command line ({@code snn4j bench NAME})
      * @param description one line for {@code snn4j list}
      */
     protected WorkloadBase(String name, String description) {
-        this.name = name;
-        this.description = description;
-    }
-
-    @Override
-    public final String name() {
-        return name;
-    }
-
-    @Override
-    public final String description() {
-        return description;
+        super(name, description);
     }
 
     /** @return empty parameters named for error messages ("bench NAME") */
     protected final Params params() {
-        return new Params("bench " + name);
+        return new Params("bench " + name());
     }
 
     /**
