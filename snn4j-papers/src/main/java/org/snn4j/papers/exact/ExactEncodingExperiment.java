@@ -320,17 +320,7 @@ public final class ExactEncodingExperiment extends ExperimentBase {
     /** Runs the analytic SCN on command c; returns {x̂ [k·dims+q], x [k·dims+q], {spikes}}. */
     static double[][] analytic(double[][] d, ScnParams sp, double[] c, int dims, int steps, double dt, long seed) {
         ScnNetwork scn = ScnNetwork.analytic(d, sp);
-        ScnSignal replay = new ScnSignal() {
-            @Override
-            public int dims() {
-                return dims;
-            }
-
-            @Override
-            public void next(long step, double[] cq) {
-                System.arraycopy(c, (int) step * dims, cq, 0, dims);
-            }
-        };
+        ScnSignal replay = ScnSignal.of(dims, (step, cq) -> System.arraycopy(c, (int) step * dims, cq, 0, dims));
         ScnInput input = new ScnInput(scn, replay);
         double[] xh = new double[steps * dims], x = new double[steps * dims];
         long[] count = new long[1];

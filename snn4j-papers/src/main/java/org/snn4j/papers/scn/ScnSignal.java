@@ -14,6 +14,28 @@ public interface ScnSignal {
     /** Writes c for step {@code step} into {@code c} (length J). */
     void next(long step, double[] c);
 
+    /** What a signal writes each step: {@link ScnSignal#next}. */
+    @FunctionalInterface
+    interface Source {
+        /** Writes c for step {@code step} into {@code c} (length J). */
+        void next(long step, double[] c);
+    }
+
+    /** A signal of {@code dims} dimensions that {@code source} writes. */
+    static ScnSignal of(int dims, Source source) {
+        return new ScnSignal() {
+            @Override
+            public int dims() {
+                return dims;
+            }
+
+            @Override
+            public void next(long step, double[] c) {
+                source.next(step, c);
+            }
+        };
+    }
+
     /**
      * White Gaussian noise smoothed by a Gaussian kernel, as in Brendel et al. 2020: every
      * {@code blockSteps} steps a new block of J×blockSteps standard normal samples is convolved
@@ -32,23 +54,15 @@ public interface ScnSignal {
         int jj = amplitudes.length;
         if (freqHz.length != jj || phases.length != jj) throw new IllegalArgumentException("sines: arrays of different lengths");
         final double dt = dtMs * 1e-3, a = 1 - lambda * dt;
-        return new ScnSignal() {
-            @Override
-            public int dims() {
-                return jj;
+        return of(jj, (step, c) -> {
+            double t = (step + 1) * dt;
+            for (int q = 0; q < jj; q++) {
+                double w = 2 * Math.PI * freqHz[q];
+                double x1 = amplitudes[q] * Math.sin(w * t + phases[q]);
+                double x0 = step == 0 ? 0 : amplitudes[q] * Math.sin(w * (t - dt) + phases[q]);
+                c[q] = (x1 - a * x0) / dt;
             }
-
-            @Override
-            public void next(long step, double[] c) {
-                double t = (step + 1) * dt;
-                for (int q = 0; q < jj; q++) {
-                    double w = 2 * Math.PI * freqHz[q];
-                    double x1 = amplitudes[q] * Math.sin(w * t + phases[q]);
-                    double x0 = step == 0 ? 0 : amplitudes[q] * Math.sin(w * (t - dt) + phases[q]);
-                    c[q] = (x1 - a * x0) / dt;
-                }
-            }
-        };
+        });
     }
 
     /**
@@ -58,18 +72,10 @@ public interface ScnSignal {
     static ScnSignal steps(double[][] levels, int holdSteps, double lambda) {
         if (levels.length == 0 || holdSteps <= 0) throw new IllegalArgumentException("steps: need levels and holdSteps > 0");
         int jj = levels[0].length;
-        return new ScnSignal() {
-            @Override
-            public int dims() {
-                return jj;
-            }
-
-            @Override
-            public void next(long step, double[] c) {
-                double[] l = levels[(int) ((step / holdSteps) % levels.length)];
-                for (int q = 0; q < jj; q++) c[q] = lambda * l[q];
-            }
-        };
+        return of(jj, (step, c) -> {
+            double[] l = levels[(int) ((step / holdSteps) % levels.length)];
+            for (int q = 0; q < jj; q++) c[q] = lambda * l[q];
+        });
     }
 
     /** Brendel et al.'s smoothed noise; see {@link #smoothedNoise}. */
