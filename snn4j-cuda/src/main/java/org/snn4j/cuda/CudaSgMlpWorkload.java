@@ -107,18 +107,7 @@ public final class CudaSgMlpWorkload implements Workload {
         } else {
             throw new InputException("bench sg-mlp: --data must be random, fashion-mnist or mnist, not '" + data + "'");
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", "snn_mlp_784-H-10");
-        m.put("H", H);
-        m.put("T", T);
-        m.put("B", B);
-        m.put("hidden", H);
-        m.put("steps", T);
-        m.put("batch", B);
-        m.put("loss", "ce_count");
-        m.put("data", data);
-        m.put("warmup", warm);
-        m.put("iters", iters);
+        Map<String, Object> m = org.snn4j.papers.sg.SgMlpWorkload.sizeFields(H, T, B, "ce_count", data, warm, iters);
         m.put("device", "cuda");
         m.put("encoder", encoder);
         m.put("math", math.name().toLowerCase());

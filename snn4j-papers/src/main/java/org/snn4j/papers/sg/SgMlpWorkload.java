@@ -97,18 +97,7 @@ public final class SgMlpWorkload extends WorkloadBase {
             throw new InputException("bench sg-mlp: --data must be random, fashion-mnist or mnist, not '" + data + "'");
         }
         double rssBefore = rssNowMb();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", "snn_mlp_784-H-10");
-        m.put("H", H);
-        m.put("T", T);
-        m.put("B", B);
-        m.put("hidden", H);
-        m.put("steps", T);
-        m.put("batch", B);
-        m.put("loss", loss.name().toLowerCase());
-        m.put("data", data);
-        m.put("warmup", warm);
-        m.put("iters", iters);
+        Map<String, Object> m = sizeFields(H, T, B, loss.name().toLowerCase(), data, warm, iters);
         m.put("recompute", p.getInt("recompute"));
         try (SgNet net = SgMlp.build(dim, new int[] {H}, 10, 0.95, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25), false,
                 threads, seed)) {
@@ -167,6 +156,28 @@ public final class SgMlpWorkload extends WorkloadBase {
             m.put("state_mb", round(net.stateBytes() / 1048576.0, 2));
             m.put("rss_before_mb", round(rssBefore, 1));
         }
+        return m;
+    }
+
+    /**
+     * The first fields of an sg-mlp benchmark line, shared with the CUDA workload so that one script
+     * pairs the lines of both devices and of the PyTorch peer.
+     *
+     * @return model, H, T, B (and their long names), loss, data, warmup, iters
+     */
+    public static Map<String, Object> sizeFields(int H, int T, int B, String loss, String data, int warm, int iters) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", "snn_mlp_784-H-10");
+        m.put("H", H);
+        m.put("T", T);
+        m.put("B", B);
+        m.put("hidden", H);
+        m.put("steps", T);
+        m.put("batch", B);
+        m.put("loss", loss);
+        m.put("data", data);
+        m.put("warmup", warm);
+        m.put("iters", iters);
         return m;
     }
 }
