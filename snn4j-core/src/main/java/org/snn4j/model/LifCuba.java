@@ -126,37 +126,50 @@ public final class LifCuba extends ArrayStateModel {
     public void step(StepContext ctx) {
         final int from = ctx.from(), to = ctx.to();
         integrate(from, to);
-        final double vt = p.vThresh(), vr = p.vReset();
-        final int refAfterSpike = refSteps - 1;
+        if (rangeEnd[from] != to) collectRefractory(from, to);
+        int count = holdRefractory(from, refCount[from]);
+        refCount[from] = threshold(ctx, from, to, count);
+    }
+
+    /** First call with this range: collect its refractory neurons (once per run: the chunks are fixed). */
+    private void collectRefractory(int from, int to) {
+        rangeEnd[from] = to;
+        for (int i = from + 1; i < to; i++) rangeEnd[i] = -1;   // lists of sub-ranges are stale now
+        int c = 0;
+        for (int i = from; i < to; i++) if (ref[i] > 0) refList[from + c++] = i;
+        refCount[from] = c;
+    }
+
+    /** Pass 2: holds the range's refractory neurons at V_r, drops those whose period ends now; returns the new count. */
+    private int holdRefractory(int from, int count) {
+        final double vr = p.vReset();
         final double[] v = this.v;
         final int[] ref = this.ref, list = this.refList;
-        if (rangeEnd[from] != to) {   // first call with this range: collect its refractory neurons
-            rangeEnd[from] = to;
-            for (int i = from + 1; i < to; i++) rangeEnd[i] = -1;   // lists of sub-ranges are stale now
-            int c = 0;
-            for (int i = from; i < to; i++) if (ref[i] > 0) list[from + c++] = i;
-            refCount[from] = c;
-        }
-        // pass 2: hold refractory neurons at V_r; drop those whose period ends with this step
-        int count = refCount[from];
         for (int k = from; k < from + count; ) {
             int j = list[k];
             v[j] = vr;
             if (--ref[j] == 0) list[k] = list[from + --count];
             else k++;
         }
-        // pass 3: threshold
+        return count;
+    }
+
+    /** Pass 3: threshold; spikes, resets and starts the refractory period; returns the new count. */
+    private int threshold(StepContext ctx, int from, int to, int count) {
+        final double vt = p.vThresh(), vr = p.vReset();
+        final int refAfterSpike = refSteps - 1;
+        final double[] v = this.v;
         for (int i = from; i < to; i++) {
             if (v[i] > vt) {
                 v[i] = vr;
                 ctx.spike(i);
                 if (refAfterSpike > 0) {
                     ref[i] = refAfterSpike;
-                    list[from + count++] = i;
+                    refList[from + count++] = i;
                 }
             }
         }
-        refCount[from] = count;
+        return count;
     }
 
     /** Pass 1: exact sub-threshold propagation of every neuron in [from, to); branch-free. */
