@@ -11,6 +11,7 @@ import java.util.List;
  *   r_t   = H(v_{t−1} − θ)                             (detached)
  *   subtractive reset: v_t = β v_{t−1} + syn_t − r_t θ
  *   zero reset:        v_t = (1 − r_t)(β v_{t−1} + syn_t)
+ *   zero reset within the spike's step (NIR, Norse): v_t = β (1 − r_t) v_{t−1} + syn_t
  *   z_t   = H(v_t − θ)
  * </pre>
  * Backward, with gm_t = ∂L/∂v_t, gs_t = ∂L/∂syn_t, k_t = 1 (subtract) or 1 − r_t (zero):
@@ -68,7 +69,9 @@ public record CubaLifCell(double alpha, double beta, double threshold, Reset res
         final float[] syn = next[0];
         if (prev == null) System.arraycopy(input, io, syn, no, n);
         else for (int i = 0, ps = po; i < n; i++) syn[no + i] = a * prev[0][ps + i] + input[io + i];
-        LifKernels.integrate(reset == Reset.SUBTRACT, (float) beta, (float) threshold, prev == null ? null : prev[1], po,
+        if (reset == Reset.ZERO_IMMEDIATE)
+            LifKernels.integrateResetNow((float) beta, (float) threshold, prev == null ? null : prev[1], po, syn, no, next[1], no, n);
+        else LifKernels.integrate(reset == Reset.SUBTRACT, (float) beta, (float) threshold, prev == null ? null : prev[1], po,
                 syn, no, next[1], no, n);
     }
 
@@ -85,7 +88,9 @@ public record CubaLifCell(double alpha, double beta, double threshold, Reset res
         final float th = (float) threshold, a = (float) alpha;
         final float[] v = s[1], cs = carry[0];
         f.scaleByDerivative(v, th, gz, o, n);
-        LifKernels.integrateBackward(reset == Reset.SUBTRACT, (float) beta, th, prev == null ? null : prev[1], po, gz, gx, o,
+        if (reset == Reset.ZERO_IMMEDIATE)
+            LifKernels.integrateResetNowBackward((float) beta, th, prev == null ? null : prev[1], po, gz, gx, o, carry[1], n);
+        else LifKernels.integrateBackward(reset == Reset.SUBTRACT, (float) beta, th, prev == null ? null : prev[1], po, gz, gx, o,
                 carry[1], n);   // gx = k_t gm_t
         for (int i = 0; i < n; i++) {
             float gsyn = gx[o + i] + cs[i];

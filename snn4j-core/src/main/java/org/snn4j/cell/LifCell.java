@@ -10,6 +10,7 @@ import java.util.List;
  *   r_t = H(v_{t−1} − θ)
  *   subtractive reset: v_t = β v_{t−1} + I_t − r_t θ
  *   zero reset:        v_t = (1 − r_t)(β v_{t−1} + I_t)
+ *   zero reset within the spike's step (NIR, Norse): v_t = β (1 − r_t) v_{t−1} + I_t
  *   z_t = H(v_t − θ)
  * </pre>
  * State: {@code v}. The kernels are {@link LifKernels}, shared with the BPTT layers.
@@ -72,7 +73,9 @@ public record LifCell(double beta, double threshold, Reset reset) implements Cel
 
     @Override
     public void forward(float[][] prev, int po, float[] input, int io, float[][] next, int no, int n, SpikeFunction f) {
-        LifKernels.integrate(reset == Reset.SUBTRACT, (float) beta, (float) threshold, prev == null ? null : prev[0], po,
+        if (reset == Reset.ZERO_IMMEDIATE)
+            LifKernels.integrateResetNow((float) beta, (float) threshold, prev == null ? null : prev[0], po, input, io, next[0], no, n);
+        else LifKernels.integrate(reset == Reset.SUBTRACT, (float) beta, (float) threshold, prev == null ? null : prev[0], po,
                 input, io, next[0], no, n);
     }
 
@@ -89,7 +92,9 @@ public record LifCell(double beta, double threshold, Reset reset) implements Cel
         final float th = (float) threshold;
         final float[] v = s[0];
         f.scaleByDerivative(v, th, gz, o, n);
-        LifKernels.integrateBackward(reset == Reset.SUBTRACT, (float) beta, th, prev == null ? null : prev[0], po, gz, gx, o,
+        if (reset == Reset.ZERO_IMMEDIATE)
+            LifKernels.integrateResetNowBackward((float) beta, th, prev == null ? null : prev[0], po, gz, gx, o, carry[0], n);
+        else LifKernels.integrateBackward(reset == Reset.SUBTRACT, (float) beta, th, prev == null ? null : prev[0], po, gz, gx, o,
                 carry[0], n);
     }
 }

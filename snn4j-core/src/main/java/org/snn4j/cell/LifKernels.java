@@ -118,4 +118,32 @@ public final class LifKernels {
         }
     }
 
+    /**
+     * The membrane step with the reset inside the spike's own step ({@link Reset#ZERO_IMMEDIATE}), scalar β:
+     * v[o + i] = β·(1 − r)·pv[po + i] + j[jo + i] with r = H(pv − θ) (pv null: v_{−1} = 0).
+     */
+    public static void integrateResetNow(float beta, float th, float[] pv, int po, float[] j, int jo, float[] v, int o, int n) {
+        if (pv == null) {
+            System.arraycopy(j, jo, v, o, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            float vp = pv[po + i];
+            v[o + i] = beta * (vp > th ? 0f : vp) + j[jo + i];
+        }
+    }
+
+    /**
+     * Backward of {@link #integrateResetNow}: g_t = gy + carry; ∂L/∂J_t = g_t; the carry to step t − 1 is
+     * β·(1 − r_t)·g_t, r_t = H(pv − θ) (the reset detached, as in the other kernels).
+     */
+    public static void integrateResetNowBackward(float beta, float th, float[] pv, int po, float[] gy, float[] gx, int o,
+                                                 float[] carry, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gy[o + i] + carry[i];
+            gx[o + i] = g;
+            carry[i] = (pv != null && pv[po + i] > th ? 0f : beta) * g;
+        }
+    }
+
 }

@@ -51,6 +51,17 @@ class CellTest {
             assertEquals(0.05 * (1 - Math.pow(0.9, t + 1)) / 0.1, s[t][0], 1e-5, "step " + t);
     }
 
+    /** The three resets after a spike at step 0 (drive 1.5, then 0.25): held at 0, dropped by θ, or restarted with the input. */
+    @Test
+    void resetsDifferInWhatTheStepAfterASpikeKeeps() {
+        float[] in = {1.5f, 0.25f, 0.25f};
+        assertEquals(0.0, run(LifCell.of(0.5).withReset(Reset.ZERO), in)[1][0], 0);
+        assertEquals(0.5 * 1.5 + 0.25 - 1.0, run(LifCell.of(0.5).withReset(Reset.SUBTRACT), in)[1][0], 1e-6);
+        float[][] now = run(LifCell.of(0.5).withReset(Reset.ZERO_IMMEDIATE), in);
+        assertEquals(0.25, now[1][0], 0);
+        assertEquals(0.5 * 0.25 + 0.25, now[2][0], 1e-7);
+    }
+
     @Test
     void alifWithoutAdaptationIsLif() {
         float[] in = new float[200];

@@ -33,15 +33,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (nested graph and metadata included), the reader's leniency, and bad files.
  */
 class NirIoTest {
-    /** Tests run in the module folder: the shared files are two levels up. */
-    private static final Path SHARED = Paths.get("../../shared/nir");
+    /** The real files from other tools, copied from the NIR repository (see resources/nir/NOTICE.md). */
+    private static final Path SHARED = Paths.get("src/test/resources/nir");
 
     @TempDir
     Path tmp;
 
     private static Path shared(String rel) {
         Path p = SHARED.resolve(rel);
-        assumeTrue(Files.isRegularFile(p), "shared NIR file " + p.toAbsolutePath().normalize() + " absent: skipped");
+        assumeTrue(Files.isRegularFile(p), "NIR test file " + p.toAbsolutePath().normalize() + " absent: skipped");
         return p;
     }
 

@@ -45,6 +45,8 @@ public abstract class SpikingLayer extends Layer {
     /** Stores the parameters; the subclass validates them (its own messages, in its own order). */
     SpikingLayer(int n, double beta, double theta, Reset reset, Surrogate surrogate) {
         super(n, n);
+        if (reset == Reset.ZERO_IMMEDIATE)
+            throw new IllegalArgumentException("this layer runs snnTorch's delayed reset; for a reset within the spike's step use CellLayer with a LifCell");
         this.beta = (float) beta;
         this.theta = (float) theta;
         this.reset = reset;

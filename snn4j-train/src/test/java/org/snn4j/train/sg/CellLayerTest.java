@@ -57,13 +57,32 @@ class CellLayerTest {
         }
     }
 
+    /** The reset within the spike's step (NIR's and Norse's convention), LIF and current-based LIF. */
+    @Test
+    void immediateResetBackwardMatchesFiniteDifferences() {
+        int T = 12, B = 2, nIn = 6;
+        for (Cell cell : List.of(new LifCell(0.85, 1.0, Reset.ZERO_IMMEDIATE), new CubaLifCell(0.7, 0.9, 1.0, Reset.ZERO_IMMEDIATE))) {
+            try (SgNet net = net(nIn, 7, 3, cell, true, 8)) {
+                net.prepare(T, B);
+                SgGradientTest.check(net, SgGradientTest.denseInput(SgGradientTest.uniform(B * T * nIn, 2)), new int[] {2, 0},
+                        Loss.CE_MEAN, 40, 7);
+            }
+        }
+    }
+
+    /** The dedicated layers refuse the reset they do not implement, rather than running another one. */
+    @Test
+    void dedicatedLayersRefuseTheImmediateReset() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Lif(4, 0.9, 1.0, Reset.ZERO_IMMEDIATE, SG));
+    }
+
     /** The generic layer over LifCell / CubaLifCell gives the dedicated layers' bits: one kernel. */
     @Test
     void genericLayerEqualsDedicatedLayers() {
         int T = 15, B = 3, nIn = 70, H = 20, K = 4;
         long[] in = SgGradientTest.spikes(B * T, nIn, 0.3, 9);
         int[] y = {1, 3, 0};
-        for (Reset reset : Reset.values()) {
+        for (Reset reset : new Reset[] {Reset.SUBTRACT, Reset.ZERO}) {   // the dedicated layers run the delayed resets
             Layer[] dedicated = {new Lif(H, 0.9, 1.0, reset, SG), new Synaptic(H, 0.6, 0.9, 1.0, reset, SG)};
             Cell[] cells = {new LifCell(0.9, 1.0, reset), new CubaLifCell(0.6, 0.9, 1.0, reset)};
             for (int c = 0; c < cells.length; c++) {

@@ -1,0 +1,135 @@
+package org.snn4j.math;
+
+/**
+ * Convolution and pooling over one sample in channel-first (C, H, W) layout, PyTorch's semantics
+ * (cross-correlation, symmetric zero padding, dilation, groups; pooling windows that count the
+ * padding). Written for spike maps: the convolution scatters each non-zero input element into the
+ * outputs it reaches, so work grows with the number of spikes, not the map size; dense input works
+ * too (every element is then non-zero). A 1-D convolution is the H = 1 case.
+ *
+ * <p>A {@link Conv} instance holds the geometry and the weights rearranged once for the scatter
+ * ([C_in][kH][kW][C_out/groups], so the innermost loop runs over output channels with unit stride into
+ * a channel-last scratch map); {@link #forward} then transposes the result to (C, H, W). Instances are
+ * immutable; the scratch map is the caller's, so threads can share one instance.
+ */
+public final class Conv {
+    public final int inChannels, inH, inW, outChannels, outH, outW, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups;
+    private final float[] wT;   // [C_in][kH][kW][C_out / groups]
+    private final float[] bias; // [C_out]
+
+    /**
+     * @param weight [C_out][C_in / groups][kH][kW], row-major
+     * @param bias   [C_out], or null for none
+     */
+    public Conv(int inChannels, int inH, int inW, int outChannels, int kH, int kW, int strideH, int strideW, int padH, int padW,
+                int dilH, int dilW, int groups, float[] weight, float[] bias) {
+        if (groups < 1 || inChannels % groups != 0 || outChannels % groups != 0)
+            throw new IllegalArgumentException("groups " + groups + " must divide " + inChannels + " input and " + outChannels + " output channels");
+        this.inChannels = inChannels;
+        this.inH = inH;
+        this.inW = inW;
+        this.outChannels = outChannels;
+        this.kH = kH;
+        this.kW = kW;
+        this.strideH = strideH;
+        this.strideW = strideW;
+        this.padH = padH;
+        this.padW = padW;
+        this.dilH = dilH;
+        this.dilW = dilW;
+        this.groups = groups;
+        this.outH = outSize(inH, kH, strideH, padH, dilH);
+        this.outW = outSize(inW, kW, strideW, padW, dilW);
+        if (outH < 1 || outW < 1)
+            throw new IllegalArgumentException("the kernel (" + kH + "x" + kW + ") does not fit the padded " + inH + "x" + inW + " input");
+        int cig = inChannels / groups, cog = outChannels / groups;
+        if (weight.length != (long) outChannels * cig * kH * kW)
+            throw new IllegalArgumentException("weight has " + weight.length + " values, expected " + (long) outChannels * cig * kH * kW);
+        wT = new float[inChannels * kH * kW * cog];
+        for (int co = 0; co < outChannels; co++) {
+            int g = co / cog;
+            for (int c = 0; c < cig; c++)
+                for (int y = 0; y < kH; y++)
+                    for (int x = 0; x < kW; x++)
+                        wT[(((g * cig + c) * kH + y) * kW + x) * cog + co % cog] = weight[((co * cig + c) * kH + y) * kW + x];
+        }
+        this.bias = bias == null ? new float[outChannels] : bias.clone();
+        if (this.bias.length != outChannels) throw new IllegalArgumentException("bias has " + this.bias.length + " values, expected " + outChannels);
+    }
+
+    /** ⌊(n + 2·pad − dil·(k − 1) − 1) / stride⌋ + 1, PyTorch's output size. */
+    public static int outSize(int n, int k, int stride, int pad, int dil) {
+        return Math.floorDiv(n + 2 * pad - dil * (k - 1) - 1, stride) + 1;
+    }
+
+    public int inSize() {
+        return inChannels * inH * inW;
+    }
+
+    public int outSize() {
+        return outChannels * outH * outW;
+    }
+
+    /** Scratch length {@link #forward} needs (a channel-last output map). */
+    public int scratchSize() {
+        return outSize();
+    }
+
+    /**
+     * out[outOff ..] (C_out, H', W') = bias + conv(in[inOff ..]). Zero inputs are skipped.
+     */
+    public void forward(float[] in, int inOff, float[] out, int outOff, float[] scratch) {
+        final int cog = outChannels / groups, cig = inChannels / groups, plane = inH * inW;
+        for (int p = 0, n = outH * outW; p < n; p++) System.arraycopy(bias, 0, scratch, p * outChannels, outChannels);
+        for (int c = 0; c < inChannels; c++) {
+            final int g = c / cig, coBase = g * cog;
+            for (int iy = 0; iy < inH; iy++) {
+                final int row = inOff + c * plane + iy * inW;
+                for (int ix = 0; ix < inW; ix++) {
+                    final float v = in[row + ix];
+                    if (v == 0f) continue;
+                    for (int ky = 0; ky < kH; ky++) {
+                        int ny = iy + padH - ky * dilH;   // = oy · strideH
+                        if (ny < 0 || ny % strideH != 0) continue;
+                        int oy = ny / strideH;
+                        if (oy >= outH) continue;
+                        for (int kx = 0; kx < kW; kx++) {
+                            int nx = ix + padW - kx * dilW;
+                            if (nx < 0 || nx % strideW != 0) continue;
+                            int ox = nx / strideW;
+                            if (ox >= outW) continue;
+                            final int w0 = ((c * kH + ky) * kW + kx) * cog, s0 = (oy * outW + ox) * outChannels + coBase;
+                            for (int j = 0; j < cog; j++) scratch[s0 + j] += v * wT[w0 + j];
+                        }
+                    }
+                }
+            }
+        }
+        for (int p = 0, n = outH * outW; p < n; p++)
+            for (int co = 0; co < outChannels; co++) out[outOff + co * n + p] = scratch[p * outChannels + co];
+    }
+
+    /**
+     * Sum or average pooling of a (C, H, W) map into (C, H', W'): windows kH×kW moved by the strides,
+     * zero padding counted (the average divides by kH·kW, PyTorch's count_include_pad = True).
+     */
+    public static void pool(boolean average, int channels, int inH, int inW, int kH, int kW, int strideH, int strideW, int padH,
+                            int padW, float[] in, int inOff, float[] out, int outOff) {
+        final int outH = outSize(inH, kH, strideH, padH, 1), outW = outSize(inW, kW, strideW, padW, 1);
+        final float scale = average ? 1f / (kH * kW) : 1f;
+        for (int c = 0; c < channels; c++)
+            for (int oy = 0; oy < outH; oy++)
+                for (int ox = 0; ox < outW; ox++) {
+                    float s = 0;
+                    for (int ky = 0; ky < kH; ky++) {
+                        int iy = oy * strideH - padH + ky;
+                        if (iy < 0 || iy >= inH) continue;
+                        for (int kx = 0; kx < kW; kx++) {
+                            int ix = ox * strideW - padW + kx;
+                            if (ix >= 0 && ix < inW) s += in[inOff + (c * inH + iy) * inW + ix];
+                        }
+                    }
+                    out[outOff + (c * outH + oy) * outW + ox] = average ? s * scale : s;
+                }
+    }
+}
