@@ -3,15 +3,15 @@
 # independent PyTorch forward pass bench/nir_ref_torch.py, on the same random event input.
 #   (a) makes the input (T=100, B=16, 2x34x34, Bernoulli(RATE) per element per step, seed SEED)
 #   (b) runs the reference -> $OUT/ref.json        (torch, $THREADS threads, one warm-up run first)
-#   (c) runs snn4j nir run -> $OUT/snn4j/metrics.json (spike_counts by node name, samples_per_s)
+#   (c) runs snn4j nir run -> $OUT/snn4j/metrics.json (spikes_NODE per spiking node, sum_NODE, samples_per_s)
 #   (d) compares the spike counts node by node and prints a table and the throughput ratio.
 # Exit status: 0 when every spiking node's count agrees, 1 otherwise.
 # Usage: bash bench/nir_cnn_check.sh     (env: RATE=0.05 SEED=1 STEPS=100 BATCH=16 THREADS=2 REPS=5
 #                                          OUT=/tmp/nir_cnn_check INPUT=/tmp/nir_cnn_input.npy)
-# Quiet machine: wait until no other benchmark runs (see /work/tools/COORDINATION.md).
+# Quiet machine: run no other build or benchmark meanwhile.
 set -eu
 cd "$(dirname "$0")/.."
-GRAPH=${GRAPH:-../shared/nir/02_cnn/cnn_sinabs.nir}
+GRAPH=${GRAPH:-snn4j-nir/src/test/resources/nir/02_cnn/cnn_sinabs.nir}
 INPUT=${INPUT:-/tmp/nir_cnn_input.npy}
 OUT=${OUT:-/tmp/nir_cnn_check}
 RATE=${RATE:-0.05}; SEED=${SEED:-1}; STEPS=${STEPS:-100}; BATCH=${BATCH:-16}
@@ -28,14 +28,15 @@ $PY bench/nir_ref_torch.py --graph "$GRAPH" --input "$INPUT" --dt 1 --threads "$
     --json "$OUT/ref.json" > /dev/null
 echo "[$(date +%T)] (c) snn4j nir run" >&2
 rm -rf "$OUT/snn4j"
-bin/snn4j nir run "$GRAPH" --input "$INPUT" --dt 1 --out "$OUT/snn4j" >&2
+bin/snn4j nir run "$GRAPH" --input "$INPUT" --dt 1 --threads "$THREADS" --warmup 1 --reps "$REPS" --out "$OUT/snn4j" >&2
 
 echo "[$(date +%T)] (d) compare" >&2
 $PY - "$OUT/ref.json" "$OUT/snn4j/metrics.json" <<'EOF'
 import json, sys
 ref = json.load(open(sys.argv[1]))
 s4 = json.load(open(sys.argv[2]))
-sc = s4.get('spike_counts', {})
+sc = {k[7:]: v for k, v in s4.items() if k.startswith('spikes_') and k != 'spikes_total'}
+sc.update({k[4:]: v for k, v in s4.items() if k.startswith('sum_')})
 types = ref['node_types']
 ok = True
 print('%-8s %-10s %14s %14s %s' % ('node', 'type', 'torch', 'snn4j', ''))

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "snn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Simulate and train spiking neural networks.",
         subcommands = {ListCommand.class, RunCommand.class, ReproduceCommand.class, BenchCommand.class,
-                DataCommand.class, ModelCommand.class,
+                DataCommand.class, ModelCommand.class, NirCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
