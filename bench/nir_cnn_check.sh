@@ -3,7 +3,8 @@
 # independent PyTorch forward pass bench/nir_ref_torch.py, on the same random event input.
 #   (a) makes the input (T=100, B=16, 2x34x34, Bernoulli(RATE) per element per step, seed SEED)
 #   (b) runs the reference -> $OUT/ref.json        (torch, $THREADS threads, one warm-up run first)
-#   (c) runs snn4j nir run -> $OUT/snn4j/metrics.json (spikes_NODE per spiking node, sum_NODE, samples_per_s)
+#   (c) runs snn4j nir run -> $OUT/snn4j/metrics.json (spikes_NODE per spiking node, sum_NODE, samples_per_s;
+#       3 untimed runs first for the JIT, then the median of REPS)
 #   (d) compares the spike counts node by node and prints a table and the throughput ratio.
 # Exit status: 0 when every spiking node's count agrees, 1 otherwise.
 # Usage: bash bench/nir_cnn_check.sh     (env: RATE=0.05 SEED=1 STEPS=100 BATCH=16 THREADS=2 REPS=5
@@ -28,7 +29,7 @@ $PY bench/nir_ref_torch.py --graph "$GRAPH" --input "$INPUT" --dt 1 --threads "$
     --json "$OUT/ref.json" > /dev/null
 echo "[$(date +%T)] (c) snn4j nir run" >&2
 rm -rf "$OUT/snn4j"
-bin/snn4j nir run "$GRAPH" --input "$INPUT" --dt 1 --threads "$THREADS" --warmup 1 --reps "$REPS" --out "$OUT/snn4j" >&2
+bin/snn4j nir run "$GRAPH" --input "$INPUT" --dt 1 --threads "$THREADS" --warmup 3 --reps "$REPS" --out "$OUT/snn4j" >&2
 
 echo "[$(date +%T)] (d) compare" >&2
 $PY - "$OUT/ref.json" "$OUT/snn4j/metrics.json" <<'EOF'

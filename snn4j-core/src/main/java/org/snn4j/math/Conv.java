@@ -16,6 +16,13 @@ public final class Conv {
     public final int inChannels, inH, inW, outChannels, outH, outW, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups;
     private final float[] wT;   // [C_in][kH][kW][C_out / groups]
     private final float[] bias; // [C_out]
+    /**
+     * The taps of each input pixel p = iy·W + ix, precomputed when small enough (at most {@value #MAX_TAPS}
+     * entries): tapStart[p] .. tapStart[p + 1] index tapKernel (ky·kW + kx) and tapOut (oy·W' + ox), so the
+     * scatter visits only the outputs an input reaches, without the stride and border tests.
+     */
+    private final int[] tapStart, tapKernel, tapOut;
+    private static final long MAX_TAPS = 1L << 22;
 
     /**
      * @param weight [C_out][C_in / groups][kH][kW], row-major
@@ -55,6 +62,30 @@ public final class Conv {
         }
         this.bias = bias == null ? new float[outChannels] : bias.clone();
         if (this.bias.length != outChannels) throw new IllegalArgumentException("bias has " + this.bias.length + " values, expected " + outChannels);
+        if ((long) inH * inW * kH * kW <= MAX_TAPS) {
+            tapStart = new int[inH * inW + 1];
+            int[] kern = new int[inH * inW * kH * kW], outp = new int[kern.length];
+            int n = 0;
+            for (int iy = 0; iy < inH; iy++)
+                for (int ix = 0; ix < inW; ix++) {
+                    tapStart[iy * inW + ix] = n;
+                    for (int ky = 0; ky < kH; ky++) {
+                        int ny = iy + padH - ky * dilH;   // = oy · strideH
+                        if (ny < 0 || ny % strideH != 0 || ny / strideH >= outH) continue;
+                        for (int kx = 0; kx < kW; kx++) {
+                            int nx = ix + padW - kx * dilW;
+                            if (nx < 0 || nx % strideW != 0 || nx / strideW >= outW) continue;
+                            kern[n] = ky * kW + kx;
+                            outp[n++] = (ny / strideH) * outW + nx / strideW;
+                        }
+                    }
+                }
+            tapStart[inH * inW] = n;
+            tapKernel = java.util.Arrays.copyOf(kern, n);
+            tapOut = java.util.Arrays.copyOf(outp, n);
+        } else {
+            tapStart = tapKernel = tapOut = null;
+        }
     }
 
     /** ⌊(n + 2·pad − dil·(k − 1) − 1) / stride⌋ + 1, PyTorch's output size. */
@@ -81,7 +112,20 @@ public final class Conv {
     public void forward(float[] in, int inOff, float[] out, int outOff, float[] scratch) {
         final int cog = outChannels / groups, cig = inChannels / groups, plane = inH * inW;
         for (int p = 0, n = outH * outW; p < n; p++) System.arraycopy(bias, 0, scratch, p * outChannels, outChannels);
-        for (int c = 0; c < inChannels; c++) {
+        if (tapStart != null) {
+            final int kk = kH * kW;
+            for (int c = 0; c < inChannels; c++) {
+                final int coBase = (c / cig) * cog, in0 = inOff + c * plane, w00 = c * kk * cog;
+                for (int p = 0; p < plane; p++) {
+                    final float v = in[in0 + p];
+                    if (v == 0f) continue;
+                    for (int q = tapStart[p], end = tapStart[p + 1]; q < end; q++) {
+                        final int w0 = w00 + tapKernel[q] * cog, s0 = tapOut[q] * outChannels + coBase;
+                        for (int j = 0; j < cog; j++) scratch[s0 + j] += v * wT[w0 + j];
+                    }
+                }
+            }
+        } else for (int c = 0; c < inChannels; c++) {
             final int g = c / cig, coBase = g * cog;
             for (int iy = 0; iy < inH; iy++) {
                 final int row = inOff + c * plane + iy * inW;
@@ -105,8 +149,11 @@ public final class Conv {
                 }
             }
         }
-        for (int p = 0, n = outH * outW; p < n; p++)
-            for (int co = 0; co < outChannels; co++) out[outOff + co * n + p] = scratch[p * outChannels + co];
+        final int n = outH * outW;
+        for (int co = 0; co < outChannels; co++) {   // contiguous writes, strided reads (both in cache)
+            final int o = outOff + co * n;
+            for (int p = 0; p < n; p++) out[o + p] = scratch[p * outChannels + co];
+        }
     }
 
     /**

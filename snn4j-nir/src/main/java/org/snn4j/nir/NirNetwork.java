@@ -268,17 +268,20 @@ public final class NirNetwork {
                 for (int t = 0; t < T; t++) {
                     w.step(input[t], b * nIn);
                     System.arraycopy(w.out[output.index], 0, out[t], b * nOut, nOut);
-                    for (int k = 0; k < ops.length; k++) {
-                        float[] o = w.out[k];
-                        double s = 0;
-                        for (float v : o) s += v;
-                        totals[b][k] += s;
+                    for (int k = 0; k < ops.length; k++) {   // per unit, vectorised; summed over units once at the end
+                        float[] o = w.out[k], acc = w.sum[k];
+                        for (int i = 0; i < acc.length; i++) acc[i] += o[i];
                     }
                     for (String r : record) {
                         Op op = byName.get(r);
                         System.arraycopy(w.out[op.index], 0, traces.get(r)[t], b * op.outSize, op.outSize);
                         if (op instanceof NeuronOp n) n.voltage(w.state[op.index], w.out[op.index], volts.get(r)[t], b * op.outSize);
                     }
+                }
+                for (int k = 0; k < ops.length; k++) {
+                    double sum = 0;
+                    for (float v : w.sum[k]) sum += v;
+                    totals[b][k] = sum;
                 }
             });
             Map<String, Double> sums = new LinkedHashMap<>();
@@ -298,6 +301,8 @@ public final class NirNetwork {
         final float[][] out = new float[ops.length][], prevOut = new float[ops.length][], in = new float[ops.length][];
         final float[][][] state = new float[ops.length][][];
         final float[][] scratch = new float[ops.length][];
+        /** Each unit's output summed over the steps of the current sample (exact for spike counts below 2^24). */
+        final float[][] sum = new float[ops.length][];
         final int[] idx;
         final float[] val;
         int step;
@@ -310,6 +315,7 @@ public final class NirNetwork {
                 in[op.index] = new float[op.inSize];
                 state[op.index] = op.newState();
                 scratch[op.index] = new float[op.scratchSize()];
+                sum[op.index] = new float[op.outSize];
                 maxIn = Math.max(maxIn, op.inSize);
             }
             idx = new int[maxIn];
@@ -320,6 +326,7 @@ public final class NirNetwork {
             step = 0;
             for (Op op : ops) {
                 Arrays.fill(out[op.index], 0f);
+                Arrays.fill(sum[op.index], 0f);
                 if (prevOut[op.index] != null) Arrays.fill(prevOut[op.index], 0f);
                 op.resetState(state[op.index]);
             }
