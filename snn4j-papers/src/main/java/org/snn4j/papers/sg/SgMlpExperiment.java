@@ -9,6 +9,8 @@ import org.snn4j.sim.Simulation;
 import org.snn4j.train.sg.SimulationBridge;
 
 import org.snn4j.cell.AlifCell;
+import org.snn4j.cell.CubaLifCell;
+import org.snn4j.cell.LifCell;
 import org.snn4j.train.sg.CellLayer;
 
 import org.snn4j.cell.Reset;
@@ -34,6 +36,9 @@ import org.snn4j.data.Dataset;
 import org.snn4j.experiment.ExperimentBase;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.RunContext;
+import org.snn4j.nir.Nir;
+import org.snn4j.nir.NirExport;
+import org.snn4j.nir.NirNetwork;
 import org.snn4j.plot.Plots;
 import org.snn4j.util.InputException;
 import org.snn4j.util.Provenance;
@@ -69,7 +74,7 @@ public final class SgMlpExperiment extends ExperimentBase {
                 .declare("loss", "ce_mean", "readout=leaky: ce_mean (cross-entropy on the mean output membrane potential) or ce_max; readout=lif: ce_count, ce_rate, mse_count or ce_first")
                 .declare("beta", 0.95, "LIF decay per step", 0, 1)
                 .declare("threshold", 1.0, "LIF threshold", 1e-9, 1e9)
-                .declare("reset", "subtract", "subtract or zero")
+                .declare("reset", "subtract", "subtract or zero (snnTorch's, delayed to the next step), or zero_immediate (NIR's and Norse's: within the spike's step; neuron lif or synaptic, learn_beta none; exports to NIR exactly)")
                 .declare("surrogate", "fast_sigmoid:25", "fast_sigmoid[:k], arctan[:alpha] or triangle[:gamma[:width]]")
                 .declare("train_limit", quick ? 10000L : 0L, "use only the first N training images (0 = all)", 0, 1e9)
                 .declare("test_limit", quick ? 2000L : 0L, "use only the first N test images (0 = all)", 0, 1e9)
@@ -85,6 +90,7 @@ public final class SgMlpExperiment extends ExperimentBase {
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
                 .declare("init_model", "", "start from the weights of a saved model.safetensors (or an older model.json) of the same network, e.g. to continue training")
                 .declare("checkpoint_every", 0L, "also checkpoint every N batches (always at the end of each epoch)", 0, 1e9)
+                .declare("export_nir", false, "also write model.nir (NIR interchange) and run the test images through it in the NIR runtime, comparing predictions with the trainer's forward pass")
                 .declare("simulate", quick ? 10L : 100L, "run this many test images of the trained network in the simulator (core Population/Projection, monitors) and compare with the trainer's forward pass", 0, 1e6);
     }
 
@@ -99,6 +105,14 @@ public final class SgMlpExperiment extends ExperimentBase {
         for (int l = 0; l < hidden.length; l++) {
             ls.add(new Linear(prev, hidden[l], org.snn4j.util.Rng.splitMix(seed + 2L * l)));
             int h = hidden[l];
+            if (reset == Reset.ZERO_IMMEDIATE) {   // the dedicated layers run the delayed resets; the core cells run this one
+                if (!learn.equals("none") || !(neuron.equals("lif") || neuron.equals("synaptic")))
+                    throw new InputException("sg-mlp: reset=zero_immediate takes neuron=lif or synaptic and learn_beta=none");
+                ls.add(new CellLayer(h, neuron.equals("lif") ? new LifCell(beta, theta, reset)
+                        : new CubaLifCell(p.getDouble("alpha"), beta, theta, reset), sg));
+                prev = h;
+                continue;
+            }
             ls.add(switch (neuron) {
                 case "lif" -> {
                     Lif lif = new Lif(h, beta, theta, reset, sg);
@@ -119,7 +133,8 @@ public final class SgMlpExperiment extends ExperimentBase {
             prev = h;
         }
         ls.add(new Linear(prev, 10, org.snn4j.util.Rng.splitMix(seed + 2L * hidden.length)));
-        ls.add(p.getString("readout").equals("leaky") ? new LeakyReadout(10, beta) : new Lif(10, beta, theta, reset, sg));
+        ls.add(p.getString("readout").equals("leaky") ? new LeakyReadout(10, beta)
+                : reset == Reset.ZERO_IMMEDIATE ? new CellLayer(10, new LifCell(beta, theta, reset), sg) : new Lif(10, beta, theta, reset, sg));
         return new SgNet(nIn, true, ls, p.getInt("threads")).truncate(p.getInt("tbptt")).memoryWindow(p.getInt("recompute"));
     }
 
@@ -168,7 +183,8 @@ public final class SgMlpExperiment extends ExperimentBase {
         Reset reset = switch (p.getString("reset")) {
             case "subtract" -> Reset.SUBTRACT;
             case "zero" -> Reset.ZERO;
-            default -> throw new InputException("sg-mlp: reset must be subtract or zero, not '" + p.getString("reset") + "'");
+            case "zero_immediate" -> Reset.ZERO_IMMEDIATE;
+            default -> throw new InputException("sg-mlp: reset must be subtract, zero or zero_immediate, not '" + p.getString("reset") + "'");
         };
         String sched = p.getString("lr_schedule");
         if (!sched.equals("none") && !sched.equals("cosine")) throw new InputException("sg-mlp: lr_schedule must be none or cosine");
@@ -270,6 +286,7 @@ public final class SgMlpExperiment extends ExperimentBase {
             net.memoryWindow(0);   // the plots read every step's membrane potential
             outputPlots(run, net, test, T, ds, tr);
             simulatorCheck(run, net, test, T, tr, loss, Math.min(p.getInt("simulate"), test.size()));
+            if (p.getBoolean("export_nir")) nirCheck(run, net, test, T, B, tr, loss);
             run.note(String.format("784-%s-10 spiking MLP (LIF β = %s, θ = %s, %s reset, surrogate %s), rate coding over T = %d steps, "
                             + "loss %s, Adam lr %s (%s), batch %d, %d epoch(s) on %d %s training images: test accuracy **%.4f** on %d test "
                             + "images. Training %.0f samples/s, inference %.0f samples/s on %d thread(s); peak RSS %.0f MB.",
@@ -341,6 +358,59 @@ public final class SgMlpExperiment extends ExperimentBase {
                 + "spike counts differ by %.2g of %d spikes in all: the simulator's projections sum the weights of the spiking inputs "
                 + "in double and round once, the trainer sums them in float, so a potential within float rounding of the threshold "
                 + "may fall on the other side.", n, samePrediction, sameSpikes, netSpikes == 0 ? 0.0 : countDiff / (double) netSpikes, netSpikes));
+    }
+
+    /**
+     * The trained model as a NIR graph ({@code model.nir}, one step = 1 ms), read back and run in the NIR
+     * runtime on the test images, each batch encoded exactly as in testing: the NIR runtime's predictions
+     * against the trainer's on the same input spikes. NIR's LIF resets within the spike's step, so a model
+     * trained with the delayed reset differs slightly once exported ({@link NirExport}); the metrics say by how much.
+     */
+    static void nirCheck(RunContext run, SgNet net, Dataset test, int T, int B, SgTrainer tr, Loss loss) throws java.io.IOException {
+        java.nio.file.Path nirFile = run.out().resolve("model.nir");
+        NirExport.Exported e = NirExport.of(run.out().resolve("model.safetensors"), 1e-3);
+        Nir.write(e.graph(), nirFile);
+        NirNetwork nir = Nir.load(nirFile, 1e-3);
+        int n = test.size(), nIn = net.input().n, nOut = nir.outputSize(), same = 0, correct = 0, nativeCorrect = 0;
+        double nirSeconds = 0;
+        for (int first = 0, k = 0; first < n; first += B, k++) {
+            int bs = Math.min(B, n - first);
+            int[] labels = new int[bs];
+            for (int b = 0; b < bs; b++) labels[b] = test.label(first + b);
+            net.prepare(T, bs);
+            net.infer(tr.encoding().filler(test, null, first, run.seed(), 0x4E1L + k), labels, loss);
+            int[] want = net.predictions();
+            float[][] x = new float[T][bs * nIn];
+            for (int b = 0; b < bs; b++) for (int t = 0; t < T; t++) for (int i = 0; i < nIn; i++) x[t][b * nIn + i] = net.input().get(b, t, i);
+            long t0 = System.nanoTime();
+            NirNetwork.Result r = nir.run(x, bs, List.of(), net.threads());
+            nirSeconds += (System.nanoTime() - t0) * 1e-9;
+            for (int b = 0; b < bs; b++) {
+                int best = 0;
+                double[] logit = new double[nOut];
+                for (int j = 0; j < nOut; j++) {
+                    double acc = loss == Loss.CE_MAX ? Double.NEGATIVE_INFINITY : 0;
+                    for (int t = 0; t < T; t++) {
+                        float v = r.output[t][b * nOut + j];
+                        acc = loss == Loss.CE_MAX ? Math.max(acc, v) : acc + v;
+                    }
+                    logit[j] = acc;
+                    if (acc > logit[best]) best = j;
+                }
+                if (best == want[b]) same++;
+                if (best == labels[b]) correct++;
+                if (want[b] == labels[b]) nativeCorrect++;
+            }
+        }
+        run.metric("nir_nodes", (long) e.graph().nodes().size());
+        run.metric("nir_test_accuracy", correct / (double) n);
+        run.metric("nir_native_test_accuracy", nativeCorrect / (double) n);
+        run.metric("nir_same_prediction", same / (double) n);
+        run.metric("nir_samples_per_s", n / nirSeconds);
+        run.note(String.format("Exported to NIR (model.nir, %d nodes%s) and run in snn4j's NIR runtime on the %d test images, encoded as the "
+                        + "trainer encodes them: accuracy %.4f against the trainer's %.4f on the same input spikes, the same prediction for %.1f%% "
+                        + "of the images, %.0f samples/s.", e.graph().nodes().size(), e.notes().isEmpty() ? "" : "; " + String.join("; ", e.notes()),
+                n, correct / (double) n, nativeCorrect / (double) n, 100.0 * same / n, n / nirSeconds));
     }
 
     /** Output spikes and membrane potentials for the first test image. */
