@@ -307,7 +307,7 @@ final class NirCommand implements Runnable {
             description = {"Write a saved snn4j model as a NIR graph: an sg model (model.safetensors of sg-mlp) becomes",
                     "Affine -> LIF / CubaLIF (recurrent: + Linear self-loop) -> ... -> LI, with the per-step decays as time constants of --dt."})
     static final class Export implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL", description = "model.safetensors (sg model)")
+        @Parameters(index = "0", paramLabel = "MODEL_OR_RUN", description = "model.safetensors (sg model), or a run folder holding one")
         Path model;
 
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "the .nir file to write")
@@ -319,6 +319,12 @@ final class NirCommand implements Runnable {
         @Override
         public Integer call() {
             if (!(dt > 0) || Double.isInfinite(dt)) throw new InputException("--dt must be a positive number of seconds: " + dt);
+            if (Files.isDirectory(model)) {
+                Path inside = model.resolve("model.safetensors");
+                if (!Files.isRegularFile(inside))
+                    throw new InputException(model + ": a folder without model.safetensors (NIR export takes sg models: runs of sg-mlp)");
+                model = inside;
+            }
             SgModel.load(model);   // the whole model checked first, in one line
             NirExport.Exported e = NirExport.of(model, dt);
             Nir.write(e.graph(), out);

@@ -234,6 +234,25 @@ class NirNetworkTest {
         for (int t = 0; t < T; t++) assertArrayEquals(alone.output[t], java.util.Arrays.copyOf(one.output[t], 10));
     }
 
+    @Test
+    void aWrittenAndReReadGraphRunsBitIdentically(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        NirGraph g = Nir.read(FILES.resolve("02_cnn/cnn_sinabs.nir"));
+        Path copy = tmp.resolve("copy.nir");
+        Nir.write(g, copy);
+        NirNetwork a = NirNetwork.compile(g, 1.0), b = Nir.load(copy, 1.0);
+        int T = 10, B = 2;
+        SplittableRandom rnd = new SplittableRandom(2);
+        float[][] in = new float[T][B * a.inputSize()];
+        for (float[] s : in) for (int i = 0; i < s.length; i++) s[i] = rnd.nextDouble() < 0.1 ? 1f : 0f;
+        NirNetwork.Result ra = a.run(in, B, List.of("0", "9"), 1), rb = b.run(in, B, List.of("0", "9"), 1);
+        for (int t = 0; t < T; t++) {
+            assertArrayEquals(ra.output[t], rb.output[t]);
+            assertArrayEquals(ra.traces.get("0")[t], rb.traces.get("0")[t]);
+            assertArrayEquals(ra.traces.get("9")[t], rb.traces.get("9")[t]);
+        }
+        assertEquals(ra.totals, rb.totals);
+    }
+
     // ---------------------------------------------------------------- graphs snn4j refuses, clearly
 
     @Test
