@@ -203,7 +203,7 @@ final class NirCommand implements Runnable {
             cfg.put("record", rec);
             cfg.put("snn4j_version", Provenance.version());
             cfg.put("git_commit", Provenance.gitCommit());
-            writeText(out.resolve("config.json"), Json.pretty(cfg));
+            AtomicFiles.writeString(out.resolve("config.json"), Json.pretty(cfg) + "\n");
 
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("steps", (long) T);
@@ -231,7 +231,7 @@ final class NirCommand implements Runnable {
             }
             m.put("wall_s", (System.nanoTime() - wall0) * 1e-9);
             m.put("peak_rss_mb", Provenance.peakRssMb());
-            writeText(out.resolve("metrics.json"), Json.pretty(m));
+            AtomicFiles.writeString(out.resolve("metrics.json"), Json.pretty(m) + "\n");
 
             float[] flat = new float[T * b * nOut];
             for (int t = 0; t < T; t++) System.arraycopy(res.output[t], 0, flat, t * b * nOut, b * nOut);
@@ -277,7 +277,7 @@ final class NirCommand implements Runnable {
             if (m.containsKey("accuracy")) md.append(String.format("%naccuracy on the %d labelled samples: %.4f%n", b, (Double) m.get("accuracy")));
             for (String note : net.notes()) md.append("\n- ").append(note);
             md.append("\n\n![").append(plot).append("](").append(plot).append(")\n");
-            writeText(out.resolve("report.md"), md.toString());
+            AtomicFiles.writeString(out.resolve("report.md"), md.toString());
             System.err.printf("nir run: %d steps x %d samples in %.3f s (%.1f samples/s), %d spikes; wrote %s%n", T, b, runS, b / runS, spikes, out);
             return 0;
         }
@@ -420,9 +420,5 @@ final class NirCommand implements Runnable {
             o += r.length;
         }
         return f;
-    }
-
-    private static void writeText(Path p, String s) throws IOException {
-        AtomicFiles.write(p, o -> o.write((s.endsWith("\n") ? s : s + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }
