@@ -1,0 +1,107 @@
+package org.snn4j.train.sg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.snn4j.cell.Reset;
+
+/**
+ * Conv2d and Pool2d: finite-difference gradients of every parameter through a small convolutional
+ * network (smooth spikes, so the loss is differentiable), with varying and constant input over time,
+ * strides, padding, dilation and groups; spike input equals the same input as floats; thread counts agree.
+ */
+class ConvLayersTest {
+    /** in (2×9×9) → conv → pool → LIF → conv → pool → LIF → Linear → LIF, all smooth. */
+    static List<Layer> layers(Pool2d.Mode mode, int stride, int pad, int dil, int groups, long seed) {
+        List<Layer> ls = new ArrayList<>();
+        Conv2d c1 = new Conv2d(2, 9, 9, 4, 3, 3, stride, pad, dil, groups, seed);
+        for (int i = 0; i < c1.w.length; i++) c1.w[i] *= 3;
+        ls.add(c1);
+        Pool2d p1 = new Pool2d(mode, 4, c1.outH, c1.outW, 2, 2, false);
+        ls.add(p1);
+        ls.add(new Lif(p1.out, 0.8, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID));
+        Conv2d c2 = new Conv2d(4, p1.outH, p1.outW, 6, 2, 2, 1, 1, 1, groups == 1 ? 1 : 2, seed + 1);
+        for (int i = 0; i < c2.w.length; i++) c2.w[i] *= 4;
+        ls.add(c2);
+        ls.add(new Lif(c2.out, 0.8, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID));
+        Linear fc = new Linear(c2.out, 3, seed + 2);
+        for (float[] row : fc.w) for (int k = 0; k < row.length; k++) row[k] *= 3;
+        ls.add(fc);
+        ls.add(new Lif(3, 0.85, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID));
+        return ls;
+    }
+
+    private static void fd(Pool2d.Mode mode, int stride, int pad, int dil, int groups, boolean constantInput, long seed) {
+        int T = 6, B = 3, nIn = 2 * 9 * 9;
+        float[] x = SgGradientTest.uniform(B * T * nIn, seed);
+        if (constantInput)   // every step of a sample the same image (direct current coding)
+            for (int b = 0; b < B; b++) for (int t = 1; t < T; t++) System.arraycopy(x, b * T * nIn, x, (b * T + t) * nIn, nIn);
+        try (SgNet n = new SgNet(nIn, false, layers(mode, stride, pad, dil, groups, seed), 2)) {
+            n.prepare(T, B);
+            SgGradientTest.check(n, SgGradientTest.denseInput(x), new int[] {0, 2, 1}, Loss.CE_COUNT, 12, seed);
+        }
+    }
+
+    @Test
+    void maxPoolNetworkGradientsMatchFiniteDifferences() {
+        fd(Pool2d.Mode.MAX, 1, 0, 1, 1, false, 11);
+    }
+
+    @Test
+    void constantInputSharesTheWeightGradientOverSteps() {
+        fd(Pool2d.Mode.MAX, 1, 1, 1, 1, true, 12);
+    }
+
+    @Test
+    void stridedDilatedGroupedConvolutionsAndAveragePooling() {
+        fd(Pool2d.Mode.AVG, 2, 1, 2, 2, false, 13);
+        fd(Pool2d.Mode.SUM, 1, 0, 2, 1, false, 14);
+    }
+
+    @Test
+    void spikeInputEqualsTheSameInputAsFloatsAndThreadsAgree() {
+        int T = 5, B = 4, nIn = 2 * 9 * 9;
+        long[] bits = SgGradientTest.spikes(B * T, nIn, 0.2, 5);
+        float[] dense = new float[B * T * nIn];
+        int words = (nIn + 63) >>> 6;
+        for (int r = 0; r < B * T; r++)
+            for (int i = 0; i < nIn; i++) dense[r * nIn + i] = (bits[r * words + (i >>> 6)] >>> (i & 63) & 1L) != 0 ? 1f : 0f;
+        float[][] outs = new float[3][];
+        float[][][] grads = new float[3][][];
+        int[] labels = {0, 1, 2, 1};
+        for (int k = 0; k < 3; k++) {
+            List<Layer> ls = new ArrayList<>();
+            Conv2d c = new Conv2d(2, 9, 9, 5, 3, 1, 1, 7);
+            ls.add(c);
+            ls.add(new Pool2d(5, 9, 9, 3, false));
+            ls.add(new Lif(5 * 3 * 3, 0.9, 0.5, Reset.SUBTRACT, Surrogate.fastSigmoid(25)));
+            Conv2d c2 = new Conv2d(5, 3, 3, 4, 2, 1, 0, 8);
+            ls.add(c2);
+            ls.add(new Pool2d(4, 2, 2, 2, false));
+            ls.add(new Lif(4, 0.9, 0.5, Reset.SUBTRACT, Surrogate.fastSigmoid(25)));
+            boolean binary = k != 1;
+            try (SgNet n = new SgNet(nIn, binary, ls, k == 2 ? 1 : 2)) {
+                n.prepare(T, B);
+                n.gradients(binary ? SgGradientTest.binaryInput(bits) : SgGradientTest.denseInput(dense), labels, Loss.CE_COUNT);
+                outs[k] = n.activations(0).dense.clone();
+                grads[k] = new float[][] {c.gw.clone(), c.gb.clone(), c2.gw.clone()};
+            }
+        }
+        assertArrayEquals(outs[0], outs[1], 0f, "spikes as bits or as floats");
+        for (int k = 1; k < 3; k++)
+            for (int g = 0; g < 3; g++) assertArrayEquals(grads[0][g], grads[k][g], 0f, "gradient " + g + " run " + k);
+    }
+
+    @Test
+    void pytorchInitialisationBounds() {
+        Conv2d c = new Conv2d(12, 12, 12, 64, 5, 1, 0, 1);
+        double lim = 1 / Math.sqrt(12 * 25);
+        float max = 0;
+        for (float v : c.w) max = Math.max(max, Math.abs(v));
+        assertEquals(lim, max, 0.01 * lim);
+        assertEquals(64 * 8 * 8, c.out);
+    }
+}
