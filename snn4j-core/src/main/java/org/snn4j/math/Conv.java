@@ -22,6 +22,8 @@ public final class Conv {
      * scatter visits only the outputs an input reaches, without the stride and border tests.
      */
     private final int[] tapStart, tapKernel, tapOut;
+    /** Wᵀ as rows per (c, ky, kx) of C_out weights (groups = 1): the gather forward adds whole rows. */
+    private final float[][] wRows;
     private static final long MAX_TAPS = 1L << 22;
 
     /**
@@ -86,6 +88,32 @@ public final class Conv {
         } else {
             tapStart = tapKernel = tapOut = null;
         }
+        if (groups == 1 && tapStart != null) {
+            wRows = new float[inChannels * kH * kW][outChannels];
+            for (int k = 0; k < wRows.length; k++) System.arraycopy(wT, k * outChannels, wRows[k], 0, outChannels);
+        } else wRows = null;
+    }
+
+    /**
+     * A thread's buffers for {@link #forward}: a channel-last output map and the lists of (weight row,
+     * input value) per output position. One workspace serves any number of Conv instances (it grows).
+     */
+    public static final class Workspace {
+        float[] acc = new float[0], vals = new float[0], row = new float[0];
+        int[] start = new int[0], rows = new int[0], fill = new int[0];
+
+        void ensure(int outSize, int positions, int entries) {
+            if (acc.length < outSize) acc = new float[outSize];
+            if (row.length < outSize) row = new float[outSize];
+            if (start.length < positions + 1) {
+                start = new int[positions + 1];
+                fill = new int[positions];
+            }
+            if (rows.length < entries) {
+                rows = new int[entries];
+                vals = new float[entries];
+            }
+        }
     }
 
     /** ⌊(n + 2·pad − dil·(k − 1) − 1) / stride⌋ + 1, PyTorch's output size. */
@@ -101,17 +129,60 @@ public final class Conv {
         return outChannels * outH * outW;
     }
 
-    /** Scratch length {@link #forward} needs (a channel-last output map). */
-    public int scratchSize() {
-        return outSize();
+    /**
+     * out[outOff ..] (C_out, H', W') = bias + conv(in[inOff ..]). Zero inputs are skipped: work grows with
+     * the number of non-zero inputs. With groups = 1, each output position gathers the weight rows of the
+     * (input, tap) pairs that reach it, four rows per pass over its C_out accumulators
+     * ({@link Blas#addScaledRows}); otherwise each input is scattered through its taps.
+     */
+    public void forward(float[] in, int inOff, float[] out, int outOff, Workspace ws) {
+        final int P = outH * outW, plane = inH * inW;
+        ws.ensure(outSize(), P, wRows == null ? 0 : tapKernel.length * inChannels);
+        final float[] scratch = ws.acc;
+        for (int p = 0; p < P; p++) System.arraycopy(bias, 0, scratch, p * outChannels, outChannels);
+        if (wRows != null) {
+            final int[] start = ws.start, fill = ws.fill, rows = ws.rows;
+            final float[] vals = ws.vals;
+            final int kk = kH * kW;
+            java.util.Arrays.fill(start, 0, P + 1, 0);
+            for (int c = 0; c < inChannels; c++) {   // count the entries per output position
+                final int in0 = inOff + c * plane;
+                for (int q = 0; q < plane; q++) {
+                    if (in[in0 + q] == 0f) continue;
+                    for (int t = tapStart[q], e = tapStart[q + 1]; t < e; t++) start[tapOut[t] + 1]++;
+                }
+            }
+            for (int p = 0; p < P; p++) start[p + 1] += start[p];
+            System.arraycopy(start, 0, fill, 0, P);
+            for (int c = 0; c < inChannels; c++) {   // fill them: (weight row, input value)
+                final int in0 = inOff + c * plane, r0 = c * kk;
+                for (int q = 0; q < plane; q++) {
+                    final float v = in[in0 + q];
+                    if (v == 0f) continue;
+                    for (int t = tapStart[q], e = tapStart[q + 1]; t < e; t++) {
+                        final int at = fill[tapOut[t]]++;
+                        rows[at] = r0 + tapKernel[t];
+                        vals[at] = v;
+                    }
+                }
+            }
+            final float[] row = ws.row;
+            for (int p = 0; p < P; p++) {
+                if (start[p + 1] == start[p]) continue;
+                System.arraycopy(bias, 0, row, 0, outChannels);
+                Blas.addScaledRows(wRows, rows, vals, start[p], start[p + 1], row, 0, outChannels);
+                System.arraycopy(row, 0, scratch, p * outChannels, outChannels);
+            }
+        } else scatter(in, inOff, scratch);
+        for (int co = 0; co < outChannels; co++) {   // contiguous writes, strided reads (both in cache)
+            final int o = outOff + co * P;
+            for (int p = 0; p < P; p++) out[o + p] = scratch[p * outChannels + co];
+        }
     }
 
-    /**
-     * out[outOff ..] (C_out, H', W') = bias + conv(in[inOff ..]). Zero inputs are skipped.
-     */
-    public void forward(float[] in, int inOff, float[] out, int outOff, float[] scratch) {
+    /** Scatter form: each non-zero input through its taps into the channel-last map (any groups). */
+    private void scatter(float[] in, int inOff, float[] scratch) {
         final int cog = outChannels / groups, cig = inChannels / groups, plane = inH * inW;
-        for (int p = 0, n = outH * outW; p < n; p++) System.arraycopy(bias, 0, scratch, p * outChannels, outChannels);
         if (tapStart != null) {
             final int kk = kH * kW;
             for (int c = 0; c < inChannels; c++) {
@@ -148,11 +219,6 @@ public final class Conv {
                     }
                 }
             }
-        }
-        final int n = outH * outW;
-        for (int co = 0; co < outChannels; co++) {   // contiguous writes, strided reads (both in cache)
-            final int o = outOff + co * n;
-            for (int p = 0; p < n; p++) out[o + p] = scratch[p * outChannels + co];
         }
     }
 

@@ -47,7 +47,7 @@ class ConvTest {
             Conv conv = new Conv(k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[8], k[9], k[10], k[11], k[12], wt, b);
             float[] want = gather(k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[8], k[9], k[10], k[11], k[12], wt, b, in);
             float[] got = new float[conv.outSize() + 3];
-            conv.forward(in, 0, got, 3, new float[conv.scratchSize()]);
+            conv.forward(in, 0, got, 3, new Conv.Workspace());
             assertEquals(want.length, conv.outSize());
             for (int i = 0; i < want.length; i++)
                 assertEquals(want[i], got[3 + i], 1e-5f * (1 + Math.abs(want[i])), "case " + java.util.Arrays.toString(k) + " output " + i);
@@ -63,7 +63,7 @@ class ConvTest {
         for (int i = 0; i < 500; i++) in[r.nextInt(in.length)] = 1f;
         Conv conv = new Conv(1, h, w, 2, 1, 2, 1, 1, 0, 0, 1, 1, 1, new float[]{1, 2, 3, 4}, null);
         float[] got = new float[conv.outSize()];
-        conv.forward(in, 0, got, 0, new float[conv.scratchSize()]);
+        conv.forward(in, 0, got, 0, new Conv.Workspace());
         int ow = w - 1;
         for (int y = 0; y < h; y += 97)
             for (int x = 0; x < ow; x++) {

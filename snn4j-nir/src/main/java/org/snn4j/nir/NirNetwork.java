@@ -305,6 +305,8 @@ public final class NirNetwork {
         final float[][] sum = new float[ops.length][];
         final int[] idx;
         final float[] val;
+        /** The convolutions' buffers (one node at a time). */
+        final Conv.Workspace conv = new Conv.Workspace();
         int step;
 
         Workspace() {
@@ -600,13 +602,8 @@ public final class NirNetwork {
         }
 
         @Override
-        int scratchSize() {
-            return conv.scratchSize();
-        }
-
-        @Override
         void forward(float[] in, float[] out, float[][] state, float[] scratch, Workspace w) {
-            conv.forward(in, 0, out, 0, scratch);
+            conv.forward(in, 0, out, 0, w.conv);
         }
     }
 

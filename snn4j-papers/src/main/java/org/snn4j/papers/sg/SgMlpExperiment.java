@@ -22,6 +22,7 @@ import org.snn4j.train.sg.Linear;
 import org.snn4j.train.sg.Loss;
 import org.snn4j.train.sg.RecurrentLif;
 import org.snn4j.train.sg.Seq;
+import org.snn4j.train.sg.SgCnn;
 import org.snn4j.train.sg.SgMlp;
 import org.snn4j.train.sg.SgModel;
 import org.snn4j.train.sg.SgNet;
@@ -55,16 +56,22 @@ import org.snn4j.util.Rng;
  * Reports test accuracy per epoch, throughput and memory; plots the learning curve, spikes and the
  * output membrane potentials for one test example.
  */
-public final class SgMlpExperiment extends ExperimentBase {
+public class SgMlpExperiment extends ExperimentBase {
     /** For the service loader. */
     public SgMlpExperiment() {
         super("sg-mlp",
                 "surrogate-gradient BPTT of a spiking MLP (784-H-10 LIF, rate coding) on MNIST / Fashion-MNIST: test accuracy, learning curve, throughput");
     }
 
+    /** For variants with other defaults (sg-cnn). */
+    protected SgMlpExperiment(String name, String description) {
+        super(name, description);
+    }
+
     @Override
     public Params defaults(boolean quick) {
         return declareThreads(declareEpochs(declareDataset(params(), "fashion-mnist"), quick ? 1L : 5L))
+                .declare("arch", "", "convolutional architecture instead of the MLP, e.g. 12c5-mp2-64c5-mp2-10 (see sg-cnn); empty: 784-hidden-10")
                 .declare("hidden", quick ? "256" : "1000", "hidden layer sizes, comma-separated (e.g. 1000 or 256,256)")
                 .declare("steps", 25L, "time steps T per example", 1, 10000)
                 .declare("batch", 64L, "mini-batch size (64: more updates in 5 epochs; Fashion-MNIST 0.886 against 0.881 at 128)", 1, 100000)
@@ -97,6 +104,15 @@ public final class SgMlpExperiment extends ExperimentBase {
     /** The network: 784 (or 1568 for delta coding) → [Linear → hidden neurons] × layers → Linear → LIF(10). */
     static SgNet build(Params p, int nIn, int[] hidden, Reset reset, Surrogate sg, long seed) {
         double beta = p.getDouble("beta"), theta = p.getDouble("threshold");
+        String arch = p.getString("arch");
+        if (!arch.isEmpty()) {
+            if (nIn != 784) throw new InputException("sg-cnn: the convolutional networks take 28x28 images (encoder rate, direct, latency or latency_log)");
+            if (reset == Reset.ZERO_IMMEDIATE || !p.getString("neuron").equals("lif") || !p.getString("readout").equals("lif"))
+                throw new InputException("sg-cnn: arch takes neuron=lif, readout=lif and reset subtract or zero");
+            if (p.getInt("tbptt") > 0 || p.getInt("recompute") > 0) throw new InputException("sg-cnn: tbptt and recompute are for the MLP only");
+            return new SgNet(nIn, !p.getString("encoder").equals("direct"),
+                    SgCnn.layers(arch, 1, 28, 28, beta, theta, reset, sg, !p.getString("encoder").equals("direct"), seed), p.getInt("threads"));
+        }
         String neuron = p.getString("neuron"), learn = p.getString("learn_beta");
         if (!java.util.List.of("none", "layer", "neuron").contains(learn))
             throw new InputException("sg-mlp: learn_beta must be none, layer or neuron, not '" + learn + "'");
@@ -135,7 +151,8 @@ public final class SgMlpExperiment extends ExperimentBase {
         ls.add(new Linear(prev, 10, org.snn4j.util.Rng.splitMix(seed + 2L * hidden.length)));
         ls.add(p.getString("readout").equals("leaky") ? new LeakyReadout(10, beta)
                 : reset == Reset.ZERO_IMMEDIATE ? new CellLayer(10, new LifCell(beta, theta, reset), sg) : new Lif(10, beta, theta, reset, sg));
-        return new SgNet(nIn, true, ls, p.getInt("threads")).truncate(p.getInt("tbptt")).memoryWindow(p.getInt("recompute"));
+        return new SgNet(nIn, !p.getString("encoder").equals("direct"), ls, p.getInt("threads")).truncate(p.getInt("tbptt"))
+                .memoryWindow(p.getInt("recompute"));
     }
 
     /** The training checkpoint in the run folder (rerunning with the same --out resumes from it). */
@@ -217,8 +234,8 @@ public final class SgMlpExperiment extends ExperimentBase {
             if (tr.resume())
                 run.progress("resumed from " + run.out().resolve(CHECKPOINT) + " after " + tr.epochsDone() + " epoch(s), "
                         + tr.stepsDone() + " batches");
-            run.progress(String.format("%s: %d training / %d test images, network 784-%s-10, T = %d, batch %d, %d thread(s), %d parameters",
-                    ds, train.size(), test.size(), p.getString("hidden"), T, B, net.threads(), net.paramCount()));
+            run.progress(String.format("%s: %d training / %d test images, network %s, T = %d, batch %d, %d thread(s), %d parameters",
+                    ds, train.size(), test.size(), architecture(p), T, B, net.threads(), net.paramCount()));
             List<double[]> curve = new ArrayList<>();
             double trainS = 0, testS = 0;
             long trainN = 0, testN = 0;
@@ -244,6 +261,7 @@ public final class SgMlpExperiment extends ExperimentBase {
             }
             run.metric("dataset", ds);
             run.metric("hidden", p.getString("hidden"));
+            run.metric("architecture", architecture(p));
             run.metric("steps", T);
             run.metric("epochs", epochs);
             run.metric("batch", B);
@@ -285,12 +303,13 @@ public final class SgMlpExperiment extends ExperimentBase {
             run.plotted("loss.png", "Mean training loss per epoch");
             net.memoryWindow(0);   // the plots read every step's membrane potential
             outputPlots(run, net, test, T, ds, tr);
-            simulatorCheck(run, net, test, T, tr, loss, Math.min(p.getInt("simulate"), test.size()));
+            if (p.getString("arch").isEmpty()) simulatorCheck(run, net, test, T, tr, loss, Math.min(p.getInt("simulate"), test.size()));
+            else confusion(run, net, test, T, tr, loss);
             if (p.getBoolean("export_nir")) nirCheck(run, net, test, T, B, tr, loss);
-            run.note(String.format("784-%s-10 spiking MLP (LIF β = %s, θ = %s, %s reset, surrogate %s), rate coding over T = %d steps, "
+            run.note(String.format("%s spiking network (LIF β = %s, θ = %s, %s reset, surrogate %s), " + encoder + " coding over T = %d steps, "
                             + "loss %s, Adam lr %s (%s), batch %d, %d epoch(s) on %d %s training images: test accuracy **%.4f** on %d test "
                             + "images. Training %.0f samples/s, inference %.0f samples/s on %d thread(s); peak RSS %.0f MB.",
-                    p.getString("hidden"), p.getDouble("beta"), p.getDouble("threshold"), p.getString("reset"), sg, T,
+                    architecture(p), p.getDouble("beta"), p.getDouble("threshold"), p.getString("reset"), sg, T,
                     loss.name().toLowerCase(), p.getDouble("lr"), sched, B, epochs, train.size(), ds, lastTest, test.size(),
                     trainN / trainS, testN / testS, net.threads(), Provenance.peakRssMb()));
         }
@@ -411,6 +430,33 @@ public final class SgMlpExperiment extends ExperimentBase {
                         + "trainer encodes them: accuracy %.4f against the trainer's %.4f on the same input spikes, the same prediction for %.1f%% "
                         + "of the images, %.0f samples/s.", e.graph().nodes().size(), e.notes().isEmpty() ? "" : "; " + String.join("; ", e.notes()),
                 n, correct / (double) n, nativeCorrect / (double) n, 100.0 * same / n, n / nirSeconds));
+    }
+
+    /** "784-256-10" for the MLP, the architecture string for a convolutional network. */
+    static String architecture(Params p) {
+        return p.getString("arch").isEmpty() ? "784-" + p.getString("hidden").replace(',', '-') + "-10" : "1x28x28-" + p.getString("arch");
+    }
+
+    /** The confusion matrix of the test set (the evaluation coding of the last epoch's pass 0) as a PNG and a metric. */
+    static void confusion(RunContext run, SgNet net, Dataset test, int T, SgTrainer tr, Loss loss) throws java.io.IOException {
+        int K = test.classes(), B = Math.max(1, net.batch());
+        int[][] cm = new int[K][K];
+        for (int first = 0, k = 0; first < test.size(); first += B, k++) {
+            int bs = Math.min(B, test.size() - first);
+            int[] labels = new int[bs];
+            for (int b = 0; b < bs; b++) labels[b] = test.label(first + b);
+            net.prepare(T, bs);
+            net.infer(tr.encoding().filler(test, null, first, run.seed(), 0xC0F0L + k), labels, loss);
+            int[] pr = net.predictions();
+            for (int b = 0; b < bs; b++) cm[labels[b]][pr[b]]++;
+        }
+        String[] names = new String[K];
+        for (int c = 0; c < K; c++) names[c] = String.valueOf(c);
+        Plots.confusion(run.plotPath("confusion.png"), "Confusion matrix, " + test.size() + " test images", cm, names);
+        run.plotted("confusion.png", "Test-set confusion matrix (rows: true class, columns: predicted; counts)");
+        StringBuilder rows = new StringBuilder();
+        for (int[] r : cm) rows.append(rows.length() == 0 ? "" : ";").append(java.util.Arrays.toString(r).replaceAll("[\\[\\] ]", ""));
+        run.metric("confusion_matrix", rows.toString());
     }
 
     /** Output spikes and membrane potentials for the first test image. */

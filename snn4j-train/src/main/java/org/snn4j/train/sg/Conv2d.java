@@ -14,23 +14,22 @@ import org.snn4j.util.Rng;
  * only the non-zero inputs: a spike map costs its spikes, not its size. A step whose input equals the
  * previous step's (an image fed as a constant current, snnTorch tutorial 6) reuses that step's output.
  *
- * <p>Backward, per sample: each step's ∂L/∂y is transposed to channel-last once and (a) scattered back
- * through the weights into ∂L/∂x (its zero entries skipped: after a max-pool most are), (b) multiplied
- * with the step's non-zero inputs into this sample's share of ∂L/∂W (steps with the same input summed
- * first, so a constant input costs one product per sample). The shares are summed over the samples in
- * a fixed order by {@link #paramGrads}, so the gradient does not depend on the number of threads.
+ * <p>Backward, per sample, in im2col form (rows of C_in/groups·kH·kW values per output position, so the
+ * inner loops run over whole weight rows): each step's ∂L/∂y is transposed to channel-last once, then
+ * (a) ∂L/∂x: the weight rows of the output channels with a non-zero gradient at a position (after a
+ * max-pool, one in four) are summed into that position's row and added back into the input map;
+ * (b) this sample's share of ∂L/∂W += ∂L/∂y ⊗ im2col(x), steps with the same input summed first (a
+ * constant input costs one product per sample). The shares are summed over the samples in a fixed
+ * order by {@link #paramGrads}, so the gradient does not depend on the number of threads.
  */
 public final class Conv2d extends Layer {
     public final int inChannels, inH, inW, outChannels, kH, kW, stride, padding, dilation, groups, outH, outW;
     private final int cig, cog, taps;
     final float[] w, gw, b, gb;
-    /** Per-sample shares of ∂L/∂W in the layout [c][ky][kx][co % cog] and of ∂L/∂b. */
+    /** Per-sample shares of ∂L/∂W (PyTorch's layout) and of ∂L/∂b. */
     private float[] shareW, shareB;
     /** The forward kernel for the current weights, valid between {@link #beforeForward} and {@link #afterPass}. */
     private volatile Conv conv;
-    /** W as [co][ky][kx][c % cig] for the backward scatter, rebuilt after {@link #beforeBackward}. */
-    private float[] wBack;
-    private boolean wBackStale = true;
 
     /**
      * @param inChannels C_in; @param inH H; @param inW W; @param outChannels C_out; @param kernel k (square)
@@ -144,7 +143,8 @@ public final class Conv2d extends Layer {
     public void forward(Seq x, Seq y, int b0, int b1, Scratch s) {
         Conv k = conv;
         if (k == null) k = kernel();   // a call outside SgNet's passes: the weights may have changed
-        float[] row = s.val, scratch = s.block(1, Math.max(out, in))[0];
+        float[] row = s.val;
+        Conv.Workspace scratch = buffers().ws;
         for (int bi = b0; bi < b1; bi++)
             for (int t = 0; t < steps; t++) {
                 int r = bi * steps + t;
@@ -172,86 +172,97 @@ public final class Conv2d extends Layer {
     }
 
     @Override
-    public void beforeBackward() {
-        synchronized (this) {
-            wBackStale = true;
-        }
-    }
-
-    private float[] wBack() {
-        synchronized (this) {
-            if (wBack == null) wBack = new float[w.length];
-            if (wBackStale) {
-                for (int co = 0; co < outChannels; co++)
-                    for (int c = 0; c < cig; c++)
-                        for (int t = 0; t < taps; t++) wBack[(co * taps + t) * cig + c] = w[(co * cig + c) * taps + t];
-                wBackStale = false;
-            }
-            return wBack;
-        }
-    }
-
-    @Override
     public void backward(Seq x, Seq y, float[] gy, float[] gx, int b0, int b1, Scratch s) {
-        final float[] wb = gx == null ? null : wBack();
-        final int P = outH * outW, plane = inH * inW;
-        float[][] buf = s.block(3, Math.max(out, in));
-        final float[] g = buf[0], sum = buf[1], gxc = buf[2], xrow = s.val;
+        final int P = outH * outW, K = inChannels * taps;
+        // per thread: ∂L/∂y_t channel-last, its sum over steps with the same input, and the im2col rows
+        final Buffers tb = buffers();
+        final float[] g = tb.g, sum = tb.sum, cols = tb.cols, xrow = s.val;
+        final float[][] wr = groups == 1 ? weightRows() : null;
         for (int bi = b0; bi < b1; bi++) {
-            final float[] sw = shareW, sb = shareB;
             final int wo = bi * w.length, bo = bi * outChannels;
-            java.util.Arrays.fill(sw, wo, wo + w.length, 0f);
-            java.util.Arrays.fill(sb, bo, bo + outChannels, 0f);
+            java.util.Arrays.fill(shareW, wo, wo + w.length, 0f);
+            java.util.Arrays.fill(shareB, bo, bo + outChannels, 0f);
             int runStart = -1;
             for (int t = 0; t < steps; t++) {
                 final int r = bi * steps + t;
-                for (int co = 0; co < outChannels; co++) {   // ∂L/∂y_t to channel-last
+                for (int co = 0; co < outChannels; co++) {   // ∂L/∂y_t to channel-last: [p][co]
                     final int src = r * out + co * P;
                     for (int p = 0; p < P; p++) g[p * outChannels + co] = gy[src + p];
                 }
-                if (gx != null) inputGradient(g, wb, gxc, gx, r * in, plane, P);
+                if (gx != null) inputGradient(g, cols, gx, r * in, K, wr, tb);
                 if (runStart >= 0 && sameInput(x, r)) {
                     for (int i = 0; i < out; i++) sum[i] += g[i];
                 } else {
-                    if (runStart >= 0) shareRow(x, bi * steps + runStart, sum, sw, wo, sb, bo, xrow, s.idx);
+                    if (runStart >= 0) shareRow(x, bi * steps + runStart, sum, cols, wo, bo, xrow, s.idx, K, tb);
                     System.arraycopy(g, 0, sum, 0, out);
                     runStart = t;
                 }
             }
-            if (runStart >= 0) shareRow(x, bi * steps + runStart, sum, sw, wo, sb, bo, xrow, s.idx);
+            if (runStart >= 0) shareRow(x, bi * steps + runStart, sum, cols, wo, bo, xrow, s.idx, K, tb);
         }
     }
 
-    /** gx[off ..] (C, H, W) = the scatter of the non-zero entries of g (channel-last) back through the weights. */
-    private void inputGradient(float[] g, float[] wb, float[] gxc, float[] gx, int off, int plane, int P) {
-        java.util.Arrays.fill(gxc, 0, in, 0f);
+    /**
+     * gx[off ..] (C, H, W) = ∂L/∂x_t: for each output position, the rows of W (all of one output channel's
+     * weights, contiguous) scaled by that position's non-zero ∂L/∂y entries make the position's im2col row
+     * [c][ky][kx]; col2im then adds the rows into the input map.
+     */
+    private void inputGradient(float[] g, float[] cols, float[] gx, int off, int K, float[][] wr, Buffers tb) {
+        final int kk = cig * taps;
+        java.util.Arrays.fill(gx, off, off + in, 0f);
         for (int oy = 0; oy < outH; oy++)
             for (int ox = 0; ox < outW; ox++) {
-                final int gp = (oy * outW + ox) * outChannels;
-                for (int co = 0; co < outChannels; co++) {
-                    final float v = g[gp + co];
-                    if (v == 0f) continue;
-                    final int c0 = (co / cog) * cig;
+                final int p = oy * outW + ox, gp = p * outChannels, row = p * K;
+                boolean any = false;
+                if (wr != null) {   // groups = 1: four weight rows per pass over the position's row
+                    int n = 0;
+                    for (int co = 0; co < outChannels; co++) {
+                        final float v = g[gp + co];
+                        if (v == 0f) continue;
+                        tb.idx[n] = co;
+                        tb.val[n++] = v;
+                    }
+                    if (n == 0) continue;
+                    any = true;
+                    final float[] acc = tb.acc;
+                    java.util.Arrays.fill(acc, 0, K, 0f);
+                    Blas.addScaledRows(wr, tb.idx, tb.val, 0, n, acc, 0, K);
+                    System.arraycopy(acc, 0, cols, row, K);
+                } else {
+                    java.util.Arrays.fill(cols, row, row + K, 0f);
+                    for (int co = 0; co < outChannels; co++) {
+                        final float v = g[gp + co];
+                        if (v == 0f) continue;
+                        any = true;
+                        final int dst = row + (co / cog) * kk, src = co * kk;
+                        for (int j = 0; j < kk; j++) cols[dst + j] += v * w[src + j];
+                    }
+                }
+                if (!any) continue;
+                for (int c = 0; c < inChannels; c++)
                     for (int ky = 0; ky < kH; ky++) {
                         final int iy = oy * stride - padding + ky * dilation;
                         if (iy < 0 || iy >= inH) continue;
+                        final int gxRow = off + (c * inH + iy) * inW, cr = row + (c * kH + ky) * kW;
                         for (int kx = 0; kx < kW; kx++) {
                             final int ix = ox * stride - padding + kx * dilation;
-                            if (ix < 0 || ix >= inW) continue;
-                            final int d = (iy * inW + ix) * inChannels + c0, ws = (co * taps + ky * kW + kx) * cig;
-                            for (int c = 0; c < cig; c++) gxc[d + c] += v * wb[ws + c];
+                            if (ix >= 0 && ix < inW) gx[gxRow + ix] += cols[cr + kx];
                         }
                     }
-                }
             }
-        for (int c = 0; c < inChannels; c++)
-            for (int p = 0; p < plane; p++) gx[off + c * plane + p] = gxc[p * inChannels + c];
     }
 
-    /** This sample's shares += (input row r) ⊗ sum (channel-last ∂L/∂y summed over the steps with that input). */
-    private void shareRow(Seq x, int r, float[] sum, float[] sw, int wo, float[] sb, int bo, float[] xrow, int[] idx) {
-        for (int p = 0, P = outH * outW; p < P; p++)
-            for (int co = 0; co < outChannels; co++) sb[bo + co] += sum[p * outChannels + co];
+    /**
+     * This sample's shares += sum ⊗ (input row r): with the input's im2col rows X_p ([c][ky][kx], the
+     * input values each output position p sees), ∂L/∂W[co] += Σ_p sum[p][co] · X_p over the non-zero
+     * entries of sum; sum is ∂L/∂y (channel-last) summed over the steps that had this input.
+     */
+    private void shareRow(Seq x, int r, float[] sum, float[] cols, int wo, int bo, float[] xrow, int[] idx, int K, Buffers tb) {
+        final int P = outH * outW, kk = cig * taps;
+        for (int p = 0; p < P; p++)
+            for (int co = 0; co < outChannels; co++) shareB[bo + co] += sum[p * outChannels + co];
+        // im2col of the input row: scatter each non-zero input into the rows of the positions it reaches
+        java.util.Arrays.fill(cols, 0, P * K, 0f);
         int nz;
         if (x.binary) {
             nz = Blas.bitIndices(x.bits, r * x.words, x.words, idx);
@@ -260,24 +271,102 @@ public final class Conv2d extends Layer {
         final int plane = inH * inW;
         for (int q = 0; q < nz; q++) {
             final int i = idx[q], c = i / plane, pix = i - c * plane, iy = pix / inW, ix = pix - iy * inW;
-            final float v = xrow[q];
-            final int co0 = (c / cig) * cog;
             for (int ky = 0; ky < kH; ky++) {
                 final int ny = iy + padding - ky * dilation;
                 if (ny < 0 || ny % stride != 0 || ny / stride >= outH) continue;
                 for (int kx = 0; kx < kW; kx++) {
                     final int nx = ix + padding - kx * dilation;
                     if (nx < 0 || nx % stride != 0 || nx / stride >= outW) continue;
-                    final int src = ((ny / stride) * outW + nx / stride) * outChannels + co0, dst = wo + ((c * kH + ky) * kW + kx) * cog;
-                    for (int j = 0; j < cog; j++) sw[dst + j] += v * sum[src + j];
+                    cols[((ny / stride) * outW + nx / stride) * K + (c * kH + ky) * kW + kx] = xrow[q];
                 }
+            }
+        }
+        if (groups == 1) {   // per output channel: four im2col rows per pass over its weight-gradient row
+            final float[][] rows = tb.colRows;
+            for (int p = 0; p < P; p++) System.arraycopy(cols, p * K, rows[p], 0, K);
+            final float[] acc = tb.acc;
+            for (int co = 0; co < outChannels; co++) {
+                int n = 0;
+                for (int p = 0; p < P; p++) {
+                    final float v = sum[p * outChannels + co];
+                    if (v == 0f) continue;
+                    tb.idx[n] = p;
+                    tb.val[n++] = v;
+                }
+                if (n == 0) continue;
+                java.util.Arrays.fill(acc, 0, K, 0f);
+                Blas.addScaledRows(rows, tb.idx, tb.val, 0, n, acc, 0, K);
+                final int dst = wo + co * kk;
+                for (int j = 0; j < K; j++) shareW[dst + j] += acc[j];
+            }
+            return;
+        }
+        for (int p = 0; p < P; p++) {
+            final int gp = p * outChannels, row = p * K;
+            for (int co = 0; co < outChannels; co++) {
+                final float v = sum[gp + co];
+                if (v == 0f) continue;
+                final int src = row + (co / cog) * kk, dst = wo + co * kk;
+                for (int j = 0; j < kk; j++) shareW[dst + j] += v * cols[src + j];
             }
         }
     }
 
-    /** Weight-gradient tasks: blocks of input channels, then the bias. */
+    /** A thread's buffers (sized for this layer; made on first use). */
+    private static final class Buffers {
+        final float[] g, sum, cols, acc, val;
+        final int[] idx;
+        final float[][] colRows;
+        final Conv.Workspace ws = new Conv.Workspace();
+
+        Buffers(int out, int P, int K, int channels) {
+            g = new float[out];
+            sum = new float[out];
+            cols = new float[P * K];
+            acc = new float[K];
+            int n = Math.max(P, channels);
+            idx = new int[n];
+            val = new float[n];
+            colRows = new float[P][K];
+        }
+    }
+
+    private final ThreadLocal<Buffers> buffers = new ThreadLocal<>();
+
+    private Buffers buffers() {
+        Buffers b = buffers.get();
+        if (b == null) {
+            b = new Buffers(out, outH * outW, inChannels * taps, outChannels);
+            buffers.set(b);
+        }
+        return b;
+    }
+
+    /** W as rows of C_in·kH·kW per output channel (groups = 1), made once per batch for the backward pass. */
+    private float[][] weightRows() {
+        synchronized (this) {
+            if (wRows == null) wRows = new float[outChannels][cig * taps];
+            if (wRowsStale) {
+                for (int co = 0; co < outChannels; co++) System.arraycopy(w, co * cig * taps, wRows[co], 0, cig * taps);
+                wRowsStale = false;
+            }
+            return wRows;
+        }
+    }
+
+    private float[][] wRows;
+    private boolean wRowsStale = true;
+
+    @Override
+    public void beforeBackward() {
+        synchronized (this) {
+            wRowsStale = true;
+        }
+    }
+
+    /** Weight-gradient tasks: blocks of output channels, then the bias. */
     private int weightTasks() {
-        return Math.min(inChannels, 16);
+        return Math.min(outChannels, 16);
     }
 
     @Override
@@ -285,6 +374,7 @@ public final class Conv2d extends Layer {
         return weightTasks() + 1;
     }
 
+    /** Sums the per-sample shares in sample order (the same result whatever thread ran which sample). */
     @Override
     public void paramGrads(Seq x, float[] gy, int task, Scratch s) {
         final int tasks = weightTasks();
@@ -294,17 +384,11 @@ public final class Conv2d extends Layer {
                 for (int co = 0; co < outChannels; co++) gb[co] += shareB[bi * outChannels + co];
             return;
         }
-        final int c0 = task * inChannels / tasks, c1 = (task + 1) * inChannels / tasks, per = taps * cog;
-        final int lo = c0 * per, hi = c1 * per;
-        float[] acc = new float[hi - lo];
+        final int per = cig * taps, lo = task * outChannels / tasks * per, hi = (task + 1) * outChannels / tasks * per;
+        java.util.Arrays.fill(gw, lo, hi, 0f);
         for (int bi = 0; bi < batch; bi++) {
             final int o = bi * w.length;
-            for (int i = lo; i < hi; i++) acc[i - lo] += shareW[o + i];
-        }
-        for (int c = c0; c < c1; c++) {   // [c][ky][kx][j] → PyTorch's [co][c % cig][ky][kx]
-            final int co0 = (c / cig) * cog, cl = c % cig;
-            for (int t = 0; t < taps; t++)
-                for (int j = 0; j < cog; j++) gw[((co0 + j) * cig + cl) * taps + t] = acc[(c - c0) * per + t * cog + j];
+            for (int i = lo; i < hi; i++) gw[i] += shareW[o + i];
         }
     }
 

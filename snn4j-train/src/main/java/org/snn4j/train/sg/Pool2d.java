@@ -45,6 +45,11 @@ public final class Pool2d extends Layer {
         return mode.name().toLowerCase() + "pool2d(" + channels + "x" + inH + "x" + inW + ", k" + kernel + (stride != kernel ? " s" + stride : "") + ")";
     }
 
+    /** True when the input is spikes (bits). */
+    public boolean binaryInput() {
+        return binaryIn;
+    }
+
     /** True for max pooling of spikes (the output is spikes too). */
     @Override
     public boolean binaryOutput() {
@@ -76,6 +81,20 @@ public final class Pool2d extends Layer {
     public void forward(Seq x, Seq y, int b0, int b1, Scratch s) {
         final float scale = mode == Mode.AVG ? 1f / (kernel * kernel) : 1f;
         for (int r = b0 * steps; r < b1 * steps; r++) {
+            if (mode == Mode.MAX && !x.binary) {   // the common case (after a convolution), without the generic accessor
+                final float[] xd = x.dense, yd = y.dense;
+                final int xo = r * in, yo = r * out;
+                for (int c = 0; c < channels; c++)
+                    for (int oy = 0; oy < outH; oy++)
+                        for (int ox = 0; ox < outW; ox++) {
+                            int base = xo + (c * inH + oy * stride) * inW + ox * stride;
+                            float m = xd[base];
+                            for (int ky = 0; ky < kernel; ky++)
+                                for (int kx = 0, q = base + ky * inW; kx < kernel; kx++) m = Math.max(m, xd[q + kx]);
+                            yd[yo + (c * outH + oy) * outW + ox] = m;
+                        }
+                continue;
+            }
             if (y.binary) java.util.Arrays.fill(y.bits, r * y.words, (r + 1) * y.words, 0L);
             for (int c = 0; c < channels; c++)
                 for (int oy = 0; oy < outH; oy++)
@@ -98,6 +117,21 @@ public final class Pool2d extends Layer {
         }
     }
 
+    /** Input index (within the row) of the window's largest value, the first on ties; dense rows. */
+    private int argmaxDense(float[] xd, int xo, int c, int oy, int ox) {
+        int base = (c * inH + oy * stride) * inW + ox * stride, best = base;
+        float bv = xd[xo + base];
+        for (int ky = 0; ky < kernel; ky++)
+            for (int kx = 0; kx < kernel; kx++) {
+                int q = base + ky * inW + kx;
+                if (xd[xo + q] > bv) {
+                    bv = xd[xo + q];
+                    best = q;
+                }
+            }
+        return best;
+    }
+
     @Override
     public void backward(Seq x, Seq y, float[] gy, float[] gx, int b0, int b1, Scratch s) {
         if (gx == null) return;
@@ -109,7 +143,7 @@ public final class Pool2d extends Layer {
                     for (int ox = 0; ox < outW; ox++) {
                         float g = gy[r * out + (c * outH + oy) * outW + ox];
                         if (g == 0f) continue;
-                        if (mode == Mode.MAX) gx[r * in + argmax(x, r, c, oy, ox)] += g;
+                        if (mode == Mode.MAX) gx[r * in + (x.binary ? argmax(x, r, c, oy, ox) : argmaxDense(x.dense, r * in, c, oy, ox))] += g;
                         else
                             for (int ky = 0; ky < kernel; ky++) {
                                 int base = r * in + (c * inH + oy * stride + ky) * inW + ox * stride;

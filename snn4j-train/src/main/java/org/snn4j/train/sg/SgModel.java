@@ -252,13 +252,14 @@ public final class SgModel {
     public static SgTrainer.Encoding encoder(String name) {
         return switch (name) {
             case "rate" -> SgMlp::rateCoded;
+            case "direct" -> SgCnn::direct;
             case "latency" -> latency(new LatencyEncoder(false, 0.01, 5));
             case "latency_log" -> latency(new LatencyEncoder(true, 0.01, 5));
             case "delta" -> {
                 DeltaEncoder d = new DeltaEncoder(0.1);
                 yield (data, order, first, seed, stream) -> d.filler(data, order, first);
             }
-            default -> throw new InputException("encoder must be rate, latency, latency_log or delta, not '" + name + "'");
+            default -> throw new InputException("encoder must be rate, direct, latency, latency_log or delta, not '" + name + "'");
         };
     }
 
@@ -335,6 +336,30 @@ public final class SgModel {
             m.put("cell", Cells.type(c.cell()));
             m.put("params", Cells.parameters(c.cell()));
             if (c.surrogate() != null) m.put("surrogate", surrogate(c.surrogate()));
+        } else if (l instanceof Conv2d cv) {
+            m.put("type", "conv2d");
+            m.put("in_channels", (long) cv.inChannels);
+            m.put("in_h", (long) cv.inH);
+            m.put("in_w", (long) cv.inW);
+            m.put("out_channels", (long) cv.outChannels);
+            m.put("kernel_h", (long) cv.kH);
+            m.put("kernel_w", (long) cv.kW);
+            m.put("stride", (long) cv.stride);
+            m.put("padding", (long) cv.padding);
+            m.put("dilation", (long) cv.dilation);
+            m.put("groups", (long) cv.groups);
+            t.f32(prefix + "weight", cv.w, cv.outChannels, cv.inChannels / cv.groups, cv.kH, cv.kW).f32(prefix + "bias", cv.b);
+            m.put("weight", prefix + "weight");
+            m.put("bias", prefix + "bias");
+        } else if (l instanceof Pool2d pl) {
+            m.put("type", "pool2d");
+            m.put("mode", pl.mode.name().toLowerCase());
+            m.put("channels", (long) pl.channels);
+            m.put("in_h", (long) pl.inH);
+            m.put("in_w", (long) pl.inW);
+            m.put("kernel", (long) pl.kernel);
+            m.put("stride", (long) pl.stride);
+            m.put("binary_input", pl.binaryInput());
         } else if (l instanceof LeakyReadout ro) {
             m.put("type", "readout");
             m.put("n", (long) ro.out);
@@ -343,6 +368,12 @@ public final class SgModel {
             throw new InputException("cannot save layer " + l.name());
         }
         return m;
+    }
+
+    private static int n(Map<String, Object> m, String key, Path file) {
+        double v = ModelFile.num(m, key, file);
+        if (v != Math.rint(v) || v < 0 || v > Integer.MAX_VALUE) throw new InputException(file + ": '" + key + "' must be a non-negative integer: " + v);
+        return (int) v;
     }
 
     /** Where the tensors of a description come from: a read file (any version) or tensors built in memory. */
@@ -435,6 +466,25 @@ public final class SgModel {
             }
             case "readout":
                 return new LeakyReadout((int) ModelFile.num(m, "n", file), ModelFile.num(m, "beta", file));
+            case "conv2d": {
+                Conv2d c = new Conv2d(n(m, "in_channels", file), n(m, "in_h", file), n(m, "in_w", file), n(m, "out_channels", file),
+                        n(m, "kernel_h", file), n(m, "kernel_w", file), n(m, "stride", file), n(m, "padding", file), n(m, "dilation", file),
+                        n(m, "groups", file), 0);
+                t.floats(m.get("weight"), c.w, "conv2d weight");
+                t.floats(m.get("bias"), c.b, "conv2d bias");
+                return c;
+            }
+            case "pool2d": {
+                String mode = ModelFile.str(m, "mode", file);
+                Pool2d.Mode pm = switch (mode) {
+                    case "max" -> Pool2d.Mode.MAX;
+                    case "avg" -> Pool2d.Mode.AVG;
+                    case "sum" -> Pool2d.Mode.SUM;
+                    default -> throw new InputException(file + ": unknown pooling mode '" + mode + "'");
+                };
+                return new Pool2d(pm, n(m, "channels", file), n(m, "in_h", file), n(m, "in_w", file), n(m, "kernel", file),
+                        n(m, "stride", file), Boolean.TRUE.equals(m.get("binary_input")));
+            }
             default:
                 throw new InputException(file + ": unknown layer type '" + type + "'");
         }

@@ -1,0 +1,32 @@
+package org.snn4j.papers.sg;
+
+import org.snn4j.experiment.Params;
+
+/**
+ * {@code snn4j run sg-cnn}: a convolutional spiking network trained with surrogate-gradient BPTT, snnTorch
+ * tutorial 6 by default: 12C5-MP2-64C5-MP2-10 (Conv2d(1,12,5) → MaxPool2 → LIF → Conv2d(12,64,5) → MaxPool2
+ * → LIF → Linear(1024,10) → LIF), the image as a constant input current at each of T = 25 steps (direct
+ * coding), cross-entropy on the output spike counts, Adam. The same experiment as {@code sg-mlp} (its
+ * parameters, checkpoints and resume, model file, report) with {@code arch} set: learning curve, confusion
+ * matrix, throughput.
+ */
+public final class SgCnnExperiment extends SgMlpExperiment {
+    /** For the service loader. */
+    public SgCnnExperiment() {
+        super("sg-cnn", "surrogate-gradient BPTT of a convolutional spiking network (snnTorch tutorial 6: 12C5-MP2-64C5-MP2-10, direct coding) "
+                + "on MNIST / Fashion-MNIST: test accuracy, learning curve, confusion matrix, throughput");
+    }
+
+    @Override
+    public Params defaults(boolean quick) {
+        Params p = super.defaults(quick);
+        for (String kv : new String[] {"arch=12c5-mp2-64c5-mp2-10", "encoder=direct", "readout=lif", "loss=ce_count", "lr=1e-3",
+                "batch=128", "simulate=0", "lr_schedule=cosine"})
+            p.applyAssignment(kv);
+        if (quick) {
+            p.applyAssignment("train_limit=2000");
+            p.applyAssignment("test_limit=1000");
+        }
+        return p;
+    }
+}

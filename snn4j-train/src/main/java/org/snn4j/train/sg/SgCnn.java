@@ -1,0 +1,105 @@
+package org.snn4j.train.sg;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snn4j.cell.Reset;
+import org.snn4j.data.Dataset;
+import org.snn4j.util.InputException;
+
+/**
+ * Convolutional spiking networks from an architecture string, as papers write them: tokens joined by
+ * {@code -}, read left to right on a C × H × W input:
+ * <ul>
+ *   <li>{@code 12c5} a Conv2d of 12 channels, kernel 5 (optionally {@code 12c5s2p1}: stride 2, padding 1);</li>
+ *   <li>{@code mp2}, {@code ap2} max or average pooling 2 × 2 of the convolution's output;</li>
+ *   <li>{@code 128} a Linear layer of 128 units (the last number is the output layer).</li>
+ * </ul>
+ * Each convolution (with its pooling) and each Linear layer is followed by LIF neurons, as in snnTorch
+ * tutorial 6: {@code 12c5-mp2-64c5-mp2-10} is Conv2d(1,12,5) → MaxPool2 → LIF → Conv2d(12,64,5) →
+ * MaxPool2 → LIF → Linear(1024,10) → LIF.
+ */
+public final class SgCnn {
+    private static final Pattern CONV = Pattern.compile("(\\d+)c(\\d+)(?:s(\\d+))?(?:p(\\d+))?");
+    private static final Pattern POOL = Pattern.compile("([ma])p(\\d+)");
+
+    private SgCnn() {
+    }
+
+    /**
+     * The layers of an architecture.
+     *
+     * @param arch     e.g. {@code 12c5-mp2-64c5-mp2-10}
+     * @param c        input channels; @param h input height; @param w input width
+     * @param beta     LIF decay per step; @param theta threshold; @param reset reset; @param sg surrogate
+     * @param binaryIn whether the input is spikes
+     * @param seed     initialisation seed
+     */
+    public static List<Layer> layers(String arch, int c, int h, int w, double beta, double theta, Reset reset, Surrogate sg,
+                                     boolean binaryIn, long seed) {
+        String[] tok = arch.trim().toLowerCase().split("-");
+        List<Layer> ls = new ArrayList<>();
+        int k = 0;
+        boolean flat = false;
+        int width = c * h * w;
+        try {
+            for (int i = 0; i < tok.length; i++) {
+                Matcher m = CONV.matcher(tok[i]);
+                if (m.matches()) {
+                    if (flat) throw new InputException("architecture '" + arch + "': a convolution after a dense layer");
+                    int out = Integer.parseInt(m.group(1)), ker = Integer.parseInt(m.group(2));
+                    int s = m.group(3) == null ? 1 : Integer.parseInt(m.group(3)), p = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
+                    Conv2d conv = new Conv2d(c, h, w, out, ker, s, p, seed + 2L * k++);
+                    ls.add(conv);
+                    c = out;
+                    h = conv.outH;
+                    w = conv.outW;
+                    Matcher pm = i + 1 < tok.length ? POOL.matcher(tok[i + 1]) : null;
+                    if (pm != null && pm.matches()) {
+                        int pk = Integer.parseInt(pm.group(2));
+                        Pool2d pool = new Pool2d(pm.group(1).equals("m") ? Pool2d.Mode.MAX : Pool2d.Mode.AVG, c, h, w, pk, pk, false);
+                        ls.add(pool);
+                        h = pool.outH;
+                        w = pool.outW;
+                        i++;
+                    }
+                    width = c * h * w;
+                    ls.add(new Lif(width, beta, theta, reset, sg));
+                } else if (tok[i].matches("\\d+")) {
+                    int n = Integer.parseInt(tok[i]);
+                    ls.add(new Linear(width, n, seed + 2L * k++));
+                    ls.add(new Lif(n, beta, theta, reset, sg));
+                    width = n;
+                    flat = true;
+                } else {
+                    throw new InputException("architecture '" + arch + "': cannot read '" + tok[i] + "' (e.g. 12c5, 12c5s2p1, mp2, ap2, 128)");
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new InputException("architecture '" + arch + "': a size is not a number");
+        } catch (IllegalArgumentException e) {   // a kernel that does not fit, and the like
+            throw new InputException("architecture '" + arch + "': " + e.getMessage());
+        }
+        if (!flat) throw new InputException("architecture '" + arch + "' must end with a dense output layer (e.g. -10)");
+        return ls;
+    }
+
+    /**
+     * Direct coding (snnTorch tutorial 6): the image's pixel intensities are the input current at every
+     * one of the T steps. Sample b is image {@code order[first + b]} (or {@code first + b}); the seed and
+     * stream are unused (the coding is deterministic).
+     */
+    public static SgNet.InputFiller direct(Dataset data, int[] order, int first, long seed, long stream) {
+        return (in, b0, b1, scratch) -> {
+            int T = in.steps(), dim = in.n;
+            if (dim != data.dim()) throw new IllegalArgumentException("direct coding: " + data.dim() + " pixels into an input of " + dim);
+            for (int b = b0; b < b1; b++) {
+                int img = order == null ? first + b : order[first + b];
+                int o = b * T * dim;
+                for (int p = 0; p < dim; p++) in.dense[o + p] = data.pixel(img, p);
+                for (int t = 1; t < T; t++) System.arraycopy(in.dense, o, in.dense, o + t * dim, dim);
+            }
+        };
+    }
+}
