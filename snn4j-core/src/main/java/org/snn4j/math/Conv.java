@@ -180,6 +180,42 @@ public final class Conv {
         }
     }
 
+    /**
+     * im2col of one input map: rows[p][(c·kH + ky)·kW + kx] = the input value that output position p sees
+     * through tap (ky, kx) of channel c (0 in the padding). Needs the tap tables (all but huge inputs).
+     * Returns false when there are none.
+     */
+    public boolean im2col(float[] in, int inOff, float[][] rows) {
+        if (tapStart == null) return false;
+        for (float[] r : rows) java.util.Arrays.fill(r, 0f);
+        final int plane = inH * inW, kk = kH * kW;
+        for (int c = 0; c < inChannels; c++) {
+            final int in0 = inOff + c * plane, k0 = c * kk;
+            for (int q = 0; q < plane; q++) {
+                final float v = in[in0 + q];
+                if (v == 0f) continue;
+                for (int t = tapStart[q], e = tapStart[q + 1]; t < e; t++) rows[tapOut[t]][k0 + tapKernel[t]] = v;
+            }
+        }
+        return true;
+    }
+
+    /** col2im, the adjoint of {@link #im2col}: out[outOff + input index] += the rows' entries that input feeds. */
+    public boolean col2imAdd(float[][] rows, boolean[] rowUsed, float[] out, int outOff) {
+        if (tapStart == null) return false;
+        final int plane = inH * inW, kk = kH * kW;
+        for (int c = 0; c < inChannels; c++) {
+            final int o0 = outOff + c * plane, k0 = c * kk;
+            for (int q = 0; q < plane; q++) {
+                float s = 0;
+                for (int t = tapStart[q], e = tapStart[q + 1]; t < e; t++)
+                    if (rowUsed[tapOut[t]]) s += rows[tapOut[t]][k0 + tapKernel[t]];
+                out[o0 + q] += s;
+            }
+        }
+        return true;
+    }
+
     /** Scatter form: each non-zero input through its taps into the channel-last map (any groups). */
     private void scatter(float[] in, int inOff, float[] scratch) {
         final int cog = outChannels / groups, cig = inChannels / groups, plane = inH * inW;

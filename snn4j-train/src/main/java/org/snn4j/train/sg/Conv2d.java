@@ -26,10 +26,13 @@ public final class Conv2d extends Layer {
     public final int inChannels, inH, inW, outChannels, kH, kW, stride, padding, dilation, groups, outH, outW;
     private final int cig, cog, taps;
     final float[] w, gw, b, gb;
-    /** Per-sample shares of ∂L/∂W (PyTorch's layout) and of ∂L/∂b. */
-    private float[] shareW, shareB;
+    /** Per-sample shares of ∂L/∂W ([sample][C_out] rows of C_in/groups·kH·kW, PyTorch's order) and of ∂L/∂b. */
+    private float[][][] shareW;
+    private float[] shareB;
     /** The forward kernel for the current weights, valid between {@link #beforeForward} and {@link #afterPass}. */
     private volatile Conv conv;
+    /** The geometry alone (its tap tables serve im2col and col2im in the backward pass). */
+    private final Conv geometry;
 
     /**
      * @param inChannels C_in; @param inH H; @param inW W; @param outChannels C_out; @param kernel k (square)
@@ -71,6 +74,8 @@ public final class Conv2d extends Layer {
         double lim = 1 / Math.sqrt(cig * taps);
         for (int i = 0; i < nw; i++) w[i] = (float) r.uniform(-lim, lim);
         for (int i = 0; i < outChannels; i++) b[i] = (float) r.uniform(-lim, lim);
+        geometry = new Conv(inChannels, inH, inW, outChannels, kH, kW, stride, stride, padding, padding, dilation, dilation, groups,
+                new float[nw], null);
     }
 
     /** A 1-D convolution over (C, L) rows: {@code nn.Conv1d}. */
@@ -128,15 +133,15 @@ public final class Conv2d extends Layer {
     @Override
     public void allocate(int steps, int batch) {
         super.allocate(steps, batch);
-        if (shareW == null || shareW.length < (long) batch * w.length) {
-            shareW = new float[Math.multiplyExact(batch, w.length)];
+        if (shareW == null || shareW.length < batch) {
+            shareW = new float[batch][outChannels][cig * taps];
             shareB = new float[batch * outChannels];
         }
     }
 
     @Override
     public long stateBytes() {
-        return shareW == null ? 0 : 4L * (shareW.length + shareB.length);
+        return shareW == null ? 0 : 4L * ((long) shareW.length * w.length + shareB.length);
     }
 
     @Override
@@ -179,8 +184,8 @@ public final class Conv2d extends Layer {
         final float[] g = tb.g, sum = tb.sum, cols = tb.cols, xrow = s.val;
         final float[][] wr = groups == 1 ? weightRows() : null;
         for (int bi = b0; bi < b1; bi++) {
-            final int wo = bi * w.length, bo = bi * outChannels;
-            java.util.Arrays.fill(shareW, wo, wo + w.length, 0f);
+            final int wo = bi, bo = bi * outChannels;
+            for (float[] row : shareW[bi]) java.util.Arrays.fill(row, 0f);
             java.util.Arrays.fill(shareB, bo, bo + outChannels, 0f);
             int runStart = -1;
             for (int t = 0; t < steps; t++) {
@@ -190,11 +195,11 @@ public final class Conv2d extends Layer {
                     for (int p = 0; p < P; p++) g[p * outChannels + co] = gy[src + p];
                 }
                 if (gx != null) inputGradient(g, cols, gx, r * in, K, wr, tb);
-                if (runStart >= 0 && sameInput(x, r)) {
-                    for (int i = 0; i < out; i++) sum[i] += g[i];
+                if (runStart >= 0 && sameInput(x, r)) {   // ∂L/∂y summed (C, H, W) over the steps with this input
+                    for (int i = 0; i < out; i++) sum[i] += gy[r * out + i];
                 } else {
                     if (runStart >= 0) shareRow(x, bi * steps + runStart, sum, cols, wo, bo, xrow, s.idx, K, tb);
-                    System.arraycopy(g, 0, sum, 0, out);
+                    System.arraycopy(gy, r * out, sum, 0, out);
                     runStart = t;
                 }
             }
@@ -210,33 +215,37 @@ public final class Conv2d extends Layer {
     private void inputGradient(float[] g, float[] cols, float[] gx, int off, int K, float[][] wr, Buffers tb) {
         final int kk = cig * taps;
         java.util.Arrays.fill(gx, off, off + in, 0f);
+        if (wr != null) {   // groups = 1: per position, four weight rows per pass over its im2col row; then col2im
+            final boolean[] used = tb.used;
+            for (int p = 0, P = outH * outW; p < P; p++) {
+                final int gp = p * outChannels;
+                int n = 0;
+                for (int co = 0; co < outChannels; co++) {
+                    final float v = g[gp + co];
+                    if (v == 0f) continue;
+                    tb.idx[n] = co;
+                    tb.val[n++] = v;
+                }
+                used[p] = n > 0;
+                if (n == 0) continue;
+                final float[] acc = tb.colRows[p];
+                java.util.Arrays.fill(acc, 0f);
+                Blas.addScaledRows(wr, tb.idx, tb.val, 0, n, acc, 0, K);
+            }
+            if (geometry.col2imAdd(tb.colRows, used, gx, off)) return;
+            throw new IllegalStateException("conv: no tap tables");   // geometry too large for them: groups = 1 needs them
+        }
         for (int oy = 0; oy < outH; oy++)
             for (int ox = 0; ox < outW; ox++) {
                 final int p = oy * outW + ox, gp = p * outChannels, row = p * K;
+                java.util.Arrays.fill(cols, row, row + K, 0f);
                 boolean any = false;
-                if (wr != null) {   // groups = 1: four weight rows per pass over the position's row
-                    int n = 0;
-                    for (int co = 0; co < outChannels; co++) {
-                        final float v = g[gp + co];
-                        if (v == 0f) continue;
-                        tb.idx[n] = co;
-                        tb.val[n++] = v;
-                    }
-                    if (n == 0) continue;
+                for (int co = 0; co < outChannels; co++) {
+                    final float v = g[gp + co];
+                    if (v == 0f) continue;
                     any = true;
-                    final float[] acc = tb.acc;
-                    java.util.Arrays.fill(acc, 0, K, 0f);
-                    Blas.addScaledRows(wr, tb.idx, tb.val, 0, n, acc, 0, K);
-                    System.arraycopy(acc, 0, cols, row, K);
-                } else {
-                    java.util.Arrays.fill(cols, row, row + K, 0f);
-                    for (int co = 0; co < outChannels; co++) {
-                        final float v = g[gp + co];
-                        if (v == 0f) continue;
-                        any = true;
-                        final int dst = row + (co / cog) * kk, src = co * kk;
-                        for (int j = 0; j < kk; j++) cols[dst + j] += v * w[src + j];
-                    }
+                    final int dst = row + (co / cog) * kk, src = co * kk;
+                    for (int j = 0; j < kk; j++) cols[dst + j] += v * w[src + j];
                 }
                 if (!any) continue;
                 for (int c = 0; c < inChannels; c++)
@@ -259,67 +268,76 @@ public final class Conv2d extends Layer {
      */
     private void shareRow(Seq x, int r, float[] sum, float[] cols, int wo, int bo, float[] xrow, int[] idx, int K, Buffers tb) {
         final int P = outH * outW, kk = cig * taps;
-        for (int p = 0; p < P; p++)
-            for (int co = 0; co < outChannels; co++) shareB[bo + co] += sum[p * outChannels + co];
-        // im2col of the input row: scatter each non-zero input into the rows of the positions it reaches
-        java.util.Arrays.fill(cols, 0, P * K, 0f);
-        int nz;
+        for (int co = 0; co < outChannels; co++) {
+            float sb = 0;
+            for (int p = 0; p < P; p++) sb += sum[co * P + p];
+            shareB[bo + co] += sb;
+        }
+        final float[] xd;   // the input row as floats
+        final int xo;
         if (x.binary) {
-            nz = Blas.bitIndices(x.bits, r * x.words, x.words, idx);
-            for (int q = 0; q < nz; q++) xrow[q] = 1f;
-        } else nz = Blas.nonZeros(x.dense, r * in, in, idx, xrow);
+            xd = tb.xdense;
+            java.util.Arrays.fill(xd, 0f);
+            int nz = Blas.bitIndices(x.bits, r * x.words, x.words, idx);
+            for (int q = 0; q < nz; q++) xd[idx[q]] = 1f;
+            xo = 0;
+        } else {
+            xd = x.dense;
+            xo = r * in;
+        }
+        if (groups == 1 && geometry.im2col(xd, xo, tb.colRows)) {   // per output channel: four im2col rows per pass
+            final float[][] rows = tb.colRows, share = shareW[wo];
+            for (int co = 0; co < outChannels; co++) {
+                int n = 0;
+                for (int p = 0; p < P; p++) {
+                    final float v = sum[co * P + p];
+                    if (v == 0f) continue;
+                    tb.idx[n] = p;
+                    tb.val[n++] = v;
+                }
+                if (n > 0) Blas.addScaledRows(rows, tb.idx, tb.val, 0, n, share[co], 0, K);
+            }
+            return;
+        }
+        java.util.Arrays.fill(cols, 0, P * K, 0f);   // grouped: im2col by hand
         final int plane = inH * inW;
-        for (int q = 0; q < nz; q++) {
-            final int i = idx[q], c = i / plane, pix = i - c * plane, iy = pix / inW, ix = pix - iy * inW;
+        for (int i = 0; i < in; i++) {
+            final float v = xd[xo + i];
+            if (v == 0f) continue;
+            final int c = i / plane, pix = i - c * plane, iy = pix / inW, ix = pix - iy * inW;
             for (int ky = 0; ky < kH; ky++) {
                 final int ny = iy + padding - ky * dilation;
                 if (ny < 0 || ny % stride != 0 || ny / stride >= outH) continue;
                 for (int kx = 0; kx < kW; kx++) {
                     final int nx = ix + padding - kx * dilation;
                     if (nx < 0 || nx % stride != 0 || nx / stride >= outW) continue;
-                    cols[((ny / stride) * outW + nx / stride) * K + (c * kH + ky) * kW + kx] = xrow[q];
+                    cols[((ny / stride) * outW + nx / stride) * K + (c * kH + ky) * kW + kx] = v;
                 }
             }
-        }
-        if (groups == 1) {   // per output channel: four im2col rows per pass over its weight-gradient row
-            final float[][] rows = tb.colRows;
-            for (int p = 0; p < P; p++) System.arraycopy(cols, p * K, rows[p], 0, K);
-            final float[] acc = tb.acc;
-            for (int co = 0; co < outChannels; co++) {
-                int n = 0;
-                for (int p = 0; p < P; p++) {
-                    final float v = sum[p * outChannels + co];
-                    if (v == 0f) continue;
-                    tb.idx[n] = p;
-                    tb.val[n++] = v;
-                }
-                if (n == 0) continue;
-                java.util.Arrays.fill(acc, 0, K, 0f);
-                Blas.addScaledRows(rows, tb.idx, tb.val, 0, n, acc, 0, K);
-                final int dst = wo + co * kk;
-                for (int j = 0; j < K; j++) shareW[dst + j] += acc[j];
-            }
-            return;
         }
         for (int p = 0; p < P; p++) {
-            final int gp = p * outChannels, row = p * K;
+            final int row = p * K;
             for (int co = 0; co < outChannels; co++) {
-                final float v = sum[gp + co];
+                final float v = sum[co * P + p];
                 if (v == 0f) continue;
-                final int src = row + (co / cog) * kk, dst = wo + co * kk;
-                for (int j = 0; j < kk; j++) shareW[dst + j] += v * cols[src + j];
+                final int src = row + (co / cog) * kk;
+                final float[] dst = shareW[wo][co];
+                for (int j = 0; j < kk; j++) dst[j] += v * cols[src + j];
             }
         }
     }
 
     /** A thread's buffers (sized for this layer; made on first use). */
     private static final class Buffers {
-        final float[] g, sum, cols, acc, val;
+        final float[] g, sum, cols, acc, val, xdense;
+        final boolean[] used;
         final int[] idx;
         final float[][] colRows;
         final Conv.Workspace ws = new Conv.Workspace();
 
-        Buffers(int out, int P, int K, int channels) {
+        Buffers(int in, int out, int P, int K, int channels) {
+            xdense = new float[in];
+            used = new boolean[P];
             g = new float[out];
             sum = new float[out];
             cols = new float[P * K];
@@ -336,7 +354,7 @@ public final class Conv2d extends Layer {
     private Buffers buffers() {
         Buffers b = buffers.get();
         if (b == null) {
-            b = new Buffers(out, outH * outW, inChannels * taps, outChannels);
+            b = new Buffers(in, out, outH * outW, inChannels * taps, outChannels);
             buffers.set(b);
         }
         return b;
@@ -384,12 +402,14 @@ public final class Conv2d extends Layer {
                 for (int co = 0; co < outChannels; co++) gb[co] += shareB[bi * outChannels + co];
             return;
         }
-        final int per = cig * taps, lo = task * outChannels / tasks * per, hi = (task + 1) * outChannels / tasks * per;
-        java.util.Arrays.fill(gw, lo, hi, 0f);
-        for (int bi = 0; bi < batch; bi++) {
-            final int o = bi * w.length;
-            for (int i = lo; i < hi; i++) gw[i] += shareW[o + i];
-        }
+        final int per = cig * taps, co0 = task * outChannels / tasks, co1 = (task + 1) * outChannels / tasks;
+        java.util.Arrays.fill(gw, co0 * per, co1 * per, 0f);
+        for (int bi = 0; bi < batch; bi++)
+            for (int co = co0; co < co1; co++) {
+                final float[] src = shareW[bi][co];
+                final int o = co * per;
+                for (int j = 0; j < per; j++) gw[o + j] += src[j];
+            }
     }
 
     @Override

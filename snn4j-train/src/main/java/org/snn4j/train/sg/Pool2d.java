@@ -81,7 +81,18 @@ public final class Pool2d extends Layer {
     public void forward(Seq x, Seq y, int b0, int b1, Scratch s) {
         final float scale = mode == Mode.AVG ? 1f / (kernel * kernel) : 1f;
         for (int r = b0 * steps; r < b1 * steps; r++) {
-            if (mode == Mode.MAX && !x.binary) {   // the common case (after a convolution), without the generic accessor
+            if (mode == Mode.MAX && !x.binary && kernel == 2 && stride == 2) {   // the common case: 2 × 2 after a convolution
+                final float[] xd = x.dense, yd = y.dense;
+                final int xo = r * in, yo = r * out;
+                for (int c = 0; c < channels; c++)
+                    for (int oy = 0; oy < outH; oy++) {
+                        final int a = xo + (c * inH + 2 * oy) * inW, b = a + inW, o = yo + (c * outH + oy) * outW;
+                        for (int ox = 0; ox < outW; ox++)
+                            yd[o + ox] = Math.max(Math.max(xd[a + 2 * ox], xd[a + 2 * ox + 1]), Math.max(xd[b + 2 * ox], xd[b + 2 * ox + 1]));
+                    }
+                continue;
+            }
+            if (mode == Mode.MAX && !x.binary) {   // other windows of floats, without the generic accessor
                 final float[] xd = x.dense, yd = y.dense;
                 final int xo = r * in, yo = r * out;
                 for (int c = 0; c < channels; c++)
@@ -120,6 +131,18 @@ public final class Pool2d extends Layer {
     /** Input index (within the row) of the window's largest value, the first on ties; dense rows. */
     private int argmaxDense(float[] xd, int xo, int c, int oy, int ox) {
         int base = (c * inH + oy * stride) * inW + ox * stride, best = base;
+        if (kernel == 2) {   // row-major order: (0,0), (0,1), (1,0), (1,1); strict > keeps the first on ties
+            float v = xd[xo + base];
+            if (xd[xo + base + 1] > v) {
+                v = xd[xo + base + 1];
+                best = base + 1;
+            }
+            if (xd[xo + base + inW] > v) {
+                v = xd[xo + base + inW];
+                best = base + inW;
+            }
+            return xd[xo + base + inW + 1] > v ? base + inW + 1 : best;
+        }
         float bv = xd[xo + base];
         for (int ky = 0; ky < kernel; ky++)
             for (int kx = 0; kx < kernel; kx++) {
