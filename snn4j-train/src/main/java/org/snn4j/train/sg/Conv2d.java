@@ -24,6 +24,12 @@ import org.snn4j.util.Rng;
  */
 public final class Conv2d extends Layer {
     public final int inChannels, inH, inW, outChannels, kH, kW, stride, padding, dilation, groups, outH, outW;
+    /** The max-pooling window (1: none) and the pooled map's size; the layer's output is (C_out, poolH, poolW). */
+    public final int pool, poolH, poolW;
+    /** Values of the convolution's (unpooled) map. */
+    private final int convOut;
+    /** Per output of each step: which input of its window won the max-pooling (ky·pool + kx). */
+    private byte[] winner;
     private final int cig, cog, taps;
     final float[] w, gw, b, gb;
     /** Per-sample shares of ∂L/∂W ([sample][C_out] rows of C_in/groups·kH·kW, PyTorch's order) and of ∂L/∂b. */
@@ -39,13 +45,25 @@ public final class Conv2d extends Layer {
      * @param stride     s; @param padding p (both sides); @param seed initialisation stream
      */
     public Conv2d(int inChannels, int inH, int inW, int outChannels, int kernel, int stride, int padding, long seed) {
-        this(inChannels, inH, inW, outChannels, kernel, kernel, stride, padding, 1, 1, seed);
+        this(inChannels, inH, inW, outChannels, kernel, kernel, stride, padding, 1, 1, 1, seed);
     }
 
-    /** The general form: kernel kH × kW, dilation, groups. */
+    /** The general form without pooling. */
     public Conv2d(int inChannels, int inH, int inW, int outChannels, int kH, int kW, int stride, int padding, int dilation, int groups,
                   long seed) {
-        super(check(inChannels, inH, inW), outChannels * outSize(inH, kH, stride, padding, dilation) * outSize(inW, kW, stride, padding, dilation));
+        this(inChannels, inH, inW, outChannels, kH, kW, stride, padding, dilation, groups, 1, seed);
+    }
+
+    /**
+     * The general form: kernel kH × kW, dilation, groups, and a max-pooling of pool × pool windows (stride
+     * pool; 1 = none) applied to the convolution's output inside the layer: the unpooled map is never
+     * stored (only which input won each window, a byte per output), which keeps a batch's memory at the
+     * pooled size (snnTorch tutorial 6's Conv2d → MaxPool2d).
+     */
+    public Conv2d(int inChannels, int inH, int inW, int outChannels, int kH, int kW, int stride, int padding, int dilation, int groups,
+                  int pool, long seed) {
+        super(check(inChannels, inH, inW), outChannels * pooled(outSize(inH, kH, stride, padding, dilation), pool)
+                * pooled(outSize(inW, kW, stride, padding, dilation), pool));
         if (groups < 1 || inChannels % groups != 0 || outChannels % groups != 0)
             throw new IllegalArgumentException("groups " + groups + " must divide " + inChannels + " input and " + outChannels + " output channels");
         if (stride < 1 || dilation < 1 || padding < 0 || kH < 1 || kW < 1)
@@ -62,6 +80,10 @@ public final class Conv2d extends Layer {
         this.groups = groups;
         this.outH = outSize(inH, kH, stride, padding, dilation);
         this.outW = outSize(inW, kW, stride, padding, dilation);
+        this.pool = pool;
+        this.poolH = pooled(outH, pool);
+        this.poolW = pooled(outW, pool);
+        this.convOut = outChannels * outH * outW;
         cig = inChannels / groups;
         cog = outChannels / groups;
         taps = kH * kW;
@@ -83,6 +105,11 @@ public final class Conv2d extends Layer {
         return new Conv2d(inChannels, 1, length, outChannels, 1, kernel, stride, padding, 1, 1, seed);
     }
 
+    private static int pooled(int n, int pool) {
+        if (pool < 1 || pool > n) throw new IllegalArgumentException("conv: a pooling window of " + pool + " does not fit a map of " + n);
+        return n / pool;
+    }
+
     private static int check(int c, int h, int w) {
         if (c < 1 || h < 1 || w < 1) throw new IllegalArgumentException("conv: input shape must be positive: " + c + "x" + h + "x" + w);
         return c * h * w;
@@ -98,7 +125,7 @@ public final class Conv2d extends Layer {
     public String name() {
         return "conv2d(" + inChannels + "x" + inH + "x" + inW + "->" + outChannels + "x" + outH + "x" + outW + ", k" + kH + "x" + kW
                 + (stride > 1 ? " s" + stride : "") + (padding > 0 ? " p" + padding : "") + (dilation > 1 ? " d" + dilation : "")
-                + (groups > 1 ? " g" + groups : "") + ")";
+                + (groups > 1 ? " g" + groups : "") + (pool > 1 ? ", maxpool " + pool + " -> " + outChannels + "x" + poolH + "x" + poolW : "") + ")";
     }
 
     @Override
@@ -133,6 +160,7 @@ public final class Conv2d extends Layer {
     @Override
     public void allocate(int steps, int batch) {
         super.allocate(steps, batch);
+        if (pool > 1 && (winner == null || winner.length < (long) steps * batch * out)) winner = new byte[Math.multiplyExact(steps * batch, out)];
         if (shareW == null || shareW.length < batch) {
             shareW = new float[batch][outChannels][cig * taps];
             shareB = new float[batch * outChannels];
@@ -141,29 +169,100 @@ public final class Conv2d extends Layer {
 
     @Override
     public long stateBytes() {
-        return shareW == null ? 0 : 4L * ((long) shareW.length * w.length + shareB.length);
+        return (shareW == null ? 0 : 4L * ((long) shareW.length * w.length + shareB.length)) + (winner == null ? 0 : winner.length);
     }
 
     @Override
     public void forward(Seq x, Seq y, int b0, int b1, Scratch s) {
         Conv k = conv;
         if (k == null) k = kernel();   // a call outside SgNet's passes: the weights may have changed
-        float[] row = s.val;
-        Conv.Workspace scratch = buffers().ws;
+        final Buffers tb = buffers();
+        final float[] row = s.val, map = tb.map;
         for (int bi = b0; bi < b1; bi++)
             for (int t = 0; t < steps; t++) {
                 int r = bi * steps + t;
                 if (t > 0 && sameInput(x, r)) {
                     System.arraycopy(y.dense, (r - 1) * out, y.dense, r * out, out);
+                    if (pool > 1) System.arraycopy(winner, (r - 1) * out, winner, r * out, out);
                     continue;
                 }
+                final float[] src;
+                final int so;
                 if (x.binary) {
                     java.util.Arrays.fill(row, 0, in, 0f);
                     int nz = Blas.bitIndices(x.bits, r * x.words, x.words, s.idx);
                     for (int q = 0; q < nz; q++) row[s.idx[q]] = 1f;
-                    k.forward(row, 0, y.dense, r * out, scratch);
-                } else k.forward(x.dense, r * in, y.dense, r * out, scratch);
+                    src = row;
+                    so = 0;
+                } else {
+                    src = x.dense;
+                    so = r * in;
+                }
+                if (pool == 1) k.forward(src, so, y.dense, r * out, tb.ws);
+                else {
+                    k.forward(src, so, map, 0, tb.ws);
+                    maxPool(map, y.dense, r * out);
+                }
             }
+    }
+
+    /** y[yo ..] = the max of each pool × pool window of the map (C_out, outH, outW); the winner is the first maximum. */
+    private void maxPool(float[] map, float[] y, int yo) {
+        if (pool == 2) {   // row-major window order (0,0), (0,1), (1,0), (1,1); strict > keeps the first maximum
+            for (int c = 0; c < outChannels; c++)
+                for (int py = 0; py < poolH; py++) {
+                    final int a = (c * outH + 2 * py) * outW, b = a + outW, o = yo + (c * poolH + py) * poolW;
+                    for (int px = 0; px < poolW; px++) {
+                        float m = map[a + 2 * px];
+                        int arg = 0;
+                        if (map[a + 2 * px + 1] > m) {
+                            m = map[a + 2 * px + 1];
+                            arg = 1;
+                        }
+                        if (map[b + 2 * px] > m) {
+                            m = map[b + 2 * px];
+                            arg = 2;
+                        }
+                        if (map[b + 2 * px + 1] > m) {
+                            m = map[b + 2 * px + 1];
+                            arg = 3;
+                        }
+                        y[o + px] = m;
+                        winner[o + px] = (byte) arg;
+                    }
+                }
+            return;
+        }
+        for (int c = 0; c < outChannels; c++)
+            for (int py = 0; py < poolH; py++)
+                for (int px = 0; px < poolW; px++) {
+                    final int base = (c * outH + py * pool) * outW + px * pool;
+                    float m = map[base];
+                    int arg = 0;
+                    for (int ky = 0; ky < pool; ky++)
+                        for (int kx = 0; kx < pool; kx++) {
+                            final float v = map[base + ky * outW + kx];
+                            if (v > m) {
+                                m = v;
+                                arg = ky * pool + kx;
+                            }
+                        }
+                    final int o = (c * poolH + py) * poolW + px;
+                    y[yo + o] = m;
+                    winner[yo + o] = (byte) arg;
+                }
+    }
+
+    /** The unpooled ∂L/∂(conv map) of row r: each output's gradient at its window's winner, zeros elsewhere. */
+    private void unpool(float[] gy, int r, float[] gmap) {
+        java.util.Arrays.fill(gmap, 0, convOut, 0f);
+        final int o0 = r * out;
+        for (int c = 0; c < outChannels; c++)
+            for (int py = 0; py < poolH; py++)
+                for (int px = 0; px < poolW; px++) {
+                    final int o = (c * poolH + py) * poolW + px, a = winner[o0 + o];
+                    gmap[(c * outH + py * pool + a / pool) * outW + px * pool + a % pool] = gy[o0 + o];
+                }
     }
 
     /** True when row r of x equals row r − 1 (same sample, previous step). */
@@ -190,16 +289,28 @@ public final class Conv2d extends Layer {
             int runStart = -1;
             for (int t = 0; t < steps; t++) {
                 final int r = bi * steps + t;
-                for (int co = 0; co < outChannels; co++) {   // ∂L/∂y_t to channel-last: [p][co]
-                    final int src = r * out + co * P;
-                    for (int p = 0; p < P; p++) g[p * outChannels + co] = gy[src + p];
+                final float[] gs;   // ∂L/∂(conv map) of step t: gy itself, or gy unpooled
+                final int go;
+                if (pool == 1) {
+                    gs = gy;
+                    go = r * out;
+                } else {
+                    unpool(gy, r, tb.map);
+                    gs = tb.map;
+                    go = 0;
                 }
-                if (gx != null) inputGradient(g, cols, gx, r * in, K, wr, tb);
+                if (gx != null) {   // ∂L/∂y_t to channel-last [p][co], then ∂L/∂x_t (a first layer needs neither)
+                    for (int co = 0; co < outChannels; co++) {
+                        final int src = go + co * P;
+                        for (int p = 0; p < P; p++) g[p * outChannels + co] = gs[src + p];
+                    }
+                    inputGradient(g, cols, gx, r * in, K, wr, tb);
+                }
                 if (runStart >= 0 && sameInput(x, r)) {   // ∂L/∂y summed (C, H, W) over the steps with this input
-                    for (int i = 0; i < out; i++) sum[i] += gy[r * out + i];
+                    for (int i = 0; i < convOut; i++) sum[i] += gs[go + i];
                 } else {
                     if (runStart >= 0) shareRow(x, bi * steps + runStart, sum, cols, wo, bo, xrow, s.idx, K, tb);
-                    System.arraycopy(gy, r * out, sum, 0, out);
+                    System.arraycopy(gs, go, sum, 0, convOut);
                     runStart = t;
                 }
             }
@@ -329,13 +440,14 @@ public final class Conv2d extends Layer {
 
     /** A thread's buffers (sized for this layer; made on first use). */
     private static final class Buffers {
-        final float[] g, sum, cols, acc, val, xdense;
+        final float[] g, sum, cols, acc, val, xdense, map;
         final boolean[] used;
         final int[] idx;
         final float[][] colRows;
         final Conv.Workspace ws = new Conv.Workspace();
 
         Buffers(int in, int out, int P, int K, int channels) {
+            map = new float[out];
             xdense = new float[in];
             used = new boolean[P];
             g = new float[out];
@@ -354,7 +466,7 @@ public final class Conv2d extends Layer {
     private Buffers buffers() {
         Buffers b = buffers.get();
         if (b == null) {
-            b = new Buffers(in, out, outH * outW, inChannels * taps, outChannels);
+            b = new Buffers(in, convOut, outH * outW, inChannels * taps, outChannels);
             buffers.set(b);
         }
         return b;

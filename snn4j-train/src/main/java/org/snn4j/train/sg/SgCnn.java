@@ -50,20 +50,23 @@ public final class SgCnn {
                     if (flat) throw new InputException("architecture '" + arch + "': a convolution after a dense layer");
                     int out = Integer.parseInt(m.group(1)), ker = Integer.parseInt(m.group(2));
                     int s = m.group(3) == null ? 1 : Integer.parseInt(m.group(3)), p = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
-                    Conv2d conv = new Conv2d(c, h, w, out, ker, s, p, seed + 2L * k++);
+                    Matcher pm = i + 1 < tok.length ? POOL.matcher(tok[i + 1]) : null;
+                    boolean pooled = pm != null && pm.matches();
+                    int pk = pooled ? Integer.parseInt(pm.group(2)) : 1;
+                    boolean max = pooled && pm.group(1).equals("m");
+                    // max-pooling inside the convolution (the unpooled map is never stored); average pooling as a layer
+                    Conv2d conv = new Conv2d(c, h, w, out, ker, ker, s, p, 1, 1, max ? pk : 1, seed + 2L * k++);
                     ls.add(conv);
                     c = out;
-                    h = conv.outH;
-                    w = conv.outW;
-                    Matcher pm = i + 1 < tok.length ? POOL.matcher(tok[i + 1]) : null;
-                    if (pm != null && pm.matches()) {
-                        int pk = Integer.parseInt(pm.group(2));
-                        Pool2d pool = new Pool2d(pm.group(1).equals("m") ? Pool2d.Mode.MAX : Pool2d.Mode.AVG, c, h, w, pk, pk, false);
+                    h = conv.poolH;
+                    w = conv.poolW;
+                    if (pooled && !max) {
+                        Pool2d pool = new Pool2d(Pool2d.Mode.AVG, c, h, w, pk, pk, false);
                         ls.add(pool);
                         h = pool.outH;
                         w = pool.outW;
-                        i++;
                     }
+                    if (pooled) i++;
                     width = c * h * w;
                     ls.add(new Lif(width, beta, theta, reset, sg));
                 } else if (tok[i].matches("\\d+")) {

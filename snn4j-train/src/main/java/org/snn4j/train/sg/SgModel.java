@@ -348,6 +348,7 @@ public final class SgModel {
             m.put("padding", (long) cv.padding);
             m.put("dilation", (long) cv.dilation);
             m.put("groups", (long) cv.groups);
+            m.put("max_pool", (long) cv.pool);
             t.f32(prefix + "weight", cv.w, cv.outChannels, cv.inChannels / cv.groups, cv.kH, cv.kW).f32(prefix + "bias", cv.b);
             m.put("weight", prefix + "weight");
             m.put("bias", prefix + "bias");
@@ -469,7 +470,7 @@ public final class SgModel {
             case "conv2d": {
                 Conv2d c = new Conv2d(n(m, "in_channels", file), n(m, "in_h", file), n(m, "in_w", file), n(m, "out_channels", file),
                         n(m, "kernel_h", file), n(m, "kernel_w", file), n(m, "stride", file), n(m, "padding", file), n(m, "dilation", file),
-                        n(m, "groups", file), 0);
+                        n(m, "groups", file), m.containsKey("max_pool") ? n(m, "max_pool", file) : 1, 0);
                 t.floats(m.get("weight"), c.w, "conv2d weight");
                 t.floats(m.get("bias"), c.b, "conv2d bias");
                 return c;

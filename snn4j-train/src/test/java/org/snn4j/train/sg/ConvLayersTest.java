@@ -50,6 +50,41 @@ class ConvLayersTest {
         fd(Pool2d.Mode.MAX, 1, 0, 1, 1, false, 11);
     }
 
+    /** in (2×9×9) → conv with max-pooling inside → LIF → conv → LIF → Linear → LIF, smooth. */
+    @Test
+    void convolutionWithPoolingInsideMatchesFiniteDifferencesAndTheSeparateLayers() {
+        int T = 6, B = 3, nIn = 2 * 9 * 9;
+        float[] x = SgGradientTest.uniform(B * T * nIn, 21);
+        for (boolean constant : new boolean[] {false, true}) {
+            if (constant) for (int b = 0; b < B; b++) for (int t = 1; t < T; t++) System.arraycopy(x, b * T * nIn, x, (b * T + t) * nIn, nIn);
+            float[][] grads = new float[2][];
+            for (int fused = 0; fused < 2; fused++) {
+                List<Layer> ls = new ArrayList<>();
+                Conv2d c1 = new Conv2d(2, 9, 9, 4, 3, 3, 1, 1, 1, 1, fused == 1 ? 2 : 1, 21);
+                for (int i = 0; i < c1.w.length; i++) c1.w[i] *= 3;
+                ls.add(c1);
+                int n1 = 4 * 4 * 4;
+                if (fused == 0) ls.add(new Pool2d(4, 9, 9, 2, false));
+                ls.add(new Lif(n1, 0.8, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID));
+                Conv2d c2 = new Conv2d(4, 4, 4, 6, 2, 2, 1, 1, 1, 1, 2, 22);
+                for (int i = 0; i < c2.w.length; i++) c2.w[i] *= 4;
+                ls.add(c2);
+                ls.add(new Lif(c2.out, 0.8, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID));
+                Linear fc = new Linear(c2.out, 3, 23);
+                for (float[] row : fc.w) for (int k = 0; k < row.length; k++) row[k] *= 3;
+                ls.add(fc);
+                ls.add(new Lif(3, 0.85, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25)).smooth(SgGradientTest.SIGMOID));
+                try (SgNet n = new SgNet(nIn, false, ls, 2)) {
+                    n.prepare(T, B);
+                    if (fused == 1) SgGradientTest.check(n, SgGradientTest.denseInput(x), new int[] {0, 2, 1}, Loss.CE_COUNT, 12, 21);
+                    n.gradients(SgGradientTest.denseInput(x), new int[] {0, 2, 1}, Loss.CE_COUNT);
+                    grads[fused] = c1.gw.clone();
+                }
+            }
+            assertArrayEquals(grads[0], grads[1], 0f, "pooling inside the convolution or as a layer");
+        }
+    }
+
     @Test
     void constantInputSharesTheWeightGradientOverSteps() {
         fd(Pool2d.Mode.MAX, 1, 1, 1, 1, true, 12);
