@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark that has a peer, side by side in one run on a quiet machine, for the issue-12
 # "must not regress" check: CUBA vs Brian2 (4 sizes, 3 reps, + cpp_standalone), exact-qif vs PyTorch
-# (K = 1,000 and 10,000), sg-mlp vs PyTorch (6 configurations), ff-lif vs PyTorch (3 sizes), eRBP
+# (K = 1,000 and 10,000), sg-mlp vs PyTorch (6 configurations), ff-lif vs PyTorch (3 sizes), sg-cnn vs PyTorch, eRBP
 # (no peer; >= 200 samples/s). Raw lines go to bench/results/regression-<date>/; summaries to stdout.
 # Usage: bash bench/regression.sh     (builds once first; ~20 minutes on 2 cores)
 set -euo pipefail
@@ -22,6 +22,8 @@ OUT="$D/sg_vs_torch.jsonl" bash bench/sg_vs_torch.sh
 echo "== ff-lif" >&2
 OUT="$D/ff_lif.jsonl" SIZES="512 1024 2048" bash bench/ff_lif_vs_torch.sh
 /usr/bin/python3 bench/ff_lif_summary.py "$D/ff_lif.jsonl" > "$D/ff_lif.md" || true
+echo "== sg-cnn" >&2
+OUT="$D/sg_cnn_vs_torch.jsonl" bash bench/sg_cnn_vs_torch.sh > "$D/sg_cnn.md"
 echo "== erbp" >&2
 for v in plus times; do bin/snn4j bench erbp --hidden 200 --variant $v --samples 1500 --warmup 300; done > "$D/erbp.jsonl"
 cat "$D"/*.md

@@ -92,7 +92,7 @@ public class SgMlpExperiment extends ExperimentBase {
                 .declare("learn_beta", "none", "learnable decays (β; α and β for neuron=synaptic): none, layer or neuron")
                 .declare("encoder", "rate", "input coding: rate, latency (linear), latency_log or delta (on/off channels)")
                 .declare("readout", "leaky", "output layer: lif (spikes; losses ce_count, ce_rate, mse_count, ce_first) or leaky (membrane of a non-spiking leaky integrator; losses ce_mean, ce_max)")
-                .declare("augment_shift", 0L, "training-time augmentation: translate each image by up to this many pixels (rate coding only)", 0, 10)
+                .declare("augment_shift", 0L, "training-time augmentation: translate each image by up to this many pixels (rate or direct coding)", 0, 10)
                 .declare("tbptt", 0L, "truncated BPTT window k in steps (0 = full BPTT)", 0, 1e6)
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
                 .declare("init_model", "", "start from the weights of a saved model.safetensors (or an older model.json) of the same network, e.g. to continue training")
@@ -219,8 +219,9 @@ public class SgMlpExperiment extends ExperimentBase {
                     run.seed()).encoding(encoding(encoder));
             int shift = p.getInt("augment_shift");
             if (shift > 0) {
-                if (!encoder.equals("rate")) throw new InputException("sg-mlp: augment_shift works with encoder=rate only");
-                tr.trainEncoding(SgMlp.rateCodedShifted(shift));
+                if (encoder.equals("rate")) tr.trainEncoding(SgMlp.rateCodedShifted(shift));
+                else if (encoder.equals("direct")) tr.trainEncoding(SgCnn.directShifted(shift));
+                else throw new InputException("sg-mlp: augment_shift works with encoder=rate or direct only");
             }
             tr.plan((long) epochs * ((train.size() + B - 1) / B));
             if (!p.getString("init_model").isEmpty()) {

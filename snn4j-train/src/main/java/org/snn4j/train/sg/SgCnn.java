@@ -105,4 +105,26 @@ public final class SgCnn {
             }
         };
     }
+
+    /**
+     * Direct coding of randomly translated images (training-time augmentation): sample b is shifted by
+     * (dx, dy), each uniform in [−maxShift, maxShift], drawn from the stream (seed, stream, b), so the
+     * result does not depend on the thread split; the shifted image is the current at every step.
+     */
+    public static SgTrainer.Encoding directShifted(int maxShift) {
+        if (maxShift < 0) throw new IllegalArgumentException("shift must be ≥ 0: " + maxShift);
+        return (data, order, first, seed, stream) -> (in, b0, b1, scratch) -> {
+            int T = in.steps(), dim = in.n, span = 2 * maxShift + 1;
+            if (dim != data.dim()) throw new IllegalArgumentException("direct coding: " + data.dim() + " pixels into an input of " + dim);
+            float[] img = new float[dim];
+            for (int b = b0; b < b1; b++) {
+                int k = order == null ? first + b : order[first + b];
+                org.snn4j.util.Rng rng = org.snn4j.util.Rng.stream(seed, stream, b);
+                int dx = rng.nextInt(span) - maxShift, dy = rng.nextInt(span) - maxShift;
+                data.imageShifted(k, dx, dy, img);
+                int o = b * T * dim;
+                for (int t = 0; t < T; t++) System.arraycopy(img, 0, in.dense, o + t * dim, dim);
+            }
+        };
+    }
 }
