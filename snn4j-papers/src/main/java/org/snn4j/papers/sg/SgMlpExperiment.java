@@ -107,11 +107,12 @@ public class SgMlpExperiment extends ExperimentBase {
         String arch = p.getString("arch");
         if (!arch.isEmpty()) {
             if (nIn != 784) throw new InputException("sg-cnn: the convolutional networks take 28x28 images (encoder rate, direct, latency or latency_log)");
-            if (reset == Reset.ZERO_IMMEDIATE || !p.getString("neuron").equals("lif") || !p.getString("readout").equals("lif"))
-                throw new InputException("sg-cnn: arch takes neuron=lif, readout=lif and reset subtract or zero");
+            if (reset == Reset.ZERO_IMMEDIATE || !p.getString("neuron").equals("lif"))
+                throw new InputException("sg-cnn: arch takes neuron=lif and reset subtract or zero");
             if (p.getInt("tbptt") > 0 || p.getInt("recompute") > 0) throw new InputException("sg-cnn: tbptt and recompute are for the MLP only");
-            return new SgNet(nIn, !p.getString("encoder").equals("direct"),
-                    SgCnn.layers(arch, 1, 28, 28, beta, theta, reset, sg, !p.getString("encoder").equals("direct"), seed), p.getInt("threads"));
+            boolean binaryIn = !p.getString("encoder").equals("direct");
+            return new SgNet(nIn, binaryIn, SgCnn.layers(arch, 1, 28, 28, beta, theta, reset, sg, binaryIn, p.getString("readout").equals("leaky"),
+                    seed), p.getInt("threads"));
         }
         String neuron = p.getString("neuron"), learn = p.getString("learn_beta");
         if (!java.util.List.of("none", "layer", "neuron").contains(learn))

@@ -38,6 +38,12 @@ public final class SgCnn {
      */
     public static List<Layer> layers(String arch, int c, int h, int w, double beta, double theta, Reset reset, Surrogate sg,
                                      boolean binaryIn, long seed) {
+        return layers(arch, c, h, w, beta, theta, reset, sg, binaryIn, false, seed);
+    }
+
+    /** As above; with {@code leakyReadout} the output layer is a non-spiking {@link LeakyReadout} (decay β) instead of LIF. */
+    public static List<Layer> layers(String arch, int c, int h, int w, double beta, double theta, Reset reset, Surrogate sg,
+                                     boolean binaryIn, boolean leakyReadout, long seed) {
         String[] tok = arch.trim().toLowerCase().split("-");
         List<Layer> ls = new ArrayList<>();
         int k = 0;
@@ -85,6 +91,7 @@ public final class SgCnn {
             throw new InputException("architecture '" + arch + "': " + e.getMessage());
         }
         if (!flat) throw new InputException("architecture '" + arch + "' must end with a dense output layer (e.g. -10)");
+        if (leakyReadout) ls.set(ls.size() - 1, new LeakyReadout(width, beta));
         return ls;
     }
 

@@ -139,4 +139,43 @@ class ConvLayersTest {
         assertEquals(lim, max, 0.01 * lim);
         assertEquals(64 * 8 * 8, c.out);
     }
+
+    @Test
+    void architectureStringsBuildTutorialSix() {
+        List<Layer> ls = SgCnn.layers("12c5-mp2-64c5-mp2-10", 1, 28, 28, 0.95, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, 1);
+        assertEquals(6, ls.size());
+        Conv2d c1 = (Conv2d) ls.get(0), c2 = (Conv2d) ls.get(2);
+        assertEquals(12 * 12 * 12, c1.out);
+        assertEquals(2, c1.pool);
+        assertEquals(64 * 4 * 4, c2.out);
+        assertEquals(1024, ls.get(4).in);
+        assertEquals(10, ls.get(5).out);
+        List<Layer> avg = SgCnn.layers("8c3s2p1-ap2-16", 2, 16, 16, 0.9, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25), true, 1);
+        assertEquals(8 * 4 * 4, avg.get(1).out);   // 16 → 8 (stride 2, padding 1) → 4 (average pool)
+        for (String bad : new String[] {"12c5-mp2", "12x5-10", "10-12c5-10", "12c40-10", "mp2-10"})
+            org.junit.jupiter.api.Assertions.assertThrows(org.snn4j.util.InputException.class,
+                    () -> SgCnn.layers(bad, 1, 28, 28, 0.95, 1.0, Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, 1), bad);
+    }
+
+    @Test
+    void convolutionalModelsRoundTripThroughTheModelFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        int T = 4, B = 2, nIn = 1 * 12 * 12;
+        float[] x = SgGradientTest.uniform(B * T * nIn, 31);
+        java.nio.file.Path f = dir.resolve("cnn.safetensors");
+        float[] before, after;
+        List<Layer> ls = SgCnn.layers("4c3-mp2-6c3p1-ap2-5", 1, 12, 12, 0.9, 0.3, Reset.SUBTRACT, Surrogate.fastSigmoid(25), false, 3);
+        try (SgNet net = new SgNet(nIn, false, ls, 1)) {
+            net.prepare(T, B);
+            net.infer(SgGradientTest.denseInput(x), new int[] {0, 1}, Loss.CE_COUNT);
+            before = ((Lif) ls.get(ls.size() - 1)).mem.clone();
+            SgModel.of(net, new SgModel.Recipe(T, "direct", "ce_count", B, 1),
+                    org.snn4j.io.ModelProvenance.of("test", java.util.Map.of(), 1, "none", java.util.Map.of(), java.util.Map.of())).save(f);
+        }
+        try (SgNet net = SgModel.load(f, 2)) {
+            net.prepare(T, B);
+            net.infer(SgGradientTest.denseInput(x), new int[] {0, 1}, Loss.CE_COUNT);
+            after = ((Lif) net.layers().get(net.layers().size() - 1)).mem.clone();
+        }
+        assertArrayEquals(before, after, 0f);
+    }
 }
