@@ -5,8 +5,9 @@ import org.snn4j.experiment.Params;
 /**
  * {@code snn4j run sg-cnn}: a convolutional spiking network trained with surrogate-gradient BPTT, snnTorch
  * tutorial 6 by default: 12C5-MP2-64C5-MP2-10 (Conv2d(1,12,5) → MaxPool2 → LIF → Conv2d(12,64,5) → MaxPool2
- * → LIF → Linear(1024,10) → LIF), the image as a constant input current at each of T = 25 steps (direct
- * coding), cross-entropy on the output spike counts, Adam. The same experiment as {@code sg-mlp} (its
+ * → LIF → Linear(1024,10)), the image as a constant input current at each of T = 25 steps (direct coding), read
+ * out by leaky integrators with cross-entropy on their mean membrane potential, Adam 2e-3 (cosine), batch 64:
+ * 0.9027 on Fashion-MNIST in 5 epochs (tutorial 6's LIF output and spike-count loss: 0.8833). The same experiment as {@code sg-mlp} (its
  * parameters, checkpoints and resume, model file, report) with {@code arch} set: learning curve, confusion
  * matrix, throughput.
  */
@@ -20,8 +21,10 @@ public final class SgCnnExperiment extends SgMlpExperiment {
     @Override
     public Params defaults(boolean quick) {
         Params p = super.defaults(quick);
-        for (String kv : new String[] {"arch=12c5-mp2-64c5-mp2-10", "encoder=direct", "readout=lif", "loss=ce_count", "lr=1e-3",
-                "batch=128", "simulate=0", "lr_schedule=cosine"})
+        // tutorial 6's network and coding; the readout and training settings that reach 0.90 on Fashion-MNIST in 5 epochs
+        // (tutorial 6's own: --set readout=lif --set loss=ce_count --set lr=1e-3 --set batch=128, 0.883; docs/sg-cnn.md)
+        for (String kv : new String[] {"arch=12c5-mp2-64c5-mp2-10", "encoder=direct", "readout=leaky", "loss=ce_mean", "lr=2e-3",
+                "batch=64", "simulate=0", "lr_schedule=cosine"})
             p.applyAssignment(kv);
         if (quick) {
             p.applyAssignment("train_limit=2000");
