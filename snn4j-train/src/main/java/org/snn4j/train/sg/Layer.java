@@ -29,6 +29,9 @@ public abstract class Layer {
      * ∂L/∂(state before step 0) on exit.
      */
     protected float[] stateIn, stateOut, gradState;
+    /** True during a training pass ({@link SgNet#gradients}), false during inference; and the training step's index. */
+    protected boolean training;
+    protected long trainStep;
 
     protected Layer(int in, int out) {
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("layer widths must be positive: " + in + " -> " + out);
@@ -113,6 +116,12 @@ public abstract class Layer {
      */
     public boolean inPlaceBackward() {
         return false;
+    }
+
+    /** Called by {@link SgNet} before each pass: training or inference, and the index of the training step. */
+    void mode(boolean training, long trainStep) {
+        this.training = training;
+        this.trainStep = trainStep;
     }
 
     /** Sets the window's boundary arrays (see {@link #stateIn}); all null for a full-sequence run. */

@@ -14,7 +14,8 @@ import org.snn4j.util.InputException;
  * <ul>
  *   <li>{@code 12c5} a Conv2d of 12 channels, kernel 5 (optionally {@code 12c5s2p1}: stride 2, padding 1);</li>
  *   <li>{@code mp2}, {@code ap2} max or average pooling 2 × 2 of the convolution's output;</li>
- *   <li>{@code 128} a Linear layer of 128 units (the last number is the output layer).</li>
+ *   <li>{@code 128} a Linear layer of 128 units (the last number is the output layer);</li>
+ *   <li>{@code d0.5} dropout (p = 0.5) of the layer before it, during training.</li>
  * </ul>
  * Each convolution (with its pooling) and each Linear layer is followed by LIF neurons, as in snnTorch
  * tutorial 6: {@code 12c5-mp2-64c5-mp2-10} is Conv2d(1,12,5) → MaxPool2 → LIF → Conv2d(12,64,5) →
@@ -75,6 +76,9 @@ public final class SgCnn {
                     if (pooled) i++;
                     width = c * h * w;
                     ls.add(new Lif(width, beta, theta, reset, sg));
+                } else if (tok[i].matches("d0?\\.\\d+")) {   // dropout of the previous layer's output
+                    if (ls.isEmpty()) throw new InputException("architecture '" + arch + "': dropout needs a layer before it");
+                    ls.add(new Dropout(width, Double.parseDouble(tok[i].substring(1)), seed + 2L * k++ + 1));
                 } else if (tok[i].matches("\\d+")) {
                     int n = Integer.parseInt(tok[i]);
                     ls.add(new Linear(width, n, seed + 2L * k++));
@@ -82,7 +86,7 @@ public final class SgCnn {
                     width = n;
                     flat = true;
                 } else {
-                    throw new InputException("architecture '" + arch + "': cannot read '" + tok[i] + "' (e.g. 12c5, 12c5s2p1, mp2, ap2, 128)");
+                    throw new InputException("architecture '" + arch + "': cannot read '" + tok[i] + "' (e.g. 12c5, 12c5s2p1, mp2, ap2, d0.5, 128)");
                 }
             }
         } catch (NumberFormatException e) {

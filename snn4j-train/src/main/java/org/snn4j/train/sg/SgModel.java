@@ -352,6 +352,10 @@ public final class SgModel {
             t.f32(prefix + "weight", cv.w, cv.outChannels, cv.inChannels / cv.groups, cv.kH, cv.kW).f32(prefix + "bias", cv.b);
             m.put("weight", prefix + "weight");
             m.put("bias", prefix + "bias");
+        } else if (l instanceof Dropout d) {
+            m.put("type", "dropout");
+            m.put("n", (long) d.in);
+            m.put("p", d.p);
         } else if (l instanceof Pool2d pl) {
             m.put("type", "pool2d");
             m.put("mode", pl.mode.name().toLowerCase());
@@ -475,6 +479,8 @@ public final class SgModel {
                 t.floats(m.get("bias"), c.b, "conv2d bias");
                 return c;
             }
+            case "dropout":
+                return new Dropout(n(m, "n", file), ModelFile.num(m, "p", file), 0);
             case "pool2d": {
                 String mode = ModelFile.str(m, "mode", file);
                 Pool2d.Mode pm = switch (mode) {

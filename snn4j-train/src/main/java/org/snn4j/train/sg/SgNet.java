@@ -238,6 +238,7 @@ public final class SgNet implements AutoCloseable {
      * given (else NaN). Predictions are in {@link #predictions()}.
      */
     public double infer(InputFiller fill, int[] labels, Loss loss) {
+        for (Layer l : layers) l.mode(false, trainSteps);
         if (windowed != null) return windowed.infer(fill, labels, loss);
         int B = batch;
         int parts = pool.threads();
@@ -265,6 +266,7 @@ public final class SgNet implements AutoCloseable {
      * gradient is NaN or infinite.
      */
     public double gradients(InputFiller fill, int[] labels, Loss loss) {
+        for (Layer l : layers) l.mode(true, trainSteps);
         if (windowed != null) return finish(windowed.gradients(fill, labels, loss));
         int B = batch;
         for (Layer l : layers) l.beforeBackward();   // weights do not change during the step

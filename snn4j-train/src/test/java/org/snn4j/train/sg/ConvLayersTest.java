@@ -178,4 +178,41 @@ class ConvLayersTest {
         }
         assertArrayEquals(before, after, 0f);
     }
+
+    @Test
+    void dropoutDropsAFractionPScalesTheRestAndPassesThroughInInference() {
+        int n = 500, T = 8, B = 3;
+        double p = 0.3;
+        Seq x = new Seq(n, false), y = new Seq(n, false);
+        x.ensure(T, B);
+        y.ensure(T, B);
+        java.util.Arrays.fill(x.dense, 0, B * T * n, 1f);
+        Dropout d = new Dropout(n, p, 9);
+        d.allocate(T, B);
+        d.mode(false, 0);
+        d.forward(x, y, 0, B, null);
+        for (int k = 0; k < B * T * n; k++) assertEquals(1f, y.dense[k]);
+        d.mode(true, 5);
+        d.forward(x, y, 0, B, null);
+        int dropped = 0;
+        for (int k = 0; k < B * T * n; k++) {
+            if (y.dense[k] == 0f) dropped++;
+            else assertEquals(1 / (1 - p), y.dense[k], 1e-6);
+        }
+        double N = B * T * n, sd = Math.sqrt(N * p * (1 - p));
+        assertEquals(N * p, dropped, 5 * sd, "dropped " + dropped + " of " + N);   // binomial: 5 standard deviations
+        float[] gy = new float[B * T * n], gx = new float[B * T * n];
+        for (int k = 0; k < gy.length; k++) gy[k] = k % 7;
+        d.backward(x, y, gy, gx, 0, B, null);
+        for (int k = 0; k < gy.length; k++) assertEquals(y.dense[k] * gy[k], gx[k], 1e-5, "the same mask backward, " + k);
+        // a split into sample ranges (threads) gives the same mask
+        Seq y2 = new Seq(n, false);
+        y2.ensure(T, B);
+        d.forward(x, y2, 0, 1, null);
+        d.forward(x, y2, 1, B, null);
+        assertArrayEquals(java.util.Arrays.copyOf(y.dense, B * T * n), java.util.Arrays.copyOf(y2.dense, B * T * n), 0f);
+        d.mode(true, 6);   // another training step, another mask
+        d.forward(x, y2, 0, B, null);
+        org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(y.dense, y2.dense));
+    }
 }
