@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.snn4j.cell.Reset;
 import org.snn4j.data.Dataset;
-import org.snn4j.data.Datasets;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.WorkloadBase;
 import org.snn4j.train.optim.Adam;
@@ -14,7 +13,6 @@ import org.snn4j.train.sg.SgNet;
 import org.snn4j.train.sg.Surrogate;
 import org.snn4j.util.InputException;
 import org.snn4j.util.Provenance;
-import org.snn4j.util.Rng;
 
 /**
  * {@code snn4j bench sg-cnn}: the workload of ../shared/peers/torch_sg_cnn.py. snnTorch tutorial 6's
@@ -53,21 +51,8 @@ public final class SgCnnWorkload extends WorkloadBase {
         final int dim = 784;
         long nImg = (long) nb * B;
         if (nImg * dim > Integer.MAX_VALUE - 16) throw new InputException("bench sg-cnn: (warmup + iters) × batch too large");
-        Dataset x;
-        int[] y;
-        if (data.equals("random")) {
-            float[] px = new float[(int) nImg * dim];
-            y = new int[(int) nImg];
-            Rng r = Rng.stream(seed, 0xDA7A);
-            for (int k = 0; k < px.length; k++) px[k] = (float) r.nextDouble();
-            for (int k = 0; k < y.length; k++) y[k] = r.nextInt(10);
-            x = new Dataset("random", 28, 28, 10, px, y);
-        } else if (data.equals("fashion-mnist") || data.equals("mnist")) {
-            Dataset d = Datasets.loadOrFetch(data, Datasets.Split.TRAIN, Datasets.dataDir(p.getString("data_dir")), System.err);
-            if (d.size() < nImg) throw new InputException("bench sg-cnn: " + data + " has " + d.size() + " training images, need " + nImg);
-            x = d.head((int) nImg);
-            y = x.labels();
-        } else throw new InputException("bench sg-cnn: --data must be random, fashion-mnist or mnist, not '" + data + "'");
+        Dataset x = SgMlpWorkload.images("sg-cnn", data, nImg, seed, p.getString("data_dir"));
+        int[] y = x.labels();
         double rssBefore = rssNowMb();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", "csnn_" + p.getString("arch"));

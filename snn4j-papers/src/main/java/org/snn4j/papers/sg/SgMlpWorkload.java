@@ -78,24 +78,8 @@ public final class SgMlpWorkload extends WorkloadBase {
         final int dim = 784;
         long nImg = (long) nb * B;
         if (nImg * dim > Integer.MAX_VALUE - 16) throw new InputException("bench sg-mlp: (warmup + iters) × batch too large");
-        Dataset x;   // the images of the (warmup + iters) batches; Fashion-MNIST stays in bytes
-        int[] y;
-        if (data.equals("random")) {
-            float[] px = new float[(int) nImg * dim];
-            y = new int[(int) nImg];
-            Rng r = Rng.stream(seed, 0xDA7A);
-            for (int k = 0; k < px.length; k++) px[k] = (float) r.nextDouble();
-            for (int k = 0; k < y.length; k++) y[k] = r.nextInt(10);
-            x = new Dataset("random", 28, 28, 10, px, y);
-        } else if (data.equals("fashion-mnist") || data.equals("mnist")) {
-            Dataset d = Datasets.loadOrFetch(data, Datasets.Split.TRAIN, Datasets.dataDir(p.getString("data_dir")), System.err);
-            if (d.dim() != dim) throw new InputException("bench sg-mlp: " + data + " images are not 28x28");
-            if (d.size() < nImg) throw new InputException("bench sg-mlp: " + data + " has " + d.size() + " training images, need " + nImg);
-            x = d.head((int) nImg);
-            y = x.labels();
-        } else {
-            throw new InputException("bench sg-mlp: --data must be random, fashion-mnist or mnist, not '" + data + "'");
-        }
+        Dataset x = images("sg-mlp", data, nImg, seed, p.getString("data_dir"));   // Fashion-MNIST stays in bytes
+        int[] y = x.labels();
         double rssBefore = rssNowMb();
         Map<String, Object> m = sizeFields(H, T, B, loss.name().toLowerCase(), data, warm, iters);
         m.put("recompute", p.getInt("recompute"));
@@ -179,5 +163,28 @@ public final class SgMlpWorkload extends WorkloadBase {
         m.put("warmup", warm);
         m.put("iters", iters);
         return m;
+    }
+
+    /**
+     * The images of a benchmark's (warmup + iters) batches: {@code random} (uniform pixels, random labels, from
+     * stream (seed, DATA)) or the first training images of fashion-mnist or mnist (fetched if missing).
+     */
+    static Dataset images(String workload, String data, long nImg, long seed, String dataDir) {
+        final int dim = 784;
+        if (data.equals("random")) {
+            float[] px = new float[(int) nImg * dim];
+            int[] y = new int[(int) nImg];
+            Rng r = Rng.stream(seed, 0xDA7A);
+            for (int k = 0; k < px.length; k++) px[k] = (float) r.nextDouble();
+            for (int k = 0; k < y.length; k++) y[k] = r.nextInt(10);
+            return new Dataset("random", 28, 28, 10, px, y);
+        }
+        if (data.equals("fashion-mnist") || data.equals("mnist")) {
+            Dataset d = Datasets.loadOrFetch(data, Datasets.Split.TRAIN, Datasets.dataDir(dataDir), System.err);
+            if (d.dim() != dim) throw new InputException("bench " + workload + ": " + data + " images are not 28x28");
+            if (d.size() < nImg) throw new InputException("bench " + workload + ": " + data + " has " + d.size() + " training images, need " + nImg);
+            return d.head((int) nImg);
+        }
+        throw new InputException("bench " + workload + ": --data must be random, fashion-mnist or mnist, not '" + data + "'");
     }
 }
