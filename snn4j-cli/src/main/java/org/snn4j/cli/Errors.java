@@ -10,6 +10,20 @@ final class Errors {
     private Errors() {
     }
 
+    /** The longest error line printed: a message quoting a huge input (a 50 MB config value) is cut, saying how much was left out. */
+    static final int MAX_LINE = 400;
+
+    static String bounded(String line) {
+        if (line.length() <= MAX_LINE) return line;
+        return line.substring(0, MAX_LINE - 60) + " … (" + (line.length() - (MAX_LINE - 60)) + " more characters) … "
+                + line.substring(line.length() - 40);
+    }
+
+    /** An --out given as an empty string (it would mean the current folder) is an input error. */
+    static void checkOut(java.nio.file.Path out) {
+        if (out != null && out.toString().isBlank()) throw new InputException("--out must name a folder, not an empty string");
+    }
+
     static int report(Throwable ex, PrintWriter err) {
         Throwable t = ex;
         while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
@@ -32,7 +46,7 @@ final class Errors {
             code = 1;
             msg = "internal error: " + t + " (set SNN4J_DEBUG=1 for the stack trace)";
         }
-        err.println("snn4j: error: " + Main.oneLine(msg));
+        err.println("snn4j: error: " + bounded(Main.oneLine(msg)));
         if (System.getenv("SNN4J_DEBUG") != null) t.printStackTrace(err);
         err.flush();
         return code;

@@ -135,6 +135,7 @@ final class NirCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             long wall0 = System.nanoTime();
+            Errors.checkOut(out);
             if (!(dt > 0) || Double.isInfinite(dt)) throw new InputException("--dt must be a positive number of seconds: " + dt);
             if (steps < 0 || batch < 1 || threads < 0 || reps < 1 || warmup < 0)
                 throw new InputException("--steps, --threads and --warmup must be >= 0, --batch and --reps >= 1");

@@ -27,6 +27,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Errors.checkOut(out);
         Path dir = out != null ? out : Runner.defaultOut("reproduce");
         Map<String, Object> summary = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder("# snn4j reproduce" + (quick ? " --quick" : "") + "\n\n");

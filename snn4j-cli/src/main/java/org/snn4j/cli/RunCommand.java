@@ -36,6 +36,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Errors.checkOut(out);
         Experiment e = Registry.experiment(name);
         Params p = Runner.resolve(e, quick, config, sets);
         if (describe) {

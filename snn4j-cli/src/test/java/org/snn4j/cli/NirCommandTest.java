@@ -71,7 +71,7 @@ class NirCommandTest {
     }
 
     @Test
-    void badInputIsOneLineAndExitTwo() throws Exception {
+    void badInputIsOneLineAndExitTwo() throws Exception {   // (also: an empty --out, a bad surrogate, a huge value quoted in bounds)
         Path g = graph();
         Path text = dir.resolve("bad.nir");
         Files.writeString(text, "not hdf5");
@@ -86,5 +86,12 @@ class NirCommandTest {
         CliTest.assertInputError(CliTest.exec("nir", "run", g.toString(), "--dt", "1", "--input", junk.toString()), "j.npy");
         CliTest.assertInputError(CliTest.exec("nir", "run", g.toString(), "--dt", "1", "--record", "nope"), "nope");
         CliTest.assertInputError(CliTest.exec("nir", "export", dir.resolve("none.safetensors").toString(), "--out", dir.resolve("o.nir").toString()), "none.safetensors");
+        CliTest.assertInputError(CliTest.exec("nir", "run", g.toString(), "--dt", "1", "--out", ""), "--out must name a folder");
+        CliTest.assertInputError(CliTest.exec("run", "cuba", "--quick", "--out", ""), "--out must name a folder");
+        CliTest.assertInputError(CliTest.exec("run", "sg-mlp", "--quick", "--set", "surrogate=fast_sigmoid:25:7:9", "--out", dir.resolve("s").toString()), "at most 1 parameter");
+        String huge = "x".repeat(1_000_000);
+        CliTest.Result r = CliTest.exec("run", "sg-mlp", "--quick", "--set", "reset=" + huge, "--out", dir.resolve("h").toString());
+        CliTest.assertInputError(r, "more characters");
+        org.junit.jupiter.api.Assertions.assertTrue(r.err().length() < 2000, "a bounded error line: " + r.err().length());
     }
 }

@@ -13,9 +13,11 @@ import java.util.Map;
  * null. Malformed text raises an {@link InputException} naming line and column.
  */
 public final class Json {
+    /** The deepest nesting of objects and arrays read (a deeper text is damaged or hostile, and would overflow the stack). */
+    public static final int MAX_DEPTH = 256;
     private final String text;
     private final String source;
-    private int pos;
+    private int pos, depth;
 
     private Json(String text, String source) {
         this.text = text;
@@ -63,8 +65,14 @@ public final class Json {
         if (pos >= text.length()) throw error("unexpected end of input");
         char c = text.charAt(pos);
         switch (c) {
-            case '{': return object();
-            case '[': return array();
+            case '{':
+            case '[':
+                if (++depth > MAX_DEPTH) throw error("nested deeper than " + MAX_DEPTH + " levels");
+                try {
+                    return c == '{' ? object() : array();
+                } finally {
+                    depth--;
+                }
             case '"': return string();
             case 't': return literal("true", Boolean.TRUE);
             case 'f': return literal("false", Boolean.FALSE);

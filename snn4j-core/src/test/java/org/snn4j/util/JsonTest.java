@@ -34,4 +34,14 @@ class JsonTest {
     void nonFiniteNumbersAreWrittenAsNull() {
         assertEquals("{\"x\":null,\"y\":2.0}", Json.write(new java.util.LinkedHashMap<>(Map.of("x", Double.NaN))).replace("}", ",\"y\":2.0}"));
     }
+
+    @Test
+    void deepNestingIsOneLineNotAStackOverflow() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        org.snn4j.util.InputException e = org.junit.jupiter.api.Assertions.assertThrows(org.snn4j.util.InputException.class,
+                () -> Json.parse(deep, "deep.json"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("nested deeper than " + Json.MAX_DEPTH), e.getMessage());
+        String ok = "{\"a\":".repeat(Json.MAX_DEPTH - 1) + "1" + "}".repeat(Json.MAX_DEPTH - 1);
+        org.junit.jupiter.api.Assertions.assertNotNull(Json.parse(ok, "ok.json"));
+    }
 }

@@ -62,7 +62,13 @@ public final class Surrogate implements org.snn4j.cell.SpikeFunction {
 
     /** Parses "fast_sigmoid[:k]", "arctan[:alpha]" or "triangle[:gamma[:width]]". */
     public static Surrogate parse(String s) {
-        String[] f = s.trim().toLowerCase().split(":");
+        String[] f = s.trim().toLowerCase().split(":", -1);
+        int most = switch (f[0]) {
+            case "triangle" -> 3;
+            default -> 2;
+        };
+        if (f.length > most)
+            throw new org.snn4j.util.InputException("bad surrogate '" + s + "': " + f[0] + " takes at most " + (most - 1) + " parameter(s) (fast_sigmoid[:k], arctan[:alpha], triangle[:gamma[:width]])");
         try {
             switch (f[0]) {
                 case "fast_sigmoid": case "fast-sigmoid": case "fastsigmoid":
