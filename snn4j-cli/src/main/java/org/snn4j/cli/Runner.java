@@ -36,12 +36,23 @@ final class Runner {
 
     static RunContext run(Experiment e, Params p, boolean quick, long seed, Path out) throws Exception {
         chooseThreads(p);
+        e.validate(p);   // nothing is written for a run that cannot start
         RunContext ctx = new RunContext(e, p, seed, quick, out);
         ctx.writeConfig();
         long t0 = System.nanoTime();
-        e.run(ctx);
+        try {
+            e.run(ctx);
+        } catch (Exception | Error failure) {   // a run that fails after it started never looks complete
+            try {
+                org.snn4j.util.AtomicFiles.writeString(out.resolve("FAILED"), "failed: " + Errors.bounded(Main.oneLine(String.valueOf(failure.getMessage()))) + "\n");
+            } catch (java.io.IOException ignored) {
+                // the folder itself may be what failed; the error line still reaches the user
+            }
+            throw failure;
+        }
         ctx.metric("wall_s", (System.nanoTime() - t0) * 1e-9);
         ctx.finish();
+        java.nio.file.Files.deleteIfExists(out.resolve("FAILED"));   // a resumed run that completes is no longer failed
         ctx.progress("done: " + out.toAbsolutePath().normalize());
         return ctx;
     }

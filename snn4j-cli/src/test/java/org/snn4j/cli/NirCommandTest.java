@@ -92,6 +92,8 @@ class NirCommandTest {
         String huge = "x".repeat(1_000_000);
         CliTest.Result r = CliTest.exec("run", "sg-mlp", "--quick", "--set", "reset=" + huge, "--out", dir.resolve("h").toString());
         CliTest.assertInputError(r, "more characters");
+        org.junit.jupiter.api.Assertions.assertFalse(Files.exists(dir.resolve("h")), "no run folder for a run that cannot start");
+        org.junit.jupiter.api.Assertions.assertFalse(Files.exists(dir.resolve("s")), "no run folder for a run that cannot start");
         org.junit.jupiter.api.Assertions.assertTrue(r.err().length() < 2000, "a bounded error line: " + r.err().length());
     }
 }

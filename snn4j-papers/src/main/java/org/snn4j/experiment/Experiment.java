@@ -15,6 +15,13 @@ public interface Experiment {
     /** Every parameter with its default at the paper's size, or at the quick size for tests. */
     Params defaults(boolean quick);
 
+    /**
+     * Checks the parameters before anything is written (the run folder appears only for a run that can
+     * start): throws {@link org.snn4j.util.InputException} naming the first bad value. The default checks nothing.
+     */
+    default void validate(Params p) {
+    }
+
     /** Runs with the resolved parameters, writing into the run folder of {@code run}. */
     void run(RunContext run) throws Exception;
 }

@@ -183,6 +183,34 @@ public class SgMlpExperiment extends ExperimentBase {
         return h;
     }
 
+    /** Every check that needs no data, before the run folder is made. */
+    @Override
+    public void validate(Params p) {
+        parseHidden(p.getString("hidden"));
+        Loss loss = Loss.parse(p.getString("loss"));
+        String readout = p.getString("readout");
+        if (!readout.equals("lif") && !readout.equals("leaky"))
+            throw new InputException("sg-mlp: readout must be lif or leaky, not '" + readout + "'");
+        boolean membraneLoss = loss == Loss.CE_MAX || loss == Loss.CE_MEAN;
+        if (readout.equals("lif") && (membraneLoss || loss == Loss.SUM))
+            throw new InputException("sg-mlp: the output layer spikes; use ce_count, ce_rate, mse_count or ce_first (or --set readout=leaky with ce_mean or ce_max)");
+        if (readout.equals("leaky") && !membraneLoss)
+            throw new InputException("sg-mlp: readout=leaky gives membrane potentials; use loss ce_mean or ce_max");
+        Reset reset = switch (p.getString("reset")) {
+            case "subtract" -> Reset.SUBTRACT;
+            case "zero" -> Reset.ZERO;
+            case "zero_immediate" -> Reset.ZERO_IMMEDIATE;
+            default -> throw new InputException("sg-mlp: reset must be subtract, zero or zero_immediate, not '" + p.getString("reset") + "'");
+        };
+        String sched = p.getString("lr_schedule");
+        if (!sched.equals("none") && !sched.equals("cosine")) throw new InputException("sg-mlp: lr_schedule must be none or cosine");
+        Surrogate sg = Surrogate.parse(p.getString("surrogate"));
+        encoding(p.getString("encoder"));
+        if (!p.getString("arch").isEmpty())   // builds the layers (small: parameters only) to check the architecture
+            SgCnn.layers(p.getString("arch"), 1, 28, 28, p.getDouble("beta"), p.getDouble("threshold"), reset == Reset.ZERO_IMMEDIATE ? Reset.SUBTRACT : reset,
+                    sg, !p.getString("encoder").equals("direct"), readout.equals("leaky"), 0);
+    }
+
     @Override
     public void run(RunContext run) throws Exception {
         Params p = run.params();
