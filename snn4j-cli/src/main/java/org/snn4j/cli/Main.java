@@ -39,7 +39,11 @@ public final class Main implements Runnable {
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, c, parse) -> Errors.report(ex, c.getErr()));
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {   // Errors pass picocli's handler: one line here too
+            return Errors.report(e, cl.getErr());
+        }
     }
 
     static String oneLine(String s) {

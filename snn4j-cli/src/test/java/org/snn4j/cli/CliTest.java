@@ -132,4 +132,15 @@ class CliTest {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
         }
     }
+
+    /** Sizes: an absurd network is refused before allocating, in one line; the smallest one runs. */
+    @Test
+    void absurdSizesFailFastAndTinyOnesRun(@TempDir Path dir) {
+        long t0 = System.nanoTime();
+        assertInputError(exec("bench", "cuba", "--neurons", "100000000", "--duration", "0.01"), "needing about");
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "refused without building the network");
+        Result r = exec("bench", "cuba", "--neurons", "2", "--duration", "0.01");
+        assertEquals(0, r.code(), r.err());
+        assertInputError(exec("bench", "erbp", "--variant", "bad"), "--variant must be plus or times");
+    }
 }

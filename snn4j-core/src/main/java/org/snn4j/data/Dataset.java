@@ -80,6 +80,7 @@ public final class Dataset {
             throw new InputException("image file " + imageFile + " has " + n + " images but label file " + labelFile + " has "
                     + lb.dims()[0] + " labels");
         int rows = im.dims()[1], cols = im.dims()[2];
+        if (n == 0) throw new InputException("image file " + imageFile + " holds no images: nothing to train or test on");
         if (rows == 0 || cols == 0) throw new InputException("image file " + imageFile + " has empty images: dims " + Arrays.toString(im.dims()));
         int[] labels = new int[n];
         for (int k = 0; k < n; k++) {

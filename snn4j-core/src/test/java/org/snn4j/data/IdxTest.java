@@ -206,4 +206,14 @@ class IdxTest {
         int pad = (512 - content.length % 512) % 512;
         tar.write(new byte[pad]);
     }
+
+    @Test
+    void aDatasetWithoutImagesIsAnInputError() throws Exception {
+        Path im = dir.resolve("empty-images.idx"), lb = dir.resolve("empty-labels.idx");
+        Idx.writeUbyte(im, new int[] {0, 28, 28}, new byte[0], false);
+        Idx.writeUbyte(lb, new int[] {0}, new byte[0], false);
+        org.snn4j.util.InputException e = org.junit.jupiter.api.Assertions.assertThrows(org.snn4j.util.InputException.class,
+                () -> Dataset.fromIdx("empty", im, lb, 10));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("holds no images"), e.getMessage());
+    }
 }

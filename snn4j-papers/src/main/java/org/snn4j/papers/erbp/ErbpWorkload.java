@@ -36,6 +36,8 @@ public final class ErbpWorkload extends WorkloadBase {
     @Override
     public Map<String, Object> run(Params p) {
         int[] hidden = ErbpExperiment.parseHidden(p.getString("hidden"));
+        if (!p.getString("variant").equals("plus") && !p.getString("variant").equals("times"))
+            throw new org.snn4j.util.InputException("bench erbp: --variant must be plus or times, not '" + p.getString("variant") + "'");
         Dataset train = Datasets.loadOrFetch("mnist", Datasets.Split.TRAIN, Datasets.dataDir(p.getString("data_dir")), System.err)
                 .shuffled(Rng.stream(p.getLong("seed"), 0xDA7A, 1));
         boolean blank = p.getString("variant").equals("times");
