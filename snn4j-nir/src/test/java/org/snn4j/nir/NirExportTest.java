@@ -118,4 +118,55 @@ class NirExportTest {
         NirException ex = assertThrows(NirException.class, () -> NirExport.of(model, 1e-3));
         assertTrue(ex.getMessage().contains("has no NIR node type"), ex.getMessage());
     }
+
+    @Test
+    void averagePooledConvolutionalNetsExportAndRunTheSame() throws Exception {
+        int T = 12, B = 2, n0 = 1 * 10 * 10;
+        org.snn4j.train.sg.Conv2d c1 = new org.snn4j.train.sg.Conv2d(1, 10, 10, 4, 3, 3, 1, 1, 1, 1, 1, 5);
+        org.snn4j.train.sg.Pool2d p1 = new org.snn4j.train.sg.Pool2d(org.snn4j.train.sg.Pool2d.Mode.AVG, 4, 10, 10, 2, 2, false);
+        Surrogate sg = Surrogate.fastSigmoid(25);
+        List<Layer> layers = List.of(c1, p1, new CellLayer(4 * 5 * 5, new LifCell(0.9, 0.2, Reset.ZERO_IMMEDIATE), sg),
+                new Linear(100, 3, 6), new LeakyReadout(3, 0.8));
+        SplittableRandom r = new SplittableRandom(8);
+        float[][][] x = new float[B][T][n0];
+        for (float[][] smp : x) {
+            float[] img = new float[n0];
+            for (int i = 0; i < n0; i++) img[i] = (float) r.nextDouble();
+            for (float[] row : smp) System.arraycopy(img, 0, row, 0, n0);   // direct coding
+        }
+        Path model = dir.resolve("cnn.safetensors"), nir = dir.resolve("cnn.nir");
+        int nOut = 3;
+        float[][][] want = new float[B][T][nOut];
+        try (SgNet net = new SgNet(n0, false, layers, 1)) {
+            net.prepare(T, B);
+            net.infer((in, b0, b1, scratch) -> {
+                for (int b = b0; b < b1; b++) for (int t = 0; t < T; t++) System.arraycopy(x[b][t], 0, in.dense, (b * T + t) * n0, n0);
+            }, null, Loss.CE_MEAN);
+            for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) for (int k = 0; k < nOut; k++) want[b][t][k] = net.output().get(b, t, k);
+            SgModel.of(net, new SgModel.Recipe(T, "direct", "ce_mean", B, 1), ModelProvenance.of("test", Map.of(), 1, "none", Map.of(), Map.of())).save(model);
+        }
+        NirExport.Exported e = NirExport.of(model, 1e-3);
+        assertEquals(List.of("input", "0_conv2d", "1_pool2d", "2_cell", "3_flatten", "3_linear", "4_readout", "output"),
+                new java.util.ArrayList<>(e.graph().nodes().keySet()));
+        Nir.write(e.graph(), nir);
+        NirNetwork net = Nir.load(nir, 1e-3);
+        float[][] steps = new float[T][B * n0];
+        for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) System.arraycopy(x[b][t], 0, steps[t], b * n0, n0);
+        NirNetwork.Result res = net.run(steps, B, List.of(), 1);
+        double maxErr = 0;
+        for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) for (int k = 0; k < nOut; k++)
+            maxErr = Math.max(maxErr, Math.abs(want[b][t][k] - res.output[t][b * nOut + k]));
+        assertTrue(maxErr <= 1e-4, "max readout difference " + maxErr);
+        assertTrue(res.totals.get("2_cell") > 10, "the hidden layer spikes: " + res.totals);
+        // max-pooling cannot go to NIR: one line
+        List<Layer> maxed = List.of(new org.snn4j.train.sg.Conv2d(1, 10, 10, 4, 3, 3, 1, 1, 1, 1, 2, 5),
+                new CellLayer(4 * 5 * 5, new LifCell(0.9, 0.2, Reset.ZERO_IMMEDIATE), sg), new Linear(100, 3, 6), new LeakyReadout(3, 0.8));
+        Path mm = dir.resolve("max.safetensors");
+        try (SgNet n2 = new SgNet(n0, false, maxed, 1)) {
+            n2.prepare(T, 1);
+            SgModel.of(n2, new SgModel.Recipe(T, "direct", "ce_mean", 1, 1), ModelProvenance.of("test", Map.of(), 1, "none", Map.of(), Map.of())).save(mm);
+        }
+        NirException ex = assertThrows(NirException.class, () -> NirExport.of(mm, 1e-3));
+        assertTrue(ex.getMessage().contains("no max-pooling node"), ex.getMessage());
+    }
 }
