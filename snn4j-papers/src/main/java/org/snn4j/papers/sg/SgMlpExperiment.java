@@ -183,6 +183,15 @@ public class SgMlpExperiment extends ExperimentBase {
         return h;
     }
 
+    private static Reset reset(Params p) {
+        return switch (p.getString("reset")) {
+            case "subtract" -> Reset.SUBTRACT;
+            case "zero" -> Reset.ZERO;
+            case "zero_immediate" -> Reset.ZERO_IMMEDIATE;
+            default -> throw new InputException("sg-mlp: reset must be subtract, zero or zero_immediate, not '" + p.getString("reset") + "'");
+        };
+    }
+
     /** Every check that needs no data, before the run folder is made. */
     @Override
     public void validate(Params p) {
@@ -196,12 +205,7 @@ public class SgMlpExperiment extends ExperimentBase {
             throw new InputException("sg-mlp: the output layer spikes; use ce_count, ce_rate, mse_count or ce_first (or --set readout=leaky with ce_mean or ce_max)");
         if (readout.equals("leaky") && !membraneLoss)
             throw new InputException("sg-mlp: readout=leaky gives membrane potentials; use loss ce_mean or ce_max");
-        Reset reset = switch (p.getString("reset")) {
-            case "subtract" -> Reset.SUBTRACT;
-            case "zero" -> Reset.ZERO;
-            case "zero_immediate" -> Reset.ZERO_IMMEDIATE;
-            default -> throw new InputException("sg-mlp: reset must be subtract, zero or zero_immediate, not '" + p.getString("reset") + "'");
-        };
+        Reset reset = reset(p);
         String sched = p.getString("lr_schedule");
         if (!sched.equals("none") && !sched.equals("cosine")) throw new InputException("sg-mlp: lr_schedule must be none or cosine");
         Surrogate sg = Surrogate.parse(p.getString("surrogate"));
@@ -217,23 +221,10 @@ public class SgMlpExperiment extends ExperimentBase {
         String ds = p.getString("dataset");
         int[] hidden = parseHidden(p.getString("hidden"));
         int T = p.getInt("steps"), epochs = p.getInt("epochs"), B = p.getInt("batch");
+        validate(p);   // the runner checked them before writing anything; a direct call is checked here
         Loss loss = Loss.parse(p.getString("loss"));
-        String readout = p.getString("readout");
-        boolean membraneLoss = loss == Loss.CE_MAX || loss == Loss.CE_MEAN;
-        if (readout.equals("lif") && (membraneLoss || loss == Loss.SUM))
-            throw new InputException("sg-mlp: the output layer spikes; use ce_count, ce_rate, mse_count or ce_first (or --set readout=leaky with ce_mean or ce_max)");
-        if (readout.equals("leaky") && !membraneLoss)
-            throw new InputException("sg-mlp: readout=leaky gives membrane potentials; use loss ce_mean or ce_max");
-        if (!readout.equals("lif") && !readout.equals("leaky"))
-            throw new InputException("sg-mlp: readout must be lif or leaky, not '" + readout + "'");
-        Reset reset = switch (p.getString("reset")) {
-            case "subtract" -> Reset.SUBTRACT;
-            case "zero" -> Reset.ZERO;
-            case "zero_immediate" -> Reset.ZERO_IMMEDIATE;
-            default -> throw new InputException("sg-mlp: reset must be subtract, zero or zero_immediate, not '" + p.getString("reset") + "'");
-        };
+        Reset reset = reset(p);
         String sched = p.getString("lr_schedule");
-        if (!sched.equals("none") && !sched.equals("cosine")) throw new InputException("sg-mlp: lr_schedule must be none or cosine");
         Surrogate sg = Surrogate.parse(p.getString("surrogate"));
         Data data = loadDataset(run);
         Dataset train = data.train(), test = data.test();
