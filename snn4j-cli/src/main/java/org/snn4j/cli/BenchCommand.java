@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.snn4j.experiment.Params;
 import org.snn4j.experiment.Workload;
-import org.snn4j.util.InputException;
 import org.snn4j.util.Json;
 import org.snn4j.util.Provenance;
 import picocli.CommandLine.Command;
@@ -33,21 +32,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Workload w = Registry.workload(name);
         Params p = w.defaults();
-        for (int k = 0; k < options.size(); k++) {
-            String o = options.get(k);
-            if (!o.startsWith("--")) throw new InputException("bench " + name + ": unexpected argument '" + o + "'");
-            String key = o.substring(2), value;
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else if (k + 1 < options.size() && !options.get(k + 1).startsWith("--")) {
-                value = options.get(++k);
-            } else {
-                value = "true";
-            }
-            p.applyAssignment(key.replace('-', '_') + "=" + value);
-        }
+        p.applyOptions(options, "bench " + name);
+        w.validate(p);
+        Runner.checkData(p);
         Runner.chooseThreads(p);
         Map<String, Object> fields = w.run(p);
         Map<String, Object> line = new LinkedHashMap<>();

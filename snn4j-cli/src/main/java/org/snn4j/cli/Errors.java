@@ -21,7 +21,10 @@ final class Errors {
 
     /** An --out given as an empty string (it would mean the current folder) is an input error. */
     static void checkOut(java.nio.file.Path out) {
-        if (out != null && out.toString().isBlank()) throw new InputException("--out must name a folder, not an empty string");
+        if (out == null) return;
+        if (out.toString().isBlank()) throw new InputException("--out must name a folder, not an empty string");
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out))
+            throw new InputException("--out " + out + " is a file, not a folder");
     }
 
     static int report(Throwable ex, PrintWriter err) {
@@ -36,9 +39,9 @@ final class Errors {
         } else if (t instanceof NoSuchFileException nf) {
             code = 2;
             msg = "no such file: " + nf.getFile();
-        } else if (t instanceof IOException) {
-            code = 2;
-            msg = "I/O error: " + t.getMessage();
+        } else if (t instanceof IOException) {   // a full disk or a read-only folder: not the input's fault (inputs fail as InputException)
+            code = 1;
+            msg = "I/O error: " + (t instanceof java.nio.file.AccessDeniedException ? "permission denied: " : "") + t.getMessage();
         } else if (t instanceof OutOfMemoryError) {
             code = 1;
             msg = "out of memory (raise the heap with SNN4J_JAVA_OPTS=-Xmx...)";

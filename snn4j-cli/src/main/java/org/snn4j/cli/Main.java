@@ -24,6 +24,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Ctrl-C and SIGTERM: files are written atomically, so the last checkpoint is whole; say how to go on
+        Runtime.getRuntime().addShutdownHook(new Thread(Runner::stopped, "snn4j-stop"));
         System.exit(execute(args));
     }
 
@@ -33,8 +35,8 @@ public final class Main implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("snn4j: error: " + Errors.bounded(oneLine(ex.getMessage())));
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            err.println("snn4j: error: " + Errors.bounded(oneLine(ex.getMessage())) + " (see '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return 2;
         });

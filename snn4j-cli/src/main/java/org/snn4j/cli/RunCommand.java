@@ -1,6 +1,7 @@
 package org.snn4j.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.snn4j.experiment.Experiment;
@@ -8,6 +9,7 @@ import org.snn4j.experiment.Params;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /** {@code snn4j run NAME}: one experiment into one run folder. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -28,8 +30,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON object of parameters to override.")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one parameter (repeatable).")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one parameter (repeatable); '--key value' works too.")
     List<String> sets;
+
+    @Unmatched
+    List<String> options = new ArrayList<>();
 
     @Option(names = "--describe", description = "Print the parameters with their resolved values and exit.")
     boolean describe;
@@ -39,6 +44,7 @@ final class RunCommand implements Callable<Integer> {
         Errors.checkOut(out);
         Experiment e = Registry.experiment(name);
         Params p = Runner.resolve(e, quick, config, sets);
+        p.applyOptions(options, "run " + name);   // --key value, as bench takes them: after --set
         if (describe) {
             System.out.println(e.name() + ": " + e.description());
             ListCommand.printParams(p);

@@ -34,12 +34,48 @@ final class Runner {
         Parallel.setDefaultThreads(p.has("threads") ? p.getInt("threads") : 0);
     }
 
+    /**
+     * Checks the data folder of a run or benchmark that reads a dataset (key {@code dataset}, or a
+     * benchmark's {@code data} other than random): a run that could not get its data never starts.
+     */
+    static void checkData(Params p) {
+        if (!p.has("data_dir")) return;
+        String name = p.has("dataset") ? p.getString("dataset") : p.has("data") ? p.getString("data") : null;
+        if (name == null || name.equals("random")) return;
+        org.snn4j.data.Datasets.checkDataDir(org.snn4j.data.Datasets.dataDir(p.getString("data_dir")), name);
+    }
+
+    /** The folder of the run in progress (null between runs), for the one line a stop by Ctrl-C or SIGTERM prints. */
+    static volatile Path running;
+
+    /**
+     * What a stopped run says, from the shutdown hook: the folder, and that rerunning the same
+     * command resumes from the checkpoint there (or starts again, before the first one). Also marks
+     * the folder FAILED, so that it never looks complete.
+     */
+    static void stopped() {
+        Path out = running;
+        if (out == null) return;
+        boolean checkpoint = false;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(out)) {
+            checkpoint = files.anyMatch(f -> f.getFileName().toString().contains("checkpoint"));
+            org.snn4j.util.AtomicFiles.writeString(out.resolve("FAILED"), "stopped by a signal before the end\n");
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // stopping anyway; the line below still tells the user what to do
+        }
+        System.err.println("snn4j: stopped; " + (checkpoint ? "rerun the same command to resume from the checkpoint in " + out
+                : "the run had no checkpoint yet: rerunning the same command starts it again in " + out));
+        System.err.flush();
+    }
+
     static RunContext run(Experiment e, Params p, boolean quick, long seed, Path out) throws Exception {
         chooseThreads(p);
         e.validate(p);   // nothing is written for a run that cannot start
+        checkData(p);
         RunContext ctx = new RunContext(e, p, seed, quick, out);
         ctx.writeConfig();
         long t0 = System.nanoTime();
+        running = out;
         try {
             e.run(ctx);
         } catch (Exception | Error failure) {   // a run that fails after it started never looks complete
@@ -49,6 +85,8 @@ final class Runner {
                 // the folder itself may be what failed; the error line still reaches the user
             }
             throw failure;
+        } finally {
+            running = null;
         }
         ctx.metric("wall_s", (System.nanoTime() - t0) * 1e-9);
         ctx.finish();

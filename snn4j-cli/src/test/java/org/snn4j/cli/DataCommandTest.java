@@ -43,6 +43,6 @@ class DataCommandTest {
     void runWithUnknownDatasetIsOneLineExit2(@TempDir Path dir) {
         CliTest.Result r = CliTest.exec("run", "erbp", "--quick", "--out", dir.resolve("o").toString(), "--set", "dataset=svhn",
                 "--set", "data_dir=" + dir);
-        CliTest.assertInputError(r, "unknown dataset 'svhn'");
+        CliTest.assertInputError(r, "must be one of mnist, fashion-mnist");
     }
 }

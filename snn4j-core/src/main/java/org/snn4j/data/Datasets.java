@@ -90,6 +90,64 @@ public final class Datasets {
         return dataDir.resolve(name).resolve(split.prefix + "-labels-idx1-ubyte.gz");
     }
 
+    /**
+     * Checks, before a run starts, that a dataset can be had from a data folder: the folder is a
+     * folder (or does not exist yet), and when the dataset is not installed there it can be written,
+     * so that the run can fetch it.
+     *
+     * @param dataDir the folder ({@link #dataDir})
+     * @param name    the dataset
+     * @throws InputException naming the folder and what to do
+     */
+    public static void checkDataDir(Path dataDir, String name) {
+        checkName(name);
+        if (Files.exists(dataDir) && !Files.isDirectory(dataDir))
+            throw new InputException("data_dir " + dataDir + " is a file, not a folder");
+        if (present(dataDir, name)) {
+            for (Split split : Split.values()) checkHeaders(imageFile(dataDir, name, split), labelFile(dataDir, name, split));
+            return;
+        }
+        try {   // the folder the fetch writes into must exist or be creatable (a permission check alone misleads as root)
+            Files.createDirectories(dataDir);
+            if (!Files.isWritable(dataDir)) throw new IOException("not writable");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new InputException("dataset " + name + " is not in " + dataDir + ", and the folder cannot be made or written to fetch it ("
+                    + e.getClass().getSimpleName().replace("Exception", "") + "): point data_dir at a folder that holds it or that can be written");
+        }
+    }
+
+    /**
+     * Reads the IDX headers of an image file and its label file, and the labels: at least one image,
+     * as many labels as images, labels 0–9. Cheap (the images are not read), so a run can check its
+     * data before it starts.
+     */
+    static void checkHeaders(Path images, Path labels) {
+        int[] img = header(images, 0x803, 3), lab = header(labels, 0x801, 1);
+        if (img[0] < 1 || img[1] < 1 || img[2] < 1) throw new InputException(images + ": holds no images (" + img[0] + " of " + img[1] + "x" + img[2] + ")");
+        if (lab[0] != img[0]) throw new InputException(labels + ": " + lab[0] + " labels for " + img[0] + " images in " + images.getFileName());
+        try (InputStream in = Idx.open(labels)) {
+            in.readNBytes(8);
+            byte[] l = in.readNBytes(lab[0]);
+            if (l.length != lab[0]) throw new InputException(labels + ": truncated (" + l.length + " of " + lab[0] + " labels)");
+            for (int i = 0; i < l.length; i++)
+                if ((l[i] & 0xFF) > 9) throw new InputException(labels + ": label " + (l[i] & 0xFF) + " of item " + i + " is not a class 0-9");
+        } catch (IOException e) {
+            throw new InputException(labels + ": not an IDX file (" + e.getMessage() + ")");
+        }
+    }
+
+    private static int[] header(Path file, int magic, int dims) {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(Idx.open(file))) {
+            int m = in.readInt();
+            if (m != magic) throw new InputException(file + ": not an IDX file of " + dims + " dimension(s) (magic " + Integer.toHexString(m) + ")");
+            int[] d = new int[dims];
+            for (int k = 0; k < dims; k++) d[k] = in.readInt();
+            return d;
+        } catch (IOException e) {
+            throw new InputException(file + ": not an IDX file (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        }
+    }
+
     /** True when all four files of the dataset are in {@code dataDir}. */
     public static boolean present(Path dataDir, String name) {
         for (Split s : Split.values())

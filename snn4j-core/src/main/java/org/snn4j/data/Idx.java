@@ -59,16 +59,30 @@ public final class Idx {
      * gzipped): apart from a 64 KB buffer, the only memory used is the returned array, so a 47 MB
      * image file needs 47 MB, not the compressed bytes plus a decompression buffer plus a copy.
      */
-    public static Array read(Path file) {
-        String name = file.toString();
-        try (InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+    /**
+     * Opens an IDX file for reading, gzip-compressed or not (told by its first two bytes).
+     *
+     * @param file the file
+     * @return the uncompressed stream (buffered)
+     * @throws IOException if it cannot be opened
+     */
+    public static InputStream open(Path file) throws IOException {
+        InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        try {
             raw.mark(2);
             int m0 = raw.read(), m1 = raw.read();
             raw.reset();
-            boolean gz = m0 == 0x1f && m1 == 0x8b;
-            try (InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw) {
-                return readStream(in, name);
-            }
+            return m0 == 0x1f && m1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
+        } catch (IOException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    public static Array read(Path file) {
+        String name = file.toString();
+        try (InputStream in = open(file)) {
+            return readStream(in, name);
         } catch (NoSuchFileException e) {
             throw new InputException("IDX file not found: " + file);
         } catch (EOFException e) {

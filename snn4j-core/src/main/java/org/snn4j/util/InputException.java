@@ -13,6 +13,22 @@ public class InputException extends RuntimeException {
         super(message, cause);
     }
 
+    /** The longest piece of the user's input an error message quotes. */
+    public static final int MAX_QUOTE = 100;
+
+    /**
+     * Quotes a piece of the user's input for a message, cut to {@link #MAX_QUOTE} characters (a 50 MB
+     * value is named by its start and its length, not echoed).
+     *
+     * @param input what the user gave
+     * @return the input, or its first characters and the number left out
+     */
+    public static String quote(String input) {
+        if (input == null) return "null";
+        if (input.length() <= MAX_QUOTE) return input;
+        return input.substring(0, MAX_QUOTE - 20) + "… (" + input.length() + " characters)";
+    }
+
     /** "cannot read FILE: no such file" and the like, for a file the user named. */
     public static InputException unreadable(String what, java.nio.file.Path file, java.io.IOException e) {
         String why;

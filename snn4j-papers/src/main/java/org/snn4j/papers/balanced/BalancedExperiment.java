@@ -59,7 +59,7 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 .declare("mu", 1e-4, "quadratic rate cost mu", 0, 1e6)
                 .declare("sigma_v_rel", 0.02, "voltage noise per step, relative to the mean threshold", 0, 1e6)
                 .declare("sigma_t_rel", 0.2, "spike-decision noise, relative to the mean threshold", 0, 1e6)
-                .declare("spike_rule", "one", "one (at most one spike per step) or all (every neuron above threshold)")
+                .declareChoice("spike_rule", "one", "one (at most one spike per step) or all (every neuron above threshold)", "one", "all")
                 .declare("x_rms", 0.5, "RMS of the target state x under the command (sets the command amplitude)", 1e-9, 1e9)
                 .declare("command_sigma_ms", 50.0, "command c(t): sd of the Gaussian smoothing of white noise (ms)", 1e-3, 1e9)
                 .declare("command_block_ms", 1000.0, "command c(t): length of one independent noise sequence (ms)", 1e-3, 1e9)
@@ -91,16 +91,33 @@ public abstract class BalancedExperiment extends ExperimentBase {
         return a.isEmpty() ? defaultSystem(p) : LinearSystem.parse(a, "A");
     }
 
+    /** The system, its stability, the step against the time constants, and the memory of the runs. */
+    @Override
+    public void validate(Params p) {
+        LinearSystem sys = system(p);
+        if (!sys.isStable())
+            throw new InputException(name() + ": the system A is not stable (every eigenvalue needs a negative real part); the network learns decaying dynamics driven by the command");
+        int n = p.getInt("neurons");
+        double dt = p.getDouble("dt_ms"), lambda = p.getDouble("lambda");
+        if (lambda * dt * 1e-3 >= 1) throw new InputException("lambda*dt must be < 1 (lambda = " + lambda + "/s, dt = " + dt + " ms)");
+        if (dt >= p.getDouble("tau_slow_ms")) throw new InputException("dt_ms must be smaller than tau_slow_ms");
+        if (rule(p.getString("spike_rule")) == ScnParams.SpikeRule.ONE_PER_STEP && n > org.snn4j.sim.Simulation.CHUNK)
+            throw new InputException("spike_rule=one needs neurons <= " + org.snn4j.sim.Simulation.CHUNK);
+        for (String k : new String[] {"learn_s", "test_s", "calibration_s"})
+            if (p.getDouble(k) * 1000 / dt > Integer.MAX_VALUE - 16)
+                throw new InputException(name() + ": " + k + " = " + p.getDouble(k) + " s is more than 2^31 steps of " + dt + " ms");
+        // the test runs keep their trajectories (state, estimate, analytic and learned, J doubles a step each); weights N×N a few times
+        org.snn4j.util.Memory.require(String.format("%s: %s s of test at %s ms, %d neurons", name(), p.getDouble("test_s"), dt, n),
+                64.0 * sys.dims() * (p.getDouble("test_s") * 1000 / dt) + 64.0 * n * n);
+    }
+
     /** The protocol configuration from the parameters. */
     public BalancedProtocol.Config config(Params p, long seed) {
+        validate(p);
         LinearSystem sys = system(p);
         int j = sys.dims(), n = p.getInt("neurons");
         double dt = p.getDouble("dt_ms"), lambda = p.getDouble("lambda"), dn = p.getDouble("decoder_norm"), mu = p.getDouble("mu");
-        if (lambda * dt * 1e-3 >= 1) throw new InputException("lambda*dt must be < 1 (lambda = " + lambda + "/s, dt = " + dt + " ms)");
-        if (dt >= p.getDouble("tau_slow_ms")) throw new InputException("dt_ms must be smaller than tau_slow_ms");
         ScnParams.SpikeRule r = rule(p.getString("spike_rule"));
-        if (r == ScnParams.SpikeRule.ONE_PER_STEP && n > org.snn4j.sim.Simulation.CHUNK)
-            throw new InputException("spike_rule=one needs neurons <= " + org.snn4j.sim.Simulation.CHUNK);
         double t = (dn * dn + mu) / 2;
         ScnParams sp = new ScnParams(lambda, mu, 0, p.getDouble("sigma_v_rel") * t, p.getDouble("sigma_t_rel") * t, r);
         double[][] d = ScnNetwork.randomDecoder(j, n, dn, Rng.stream(seed, 0xDEC0L));

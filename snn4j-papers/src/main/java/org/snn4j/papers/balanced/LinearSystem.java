@@ -60,6 +60,46 @@ public final class LinearSystem {
         return new LinearSystem(new double[][] {{d, -w}, {w, d}});
     }
 
+    /**
+     * Whether every solution of dx/dt = A x decays: all eigenvalues of A have negative real parts.
+     * Checked without an eigen-solver as ‖exp(A·2^20 s)‖_F &lt; 1/2: exp(A·1 s) by scaling and squaring of
+     * its Taylor series, then squared 20 times (a decay slower than about 1/(10^6 s), a rotation without
+     * decay and any growth all fail).
+     */
+    public boolean isStable() {
+        double norm = 0;
+        for (double[] row : a) for (double v : row) norm = Math.max(norm, Math.abs(v));
+        int m = 0;
+        while (norm * j / Math.pow(2, m) > 0.5 && m < 1000) m++;
+        double h = 1 / Math.pow(2, m);
+        double[][] e = new double[j][j], term = new double[j][j];
+        for (int q = 0; q < j; q++) e[q][q] = term[q][q] = 1;
+        for (int k = 1; k <= 16; k++) {   // Taylor series of exp(A h), ‖A h‖ ≤ 1/2
+            term = scaled(multiply(term, a), h / k);
+            for (int q = 0; q < j; q++) for (int r = 0; r < j; r++) e[q][r] += term[q][r];
+        }
+        for (int k = 0; k < m + 20; k++) {
+            e = multiply(e, e);
+            double big = 0;
+            for (double[] row : e) for (double v : row) big = Math.max(big, Math.abs(v));
+            if (!(big < 1e150)) return false;   // growing (or NaN)
+        }
+        double frobenius = 0;   // an orthogonal part (a rotation without decay) keeps it at √J or more
+        for (double[] row : e) for (double v : row) frobenius += v * v;
+        return Math.sqrt(frobenius) < 0.5;
+    }
+
+    private double[][] multiply(double[][] x, double[][] y) {
+        double[][] z = new double[j][j];
+        for (int q = 0; q < j; q++) for (int k = 0; k < j; k++) for (int r = 0; r < j; r++) z[q][r] += x[q][k] * y[k][r];
+        return z;
+    }
+
+    private static double[][] scaled(double[][] x, double f) {
+        for (double[] row : x) for (int r = 0; r < row.length; r++) row[r] *= f;
+        return x;
+    }
+
     public int dims() {
         return j;
     }

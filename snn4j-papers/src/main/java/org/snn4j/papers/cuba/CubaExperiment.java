@@ -40,6 +40,16 @@ public final class CubaExperiment extends ExperimentBase {
                 .declare("trace_every", 10L, "decimation of the state traces (steps)", 1, 1e6);
     }
 
+    /** Steps, and the memory of the network and its monitors, before the run folder is made. */
+    @Override
+    public void validate(Params p) {
+        double steps = Math.rint(p.getDouble("duration_s") * 1000 / p.getDouble("dt_ms"));
+        if (steps < 1) throw new org.snn4j.util.InputException("cuba: duration_s shorter than one step");
+        if (steps > Integer.MAX_VALUE) throw new org.snn4j.util.InputException("cuba: duration_s is more than 2^31 steps of dt_ms");
+        double traces = 3.0 * 8 * Math.min(p.getInt("traced_neurons"), p.getInt("neurons")) * (steps / p.getInt("trace_every") + 1);
+        CubaNetwork.requireMemory(p.getInt("neurons"), p.getDouble("p"), traces + 12.0 * p.getLong("max_recorded_spikes"));
+    }
+
     @Override
     public void run(RunContext run) throws Exception {
         Params p = run.params();
@@ -47,7 +57,6 @@ public final class CubaExperiment extends ExperimentBase {
         double pc = p.getDouble("p"), dt = p.getDouble("dt_ms"), durS = p.getDouble("duration_s");
         int threads = p.getInt("threads");
         long steps = Math.round(durS * 1000 / dt);
-        if (steps < 1) throw new org.snn4j.util.InputException("cuba: duration_s shorter than one step");
 
         run.progress("building " + n + " neurons, p = " + pc);
         long t0 = System.nanoTime();

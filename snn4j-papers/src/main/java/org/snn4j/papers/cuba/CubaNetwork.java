@@ -33,13 +33,24 @@ public final class CubaNetwork {
         this(n, p, seed, LifParams.cuba(), W_E, W_I);
     }
 
+    /**
+     * Refuses a network that cannot fit the heap, before anything is allocated: about 4 bytes per
+     * synapse once built and 1.5 times that while connecting, plus what the caller records.
+     *
+     * @param n        neurons
+     * @param p        connection probability
+     * @param recorded bytes of the monitors the caller adds
+     */
+    public static void requireMemory(long n, double p, double recorded) {
+        double synapses = p * (double) n * n;
+        org.snn4j.util.Memory.require(String.format("cuba: %d neurons at p = %s (about %.3g synapses)", n, p, synapses),
+                6.0 * synapses + 64.0 * n + recorded);
+    }
+
     public CubaNetwork(int n, double p, long seed, LifParams params, double wE, double wI) {
         if (n < 2) throw new IllegalArgumentException("the CUBA network needs at least 2 neurons, got " + n);
         // before allocating: about 4 bytes per synapse once built, about 1.5 times that while connecting
-        double synapses = p * (double) n * n, need = 6.0 * synapses + 64.0 * n, have = Runtime.getRuntime().maxMemory();
-        if (need > 0.9 * have)
-            throw new org.snn4j.util.InputException(String.format("cuba: %d neurons at p = %s make about %.3g synapses, needing about %.1f GB; "
-                    + "the JVM has %.1f GB (raise it with SNN4J_JAVA_OPTS=-Xmx...)", n, p, synapses, need / 1e9, have / 1e9));
+        requireMemory(n, p, 0);
         nExc = (int) Math.min(n - 1, Math.round(0.8 * n));   // at least one inhibitory neuron (n = 2: one of each)
         LifCuba model = new LifCuba(params, n);
         Rng init = Rng.stream(seed, 1);

@@ -39,7 +39,7 @@ public final class ErbpExperiment extends ExperimentBase {
     public Params defaults(boolean quick) {
         return declareEpochs(declareDataset(params(), "mnist"), quick ? 1L : 3L)
                 .declare("hidden", quick ? "100" : "200", "hidden layer sizes, comma-separated (100, 200, 500, 1000, 200,200)")
-                .declare("variant", "plus", "plus (eRBP+: noise on the soma) or times (eRBPx: blank-out synapses)")
+                .declareChoice("variant", "plus", "plus (eRBP+: noise on the soma) or times (eRBPx: blank-out synapses)", "plus", "times")
                 .declare("weight_bits", 32L, "32 (full precision) or fewer: weights stored on an n-bit grid, stochastic rounding", 2, 32)
                 .declare("state_bits", 32L, "32 (full precision) or 16: I, V, U of the spiking neurons on 16-bit grids (truncation toward zero)", 16, 32)
                 .declare("weight_range", 4.0, "low-precision weights span +-weight_range*sqrt(7/(n_in+n_out)) (the grid step is that over 2^(bits-1)-1)", 1e-3, 1e3)
@@ -66,16 +66,19 @@ public final class ErbpExperiment extends ExperimentBase {
                 .declare("ann_batch", 1L, "mini-batch size of the artificial baselines (1: online, as eRBP)", 1, 1e6);
     }
 
-    static int[] parseHidden(String s) {
-        String[] parts = s.split(",");
-        int[] h = new int[parts.length];
-        try {
-            for (int k = 0; k < parts.length; k++) h[k] = Integer.parseInt(parts[k].trim());
-        } catch (NumberFormatException e) {
-            throw new InputException("erbp: hidden must be comma-separated sizes like 200 or 200,200, got '" + s + "'");
-        }
-        for (int x : h) if (x <= 0 || x > 100_000) throw new InputException("erbp: hidden sizes must be in [1, 100000], got '" + s + "'");
-        return h;
+    static int[] parseHidden(Params p) {
+        return p.getIntList("hidden", 1, 100_000);
+    }
+
+    @Override
+    public void validate(Params p) {
+        parseHidden(p);
+        if (p.getInt("state_bits") != 16 && p.getInt("state_bits") != 32)
+            throw new InputException("erbp: state_bits must be 32 (full precision) or 16, got " + p.getInt("state_bits"));
+        if (p.getDouble("learn_delay_ms") >= p.getDouble("train_ms"))
+            throw new InputException("erbp: learn_delay_ms leaves no learning in a " + p.getDouble("train_ms") + " ms presentation");
+        for (String k : new String[] {"train_ms", "test_ms"})
+            if (p.getDouble(k) < p.getDouble("dt_ms")) throw new InputException("erbp: " + k + " is shorter than one step");
     }
 
     @Override
@@ -83,9 +86,7 @@ public final class ErbpExperiment extends ExperimentBase {
         Params p = run.params();
         String dsName = p.getString("dataset");
         String variant = p.getString("variant");
-        if (!variant.equals("plus") && !variant.equals("times"))
-            throw new InputException("erbp: variant must be plus or times, got '" + variant + "'");
-        int[] hidden = parseHidden(p.getString("hidden"));
+        int[] hidden = parseHidden(p);
         // a checkpoint in the run folder (same settings, epochs may differ): resume from it
         java.util.Map<String, Object> settings = ErbpCheckpoint.settings(p, run.seed());
         ErbpCheckpoint ck = ErbpCheckpoint.readIfPresent(run.out(), settings, defaults(run.quick()).asMap());

@@ -24,7 +24,7 @@ public final class ErbpWorkload extends WorkloadBase {
     public Params defaults() {
         return params()
                 .declare("hidden", "200", "hidden layer sizes, comma-separated")
-                .declare("variant", "plus", "plus (noise) or times (blank-out synapses)")
+                .declareChoice("variant", "plus", "plus (noise) or times (blank-out synapses)", "plus", "times")
                 .declare("samples", 300L, "timed training presentations", 1, 1e9)
                 .declare("warmup", 100L, "untimed presentations before (JIT compilation)", 0, 1e9)
                 .declare("dt_ms", 0.1, "time step (ms)", 1e-3, 10)
@@ -34,10 +34,13 @@ public final class ErbpWorkload extends WorkloadBase {
     }
 
     @Override
+    public void validate(Params p) {
+        ErbpExperiment.parseHidden(p);
+    }
+
+    @Override
     public Map<String, Object> run(Params p) {
-        int[] hidden = ErbpExperiment.parseHidden(p.getString("hidden"));
-        if (!p.getString("variant").equals("plus") && !p.getString("variant").equals("times"))
-            throw new org.snn4j.util.InputException("bench erbp: --variant must be plus or times, not '" + p.getString("variant") + "'");
+        int[] hidden = ErbpExperiment.parseHidden(p);
         Dataset train = Datasets.loadOrFetch("mnist", Datasets.Split.TRAIN, Datasets.dataDir(p.getString("data_dir")), System.err)
                 .shuffled(Rng.stream(p.getLong("seed"), 0xDA7A, 1));
         boolean blank = p.getString("variant").equals("times");

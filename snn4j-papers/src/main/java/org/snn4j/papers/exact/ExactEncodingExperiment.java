@@ -49,17 +49,17 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 .declare("tau_v_ms", 10.0, "membrane time constant τ_v (ms); 5 ms: lower error (full size nrmse 0.231 vs 0.250) but W unlike −OᵀO (r = 0.09 vs 0.43)", 1e-3, 1e4)
                 .declare("tau_s_ms", 20.0, "synaptic time constant τ_s (ms) = the signal's τ_x = 1/λ", 1e-3, 1e4)
                 .declare("zone_width", 1.0, "gate active-zone width (rad)", 1e-6, 6.28)
-                .declare("gate_shape", "cosine", "gate shape: rect, triangle or cosine")
+                .declareChoice("gate_shape", "cosine", "gate shape: rect, triangle or cosine", "rect", "triangle", "cosine")
                 .declare("signal_sigma_ms", 30.0, "s.d. of the Gaussian smoothing kernel of the command (ms)", 0.1, 1e5)
                 .declare("signal_amplitude", 1000.0, "amplitude A of the command c (1/s)", 0, 1e9)
                 .declare("skip_ms", 50.0, "initial part of each trial left out of the loss and the error (ms)", 0, 1e6)
                 .declare("iterations", quick ? 60L : 3000L, "training iterations", 1, 1e9)
                 .declare("batch", quick ? 16L : 64L, "trials per mini-batch", 1, 1e6)
-                .declare("optimizer", "adam", "adam or sgd")
+                .declareChoice("optimizer", "adam", "adam or sgd", "adam", "sgd")
                 .declare("lr", 0.01, "learning rate", 1e-12, 10)
                 .declare("lr_final_fraction", 0.1, "final learning rate as a fraction of lr", 1e-6, 1)
                 .declare("momentum", 0.9, "momentum of sgd", 0, 0.999)
-                .declare("input", "c", "network input: c (the command, u = x + τ_x dx/dt, as the analytic network gets) or x (the signal itself)")
+                .declareChoice("input", "c", "network input: c (the command, u = x + τ_x dx/dt, as the analytic network gets) or x (the signal itself)", "c", "x")
                 .declare("lr_scale_w", 1.0, "learning-rate multiplier of W", 0, 1e6)
                 .declare("lr_scale_u", 1.0, "learning-rate multiplier of U", 0, 1e6)
                 .declare("lr_scale_i0", 0.2, "learning-rate multiplier of I_0", 0, 1e6)
@@ -68,7 +68,7 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 .declare("activity_cost", 1.0, "weight of the mean squared synaptic activity s² (1/ms²) in the loss", 0, 1e12)
                 .declare("w_gain", 1.0, "initial recurrent weights: s.d. w_gain/√n", 0, 1e6)
                 .declare("u_gain", 0.3, "initial input weights: s.d. (u_init = random) or the factor a of U = a·Oᵀ (u_init = decoder)", 0, 1e6)
-                .declare("u_init", "random", "initial input weights: random, or decoder (U = u_gain·Oᵀ, the analytic network's feedforward Dᵀ up to scale)")
+                .declareChoice("u_init", "random", "initial input weights: random, or decoder (U = u_gain·Oᵀ, the analytic network's feedforward Dᵀ up to scale)", "random", "decoder")
                 .declare("i0_mean", 0.0, "initial bias: mean", -100, 100)
                 .declare("i0_sd", 0.05, "initial bias: s.d.", 0, 100)
                 .declare("o_gain", 20.0, "initial readout: s.d. o_gain/√n", 0, 1e6)
@@ -79,6 +79,19 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 .declare("bptt_checkpoint_every", 0L, "adjoint memory: 0 keeps the trajectory, m > 0 recomputes", 0, 1e9)
                 .declare("save_every", 25L, "iterations between training checkpoints", 1, 1e9)
                 .declare("threads", 0L, "worker threads (0: all processors)", 0, 256);
+    }
+
+    @Override
+    public void validate(Params p) {
+        ExactXorExperiment.model(p);
+        double dt = p.getDouble("dt_ms"), skip = p.getDouble("skip_ms");
+        for (String k : new String[] {"trial_s", "test_s"})
+            if (skip + dt > p.getDouble(k) * 1000)
+                throw new org.snn4j.util.InputException("exact-encoding: skip_ms (" + skip + " ms) leaves nothing of the " + k + " trial to score");
+        ExactXorExperiment.requireMemory(name(), p.getInt("neurons"), p.getInt("dims"), p.getInt("dims"),
+                Math.round(Math.max(p.getDouble("trial_s"), p.getDouble("test_s")) * 1000 / dt), p.getInt("threads"), p.getInt("batch"),
+                p.getInt("bptt_checkpoint_every"));
+        org.snn4j.util.Memory.require("exact-encoding: the test signals", p.getInt("test_signals") * (p.getDouble("test_s") * 1000 / dt) * p.getInt("dims") * 24.0);
     }
 
     @Override

@@ -39,6 +39,12 @@ public final class ExactQifWorkload extends WorkloadBase {
     }
 
     @Override
+    public void validate(Params p) {
+        ExactXorExperiment.requireMemory("bench exact-qif", p.getInt("neurons"), p.getInt("inputs"), p.getInt("outputs"), p.getLong("steps"),
+                p.getInt("threads"), p.getInt("batch"), p.getInt("checkpoint_every"));
+    }
+
+    @Override
     public Map<String, Object> run(Params p) throws Exception {
         int n = p.getInt("neurons"), K = p.getInt("steps"), B = p.getInt("batch"), nIn = p.getInt("inputs"), nOut = p.getInt("outputs");
         long seed = p.getLong("seed");

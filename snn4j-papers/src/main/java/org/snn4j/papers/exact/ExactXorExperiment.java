@@ -47,7 +47,7 @@ public final class ExactXorExperiment extends ExperimentBase {
                 .declare("tau_v_ms", 10.0, "membrane time constant τ_v (ms)", 1e-3, 1e4)
                 .declare("tau_s_ms", 80.0, "synaptic time constant τ_s (ms); 80 ms: a trial is 12.5 of them, the delays up to 7.5", 1e-3, 1e4)
                 .declare("zone_width", 1.0, "gate active-zone width around θ = π (rad)", 1e-6, 6.28)
-                .declare("gate_shape", "cosine", "gate shape: rect, triangle or cosine")
+                .declareChoice("gate_shape", "cosine", "gate shape: rect, triangle or cosine", "rect", "triangle", "cosine")
                 .declare("pulse_sigma_ms", 10.0, "s.d. of the Gaussian input pulses (ms)", 0.1, 1000)
                 .declare("t1_min_ms", 50.0, "earliest first pulse (ms)", 0, 1e6)
                 .declare("t1_max_ms", quick ? 100.0 : 150.0, "latest first pulse (ms)", 0, 1e6)
@@ -57,12 +57,12 @@ public final class ExactXorExperiment extends ExperimentBase {
                 .declare("d2_max_ms", quick ? 60.0 : 300.0, "longest delay from the second pulse to the go cue (ms)", 0, 1e6)
                 .declare("curriculum_trials", quick ? 0L : 32000L, "training trials over which the delays grow from curriculum_start of their range to all of it (0: off)", 0, 1e12)
                 .declare("curriculum_start", 0.1, "delay scale at the start of the curriculum", 0, 1)
-                .declare("target", "xor", "what the readout reports: xor (the task), first or second sign (diagnostics)")
+                .declareChoice("target", "xor", "what the readout reports: xor (the task), first or second sign (diagnostics)", "xor", "first", "second")
                 .declare("window_delay_ms", 10.0, "start of the scoring window after the cue (ms)", 0, 1e6)
                 .declare("window_ms", 100.0, "length of the scoring window (ms)", 1, 1e6)
                 .declare("iterations", quick ? 300L : 2500L, "training iterations (mini-batches)", 1, 1e9)
                 .declare("batch", 16L, "trials per mini-batch", 1, 1e6)
-                .declare("optimizer", "adam", "adam or sgd (with momentum)")
+                .declareChoice("optimizer", "adam", "adam or sgd (with momentum)", "adam", "sgd")
                 .declare("lr", 0.01, "learning rate", 1e-12, 10)
                 .declare("lr_final_fraction", 0.1, "learning rate at the end as a fraction of lr (exponential decay)", 1e-6, 1)
                 .declare("momentum", 0.9, "momentum of sgd", 0, 0.999)
@@ -84,6 +84,34 @@ public final class ExactXorExperiment extends ExperimentBase {
     static QifGateParams model(Params p) {
         return new QifGateParams(p.getDouble("tau_v_ms"), p.getDouble("tau_s_ms"), p.getDouble("zone_width"),
                 GateShape.parse(p.getString("gate_shape")));
+    }
+
+    /**
+     * The memory of exact-gradient training, refused before the run when it exceeds the heap: the
+     * kept trajectory (about six doubles per neuron and step for each trial computed at once, one per
+     * thread) and the weights with their gradient and optimiser moments.
+     */
+    public static void requireMemory(String name, int n, int inputs, int outputs, double steps, int threads, int batch, int checkpointEvery) {
+        if (steps > Integer.MAX_VALUE - 16) throw new org.snn4j.util.InputException(name + ": " + (long) steps + " steps per trial is more than snn4j runs");
+        int team = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        double perTrial = 48.0 * n * (checkpointEvery > 0 ? Math.min(steps, steps / checkpointEvery + checkpointEvery) : steps);
+        double weights = 8.0 * ((double) n * n + (double) n * (inputs + outputs + 1));
+        org.snn4j.util.Memory.require(String.format("%s: %d neurons, %.0f steps per trial, %d thread(s)", name, n, steps, team),
+                perTrial * Math.min(team, batch) + 6 * weights);
+    }
+
+    @Override
+    public void validate(Params p) {
+        model(p);
+        double dt = p.getDouble("dt_ms"), trialMs = p.getDouble("trial_s") * 1000;
+        if (trialMs < dt) throw new org.snn4j.util.InputException("exact-xor: trial_s is shorter than one step");
+        new XorTask(0, 0, dt, trialMs, p.getDouble("pulse_sigma_ms"), p.getDouble("t1_min_ms"), p.getDouble("t1_max_ms"),
+                p.getDouble("d1_min_ms"), p.getDouble("d1_max_ms"), p.getDouble("d2_min_ms"), p.getDouble("d2_max_ms"),
+                p.getDouble("window_delay_ms"), p.getDouble("window_ms"));
+        for (String k : new String[] {"t1", "d1", "d2"})
+            if (p.getDouble(k + "_min_ms") > p.getDouble(k + "_max_ms"))
+                throw new org.snn4j.util.InputException("exact-xor: " + k + "_min_ms is larger than " + k + "_max_ms");
+        requireMemory(name(), p.getInt("neurons"), 2, 1, Math.round(trialMs / dt), p.getInt("threads"), p.getInt("batch"), p.getInt("bptt_checkpoint_every"));
     }
 
     @Override

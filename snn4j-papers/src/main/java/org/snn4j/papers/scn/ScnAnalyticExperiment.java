@@ -42,7 +42,7 @@ public final class ScnAnalyticExperiment extends ExperimentBase {
                 .declare("dt_ms", 1.0, "time step (ms)", 1e-6, 100)
                 .declare("sigma_v", 0.001, "voltage noise per step", 0, 1e6)
                 .declare("sigma_t", 0.01, "spike-decision noise", 0, 1e6)
-                .declare("spike_rule", "one", "one (at most one spike per step) or all")
+                .declareChoice("spike_rule", "one", "one (at most one spike per step) or all", "one", "all")
                 .declare("amplitude", 2000.0, "amplitude A of the smoothed-noise signal", 0, 1e12)
                 .declare("sigma_steps", 30.0, "sd of the smoothing kernel (steps)", 1e-3, 1e6)
                 .declare("block_steps", 1000L, "steps of one noise sequence", 1, 1e8)
@@ -55,35 +55,19 @@ public final class ScnAnalyticExperiment extends ExperimentBase {
                 .declare("var_steps", quick ? 2000L : 5000L, "steps per trial", 1, 1e9)
                 .declare("var_amplitude", 90.0, "norm of the constant command", 0, 1e12)
                 .declare("corr_window_ms", 10.0, "window of the pairwise count correlations (ms)", 1e-3, 1e9)
-                .declare("signal", "noise", "signal of the tracking plot: noise, sines or steps")
+                .declareChoice("signal", "noise", "signal of the tracking plot: noise, sines or steps", "noise", "sines", "steps")
                 .declare("signal_amplitude", 3.0, "amplitude of the sines / steps in x units", 0, 1e9)
                 .declare("signal_freq_hz", 2.0, "frequency of the first sine (the second: 1.37 times it)", 0, 1e6)
                 .declare("step_ms", 200.0, "hold time of each step level (ms)", 1e-3, 1e9)
                 .declare("demo_ms", 1000.0, "length of the tracking plot and raster (ms)", 1, 1e9);
     }
 
-    static int[] intList(String key, String s) {
-        try {
-            String[] parts = s.split(",");
-            int[] v = new int[parts.length];
-            for (int k = 0; k < v.length; k++) v[k] = Integer.parseInt(parts[k].trim());
-            for (int x : v) if (x < 1 || x > 2048) throw new NumberFormatException();
-            return v;
-        } catch (NumberFormatException e) {
-            throw new InputException("scn-analytic: " + key + " must be comma-separated integers in [1, 2048], got '" + s + "'");
-        }
-    }
-
-    static double[] doubleList(String key, String s) {
-        try {
-            String[] parts = s.split(",");
-            double[] v = new double[parts.length];
-            for (int k = 0; k < v.length; k++) v[k] = Double.parseDouble(parts[k].trim());
-            for (double x : v) if (!(x >= 0) || Double.isInfinite(x)) throw new NumberFormatException();
-            return v;
-        } catch (NumberFormatException e) {
-            throw new InputException("scn-analytic: " + key + " must be comma-separated numbers >= 0, got '" + s + "'");
-        }
+    @Override
+    public void validate(Params p) {
+        int nMax = p.getInt("neurons");
+        for (int n : p.getIntList("sweep_neurons", 1, 2048)) nMax = Math.max(nMax, n);
+        p.getDoubleList("sweep_mu", 0, 1e9);
+        ScnChecks.check(name(), p, nMax, p.getInt("dims"), 1);
     }
 
     @Override
@@ -94,8 +78,8 @@ public final class ScnAnalyticExperiment extends ExperimentBase {
         if (lambda * dt * 1e-3 >= 1) throw new InputException("scn-analytic: lambda*dt must be < 1");
         ScnParams base = new ScnParams(lambda, p.getDouble("mu"), p.getDouble("nu"), p.getDouble("sigma_v"), p.getDouble("sigma_t"),
                 ScnLearningExperiment.rule(p.getString("spike_rule")));
-        int[] ns = intList("sweep_neurons", p.getString("sweep_neurons"));
-        double[] mus = doubleList("sweep_mu", p.getString("sweep_mu"));
+        int[] ns = p.getIntList("sweep_neurons", 1, 2048);
+        double[] mus = p.getDoubleList("sweep_mu", 0, 1e9);
         String sigName = p.getString("signal");
         if (!sigName.equals("noise") && !sigName.equals("sines") && !sigName.equals("steps"))
             throw new InputException("scn-analytic: signal must be noise, sines or steps, got '" + sigName + "'");

@@ -62,6 +62,11 @@ public final class ScnDaleExperiment extends ExperimentBase {
     }
 
     @Override
+    public void validate(Params p) {
+        ScnChecks.check(name(), p, p.getInt("exc") + p.getInt("inh"), p.getInt("dims"), Math.max(1, p.getDouble("kappa_e")));
+    }
+
+    @Override
     public void run(RunContext run) throws Exception {
         Params p = run.params();
         int ne = p.getInt("exc"), ni = p.getInt("inh"), j = p.getInt("dims");

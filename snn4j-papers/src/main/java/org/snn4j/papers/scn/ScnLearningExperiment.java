@@ -51,7 +51,7 @@ public final class ScnLearningExperiment extends ExperimentBase {
                 .declare("presentations", quick ? 300L : 14_000L, "training length in presentations", 0, 1e9)
                 .declare("sigma_v", 0.001, "voltage noise per step", 0, 1e6)
                 .declare("sigma_t", 0.01, "spike-decision noise", 0, 1e6)
-                .declare("spike_rule", "one", "one (at most one spike per step) or all (every neuron above threshold)")
+                .declareChoice("spike_rule", "one", "one (at most one spike per step) or all (every neuron above threshold)", "one", "all")
                 .declare("fit_steps", quick ? 10_000L : 50_000L, "steps of the run that fits the readout", 1, 1e9)
                 .declare("test_steps", quick ? 20_000L : 100_000L, "steps of the run that measures", 1, 1e9)
                 .declare("first_eval_log2", 10L, "first evaluation after 2^this steps (then every doubling)", 0, 40)
@@ -71,6 +71,11 @@ public final class ScnLearningExperiment extends ExperimentBase {
             case "all": return ScnParams.SpikeRule.ALL_ABOVE;
             default: throw new InputException("spike_rule must be 'one' or 'all', got '" + s + "'");
         }
+    }
+
+    @Override
+    public void validate(Params p) {
+        ScnChecks.check(name(), p, p.getInt("neurons"), p.getInt("dims"), 1);
     }
 
     @Override

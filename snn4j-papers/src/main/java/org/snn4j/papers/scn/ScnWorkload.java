@@ -23,7 +23,7 @@ public final class ScnWorkload extends WorkloadBase {
                 .declare("neurons", 20L, "neurons N", 2, 2048)
                 .declare("dims", 2L, "signal dimensions J", 1, 10000)
                 .declare("steps", 1_000_000L, "learning steps timed", 1, 1e12)
-                .declare("spike_rule", "one", "one (at most one spike per step) or all")
+                .declareChoice("spike_rule", "one", "one (at most one spike per step) or all", "one", "all")
                 .declare("warmup", true, "run a throwaway network first so that run_s is the compiled loop")
                 .declare("seed", 42L, "seed");
     }

@@ -48,6 +48,13 @@ public final class FfLifWorkload extends WorkloadBase {
     }
 
     @Override
+    public void validate(Params p) {
+        long n = p.getInt("neurons");
+        SgMlpExperiment.requireMemory("bench ff-lif: " + n + " neurons", n * n + n, n, p.getInt("batch"),
+                p.getInt("recompute") > 0 ? Math.min(p.getInt("steps"), p.getInt("recompute")) : p.getInt("steps"));
+    }
+
+    @Override
     public Map<String, Object> run(Params p) throws Exception {
         int N = p.getInt("neurons"), T = p.getInt("steps"), B = p.getInt("batch"), threads = p.getInt("threads");
         int warm = p.getInt("warmup"), iters = p.getInt("iters");

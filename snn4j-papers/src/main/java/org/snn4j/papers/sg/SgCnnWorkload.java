@@ -34,10 +34,16 @@ public final class SgCnnWorkload extends WorkloadBase {
                 .declare("steps", 25L, "time steps T", 1, 1e5)
                 .declare("batch", 128L, "mini-batch size B", 1, 1e6), 2L), 2L, 10L)
                 .declare("lr", 1e-3, "Adam learning rate", 0, 10)
-                .declare("data", "random", "random (uniform pixels, random labels), fashion-mnist or mnist (training images)")
+                .declareChoice("data", "random", "random (uniform pixels, random labels), fashion-mnist or mnist (training images)", "random", "fashion-mnist", "mnist")
                 .declare("data_dir", "", "dataset folder (default: data/)")
-                .declare("mode", "both", "both, train or infer")
+                .declareChoice("mode", "both", "both, train or infer", "both", "train", "infer")
                 .declare("seed", 0L, "seed");
+    }
+
+    @Override
+    public void validate(Params p) {
+        SgCnn.Size size = SgCnn.size(p.getString("arch"), 1, 28, 28);
+        SgMlpExperiment.requireMemory("bench sg-cnn: " + p.getString("arch"), size.params(), size.neurons(), p.getInt("batch"), p.getInt("steps"));
     }
 
     @Override

@@ -76,22 +76,22 @@ public class SgMlpExperiment extends ExperimentBase {
                 .declare("steps", 25L, "time steps T per example", 1, 10000)
                 .declare("batch", 64L, "mini-batch size (64: more updates in 5 epochs; Fashion-MNIST 0.886 against 0.881 at 128)", 1, 100000)
                 .declare("lr", 5e-4, "Adam learning rate", 0, 10)
-                .declare("lr_schedule", "cosine", "none or cosine (to 0 over all steps)")
+                .declareChoice("lr_schedule", "cosine", "none or cosine (to 0 over all steps)", "none", "cosine")
                 .declare("weight_decay", 0.0, "L2 weight decay added to the gradient", 0, 10)
-                .declare("loss", "ce_mean", "readout=leaky: ce_mean (cross-entropy on the mean output membrane potential) or ce_max; readout=lif: ce_count, ce_rate, mse_count or ce_first")
+                .declareChoice("loss", "ce_mean", "readout=leaky: ce_mean (cross-entropy on the mean output membrane potential) or ce_max; readout=lif: ce_count, ce_rate, mse_count or ce_first", "ce_mean", "ce_max", "ce_count", "ce_rate", "mse_count", "ce_first", "ce_last", "sum")
                 .declare("beta", 0.95, "LIF decay per step", 0, 1)
                 .declare("threshold", 1.0, "LIF threshold", 1e-9, 1e9)
-                .declare("reset", "subtract", "subtract or zero (snnTorch's, delayed to the next step), or zero_immediate (NIR's and Norse's: within the spike's step; neuron lif or synaptic, learn_beta none; exports to NIR exactly)")
+                .declareChoice("reset", "subtract", "subtract or zero (snnTorch's, delayed to the next step), or zero_immediate (NIR's and Norse's: within the spike's step; neuron lif or synaptic, learn_beta none; exports to NIR exactly)", "subtract", "zero", "zero_immediate")
                 .declare("surrogate", "fast_sigmoid:25", "fast_sigmoid[:k], arctan[:alpha] or triangle[:gamma[:width]]")
                 .declare("train_limit", quick ? 10000L : 0L, "use only the first N training images (0 = all)", 0, 1e9)
                 .declare("test_limit", quick ? 2000L : 0L, "use only the first N test images (0 = all)", 0, 1e9)
-                .declare("neuron", "lif", "hidden neurons: lif, synaptic (current + membrane), rlif (recurrent LIF) or alif (adaptive threshold, LSNN)")
+                .declareChoice("neuron", "lif", "hidden neurons: lif, synaptic (current + membrane), rlif (recurrent LIF) or alif (adaptive threshold, LSNN)", "lif", "synaptic", "rlif", "alif")
                 .declare("alif_rho", 0.95, "adaptation decay per step (neuron=alif)", 0, 1)
                 .declare("alif_b", 0.2, "threshold increase per spike (neuron=alif)", 0, 100)
                 .declare("alpha", 0.9, "synaptic current decay (neuron=synaptic)", 0, 1)
-                .declare("learn_beta", "none", "learnable decays (β; α and β for neuron=synaptic): none, layer or neuron")
-                .declare("encoder", "rate", "input coding: rate, latency (linear), latency_log or delta (on/off channels)")
-                .declare("readout", "leaky", "output layer: lif (spikes; losses ce_count, ce_rate, mse_count, ce_first) or leaky (membrane of a non-spiking leaky integrator; losses ce_mean, ce_max)")
+                .declareChoice("learn_beta", "none", "learnable decays (β; α and β for neuron=synaptic): none, layer or neuron", "none", "layer", "neuron")
+                .declareChoice("encoder", "rate", "input coding: rate, latency (linear), latency_log or delta (on/off channels)", "rate", "direct", "latency", "latency_log", "delta")
+                .declareChoice("readout", "leaky", "output layer: lif (spikes; losses ce_count, ce_rate, mse_count, ce_first) or leaky (membrane of a non-spiking leaky integrator; losses ce_mean, ce_max)", "lif", "leaky")
                 .declare("augment_shift", 0L, "training-time augmentation: translate each image by up to this many pixels (rate or direct coding)", 0, 10)
                 .declare("tbptt", 0L, "truncated BPTT window k in steps (0 = full BPTT)", 0, 1e6)
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
@@ -106,25 +106,17 @@ public class SgMlpExperiment extends ExperimentBase {
         double beta = p.getDouble("beta"), theta = p.getDouble("threshold");
         String arch = p.getString("arch");
         if (!arch.isEmpty()) {
-            if (nIn != 784) throw new InputException("sg-cnn: the convolutional networks take 28x28 images (encoder rate, direct, latency or latency_log)");
-            if (reset == Reset.ZERO_IMMEDIATE || !p.getString("neuron").equals("lif"))
-                throw new InputException("sg-cnn: arch takes neuron=lif and reset subtract or zero");
-            if (p.getInt("tbptt") > 0 || p.getInt("recompute") > 0) throw new InputException("sg-cnn: tbptt and recompute are for the MLP only");
             boolean binaryIn = !p.getString("encoder").equals("direct");
             return new SgNet(nIn, binaryIn, SgCnn.layers(arch, 1, 28, 28, beta, theta, reset, sg, binaryIn, p.getString("readout").equals("leaky"),
                     seed), p.getInt("threads"));
         }
         String neuron = p.getString("neuron"), learn = p.getString("learn_beta");
-        if (!java.util.List.of("none", "layer", "neuron").contains(learn))
-            throw new InputException("sg-mlp: learn_beta must be none, layer or neuron, not '" + learn + "'");
         java.util.List<Layer> ls = new java.util.ArrayList<>();
         int prev = nIn;
         for (int l = 0; l < hidden.length; l++) {
             ls.add(new Linear(prev, hidden[l], org.snn4j.util.Rng.splitMix(seed + 2L * l)));
             int h = hidden[l];
             if (reset == Reset.ZERO_IMMEDIATE) {   // the dedicated layers run the delayed resets; the core cells run this one
-                if (!learn.equals("none") || !(neuron.equals("lif") || neuron.equals("synaptic")))
-                    throw new InputException("sg-mlp: reset=zero_immediate takes neuron=lif or synaptic and learn_beta=none");
                 ls.add(new CellLayer(h, neuron.equals("lif") ? new LifCell(beta, theta, reset)
                         : new CubaLifCell(p.getDouble("alpha"), beta, theta, reset), sg));
                 prev = h;
@@ -140,11 +132,7 @@ public class SgMlpExperiment extends ExperimentBase {
                     yield learn.equals("none") ? syn : syn.learn(true, true, learn.equals("neuron"));
                 }
                 case "rlif" -> new RecurrentLif(h, beta, theta, reset, sg, org.snn4j.util.Rng.splitMix(seed + 2L * l + 1));
-                case "alif" -> {
-                    if (reset != Reset.SUBTRACT || !learn.equals("none"))
-                        throw new InputException("sg-mlp: neuron=alif takes reset=subtract and learn_beta=none");
-                    yield new CellLayer(h, new AlifCell(beta, p.getDouble("alif_rho"), theta, p.getDouble("alif_b")), sg);
-                }
+                case "alif" -> new CellLayer(h, new AlifCell(beta, p.getDouble("alif_rho"), theta, p.getDouble("alif_b")), sg);
                 default -> throw new InputException("sg-mlp: neuron must be lif, synaptic, rlif or alif, not '" + neuron + "'");
             });
             prev = h;
@@ -169,18 +157,9 @@ public class SgMlpExperiment extends ExperimentBase {
         }
     }
 
-    static int[] parseHidden(String s) {
-        String[] f = s.split(",");
-        int[] h = new int[f.length];
-        try {
-            for (int k = 0; k < f.length; k++) {
-                h[k] = Integer.parseInt(f[k].trim());
-                if (h[k] < 1) throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            throw new InputException("sg-mlp: hidden must be positive integers separated by commas, not '" + s + "'");
-        }
-        return h;
+    /** Hidden layer sizes: up to the largest layer snn4j builds ({@link SgCnn#MAX_LAYER_NEURONS}). */
+    static int[] parseHidden(Params p) {
+        return p.getIntList("hidden", 1, (int) SgCnn.MAX_LAYER_NEURONS);
     }
 
     private static Reset reset(Params p) {
@@ -192,34 +171,80 @@ public class SgMlpExperiment extends ExperimentBase {
         };
     }
 
-    /** Every check that needs no data, before the run folder is made. */
+    /**
+     * Refuses a surrogate-gradient network whose training cannot fit the heap: weights, gradients and
+     * two Adam moments (16 bytes a parameter), and per sample and kept step about three floats per
+     * neuron (state, output, gradient).
+     *
+     * @param what    the network, for the message
+     * @param params  trainable parameters
+     * @param neurons neurons per sample
+     * @param batch   samples per batch
+     * @param steps   time steps kept for the backward pass
+     */
+    public static void requireMemory(String what, long params, long neurons, int batch, int steps) {
+        org.snn4j.util.Memory.require(String.format("%s, batch %d, T %d (%d parameters)", what, batch, steps, params),
+                16.0 * params + 12.0 * neurons * batch * steps);
+    }
+
+    /** Every check that needs no data, before the run folder is made: values, combinations, memory, the initial model. */
     @Override
     public void validate(Params p) {
-        parseHidden(p.getString("hidden"));
+        int[] hidden = parseHidden(p);
         Loss loss = Loss.parse(p.getString("loss"));
         String readout = p.getString("readout");
-        if (!readout.equals("lif") && !readout.equals("leaky"))
-            throw new InputException("sg-mlp: readout must be lif or leaky, not '" + readout + "'");
         boolean membraneLoss = loss == Loss.CE_MAX || loss == Loss.CE_MEAN;
         if (readout.equals("lif") && (membraneLoss || loss == Loss.SUM))
             throw new InputException("sg-mlp: the output layer spikes; use ce_count, ce_rate, mse_count or ce_first (or --set readout=leaky with ce_mean or ce_max)");
         if (readout.equals("leaky") && !membraneLoss)
             throw new InputException("sg-mlp: readout=leaky gives membrane potentials; use loss ce_mean or ce_max");
         Reset reset = reset(p);
-        String sched = p.getString("lr_schedule");
-        if (!sched.equals("none") && !sched.equals("cosine")) throw new InputException("sg-mlp: lr_schedule must be none or cosine");
-        Surrogate sg = Surrogate.parse(p.getString("surrogate"));
-        encoding(p.getString("encoder"));
-        if (!p.getString("arch").isEmpty())   // builds the layers (small: parameters only) to check the architecture
-            SgCnn.layers(p.getString("arch"), 1, 28, 28, p.getDouble("beta"), p.getDouble("threshold"), reset == Reset.ZERO_IMMEDIATE ? Reset.SUBTRACT : reset,
-                    sg, !p.getString("encoder").equals("direct"), readout.equals("leaky"), 0);
+        Surrogate.parse(p.getString("surrogate"));
+        String encoder = p.getString("encoder"), neuron = p.getString("neuron"), learn = p.getString("learn_beta");
+        encoding(encoder);
+        if (p.getInt("augment_shift") > 0 && !encoder.equals("rate") && !encoder.equals("direct"))
+            throw new InputException("sg-mlp: augment_shift works with encoder=rate or direct only");
+        int nIn = encoder.equals("delta") ? 2 * 784 : 784;
+        long params, neurons;
+        String arch = p.getString("arch");
+        if (!arch.isEmpty()) {
+            if (nIn != 784) throw new InputException("sg-cnn: the convolutional networks take 28x28 images (encoder rate, direct, latency or latency_log)");
+            if (reset == Reset.ZERO_IMMEDIATE || !neuron.equals("lif") || !learn.equals("none"))
+                throw new InputException("sg-cnn: arch takes neuron=lif, learn_beta=none and reset subtract or zero");
+            if (p.getInt("tbptt") > 0 || p.getInt("recompute") > 0) throw new InputException("sg-cnn: tbptt and recompute are for the MLP only");
+            SgCnn.Size size = SgCnn.size(arch, 1, 28, 28);
+            params = size.params();
+            neurons = size.neurons();
+        } else {
+            if (reset == Reset.ZERO_IMMEDIATE && (!learn.equals("none") || !(neuron.equals("lif") || neuron.equals("synaptic"))))
+                throw new InputException("sg-mlp: reset=zero_immediate takes neuron=lif or synaptic and learn_beta=none");
+            if (neuron.equals("alif") && (reset != Reset.SUBTRACT || !learn.equals("none")))
+                throw new InputException("sg-mlp: neuron=alif takes reset=subtract and learn_beta=none");
+            params = 0;
+            neurons = 10;
+            long prev = nIn;
+            for (int h : hidden) {
+                params += prev * h + h + (neuron.equals("rlif") ? (long) h * h : 0);
+                neurons += h;
+                prev = h;
+            }
+            params += prev * 10 + 10;
+        }
+        int T = p.getInt("steps"), window = p.getInt("recompute") > 0 ? Math.min(T, p.getInt("recompute")) : T;
+        requireMemory(name() + ": " + (arch.isEmpty() ? nIn + "-" + p.getString("hidden") + "-10" : arch), params, neurons, p.getInt("batch"), window);
+        if (!p.getString("init_model").isEmpty()) {   // the model must load into this very network
+            Path init = Path.of(p.getString("init_model"));
+            try (SgNet net = build(p, nIn, hidden, reset, Surrogate.parse(p.getString("surrogate")), 0)) {
+                SgModel.restore(net, init);
+            }
+        }
     }
 
     @Override
     public void run(RunContext run) throws Exception {
         Params p = run.params();
         String ds = p.getString("dataset");
-        int[] hidden = parseHidden(p.getString("hidden"));
+        int[] hidden = parseHidden(p);
         int T = p.getInt("steps"), epochs = p.getInt("epochs"), B = p.getInt("batch");
         validate(p);   // the runner checked them before writing anything; a direct call is checked here
         Loss loss = Loss.parse(p.getString("loss"));
@@ -238,11 +263,7 @@ public class SgMlpExperiment extends ExperimentBase {
             SgTrainer tr = new SgTrainer(net, loss, T, B, p.getDouble("lr"), p.getDouble("weight_decay"), sched.equals("cosine"),
                     run.seed()).encoding(encoding(encoder));
             int shift = p.getInt("augment_shift");
-            if (shift > 0) {
-                if (encoder.equals("rate")) tr.trainEncoding(SgMlp.rateCodedShifted(shift));
-                else if (encoder.equals("direct")) tr.trainEncoding(SgCnn.directShifted(shift));
-                else throw new InputException("sg-mlp: augment_shift works with encoder=rate or direct only");
-            }
+            if (shift > 0) tr.trainEncoding(encoder.equals("rate") ? SgMlp.rateCodedShifted(shift) : SgCnn.directShifted(shift));
             tr.plan((long) epochs * ((train.size() + B - 1) / B));
             if (!p.getString("init_model").isEmpty()) {
                 Path init = Path.of(p.getString("init_model"));

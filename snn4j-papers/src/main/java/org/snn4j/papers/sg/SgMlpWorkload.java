@@ -42,13 +42,20 @@ public final class SgMlpWorkload extends WorkloadBase {
                 .declare("steps", 25L, "time steps T", 1, 1e5)
                 .declare("batch", 128L, "mini-batch size B", 1, 1e6), 2L), 3L, 20L)
                 .declare("lr", 5e-4, "Adam learning rate", 0, 10)
-                .declare("loss", "ce_count", "ce_count (CE on summed output spikes) or ce_rate (CE per step, as the peer's default)")
-                .declare("data", "random", "random (uniform pixels, random labels) or fashion-mnist (training images)")
+                .declareChoice("loss", "ce_count", "ce_count (CE on summed output spikes) or ce_rate (CE per step, as the peer's default)", "ce_count", "ce_rate")
+                .declareChoice("data", "random", "random (uniform pixels, random labels) or fashion-mnist (training images)", "random", "fashion-mnist")
                 .declare("data_dir", "", "dataset folder (default: data/)")
-                .declare("mode", "both", "both, train or infer")
+                .declareChoice("mode", "both", "both, train or infer", "both", "train", "infer")
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
                 .declare("seed", 0L, "seed")
-                .declare("device", "cpu", "cpu, cuda or auto (cuda: the snn4j-cuda module, found at run time; see docs/gpu.md)");
+                .declareChoice("device", "cpu", "cpu, cuda or auto (cuda: the snn4j-cuda module, found at run time; see docs/gpu.md)", "cpu", "cuda", "auto");
+    }
+
+    @Override
+    public void validate(Params p) {
+        long h = p.getInt("hidden");
+        SgMlpExperiment.requireMemory("bench sg-mlp: 784-" + h + "-10", 784 * h + h + 10 * h + 10, h + 10, p.getInt("batch"),
+                p.getInt("recompute") > 0 ? Math.min(p.getInt("steps"), p.getInt("recompute")) : p.getInt("steps"));
     }
 
     @Override
