@@ -72,6 +72,7 @@ final class Runner {
         chooseThreads(p);
         e.validate(p);   // nothing is written for a run that cannot start
         checkData(p);
+        e.checkResume(p, seed, out);
         RunContext ctx = new RunContext(e, p, seed, quick, out);
         ctx.writeConfig();
         long t0 = System.nanoTime();

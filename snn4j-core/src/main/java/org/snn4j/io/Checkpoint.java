@@ -45,6 +45,31 @@ public final class Checkpoint {
     }
 
     /**
+     * The same rule checked before a run writes anything into its folder: if {@code file} exists, its
+     * settings must agree with {@code now} on every key both have (the trainer's own keys are checked
+     * later, when it reads the checkpoint), and it must be a readable snn4j checkpoint. So a refused
+     * resume leaves the folder as it was, {@code config.json} included.
+     *
+     * @param file the checkpoint in the run folder (nothing to check if absent)
+     * @param now  the run's settings ({@link #settings})
+     * @param free the keys that may change, named in the message
+     */
+    public static void precheck(Path file, Map<String, Object> now, Collection<String> free) {
+        if (!java.nio.file.Files.exists(file)) return;
+        String meta = SafeTensors.read(file).metadata().get(ModelFile.META_KEY);
+        Map<String, Object> m = meta == null ? null : Json.parseObject(meta, file.toString());
+        if (m == null || !(m.get("settings") instanceof Map<?, ?> saved))
+            throw new InputException(file + ": not an snn4j training checkpoint (no settings); use another --out or delete it");
+        Map<String, Object> both = new LinkedHashMap<>(), savedBoth = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : now.entrySet())
+            if (saved.containsKey(e.getKey())) {
+                both.put(e.getKey(), e.getValue());
+                savedBoth.put(e.getKey(), saved.get(e.getKey()));
+            }
+        check(file, savedBoth, both, Map.of(), free);
+    }
+
+    /**
      * Refuses a checkpoint whose settings differ from the run's, in one line naming every changed key.
      *
      * @param file     the checkpoint (for the message)

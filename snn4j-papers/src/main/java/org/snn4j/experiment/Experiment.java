@@ -22,6 +22,14 @@ public interface Experiment {
     default void validate(Params p) {
     }
 
+    /**
+     * For an experiment that checkpoints: refuses, before anything is written, to resume a checkpoint
+     * in {@code out} of a run with other settings or seed (the one resume rule, {@link
+     * org.snn4j.io.Checkpoint}), and a damaged or foreign checkpoint. The default has nothing to check.
+     */
+    default void checkResume(Params p, long seed, java.nio.file.Path out) {
+    }
+
     /** Runs with the resolved parameters, writing into the run folder of {@code run}. */
     void run(RunContext run) throws Exception;
 }

@@ -82,6 +82,11 @@ public final class ErbpExperiment extends ExperimentBase {
     }
 
     @Override
+    public void checkResume(Params p, long seed, java.nio.file.Path out) {
+        org.snn4j.io.Checkpoint.precheck(out.resolve(ErbpCheckpoint.FILE), ErbpCheckpoint.settings(p, seed), ErbpCheckpoint.FREE);
+    }
+
+    @Override
     public void run(RunContext run) throws Exception {
         Params p = run.params();
         String dsName = p.getString("dataset");

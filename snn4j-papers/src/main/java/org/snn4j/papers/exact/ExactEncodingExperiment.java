@@ -95,6 +95,11 @@ public final class ExactEncodingExperiment extends ExperimentBase {
     }
 
     @Override
+    public void checkResume(Params p, long seed, java.nio.file.Path out) {
+        ExactTraining.checkResume(p, seed, out);
+    }
+
+    @Override
     public void run(RunContext run) throws Exception {
         Params p = run.params();
         int n = p.getInt("neurons"), dims = p.getInt("dims"), batch = p.getInt("batch"), iters = p.getInt("iterations");

@@ -15,6 +15,16 @@ import org.snn4j.train.optim.Optimizer;
  * training, the held-out trials and the loss at the start and at the end of training.
  */
 final class ExactTraining {
+    /** The training checkpoint in the run folder. */
+    static final String CHECKPOINT = "train-checkpoint.safetensors";
+    /** Settings that may change on resume besides data_dir and threads. */
+    static final java.util.List<String> FREE = java.util.List.of("save_every");
+
+    /** The resume rule, checked before the run writes anything ({@link org.snn4j.io.Checkpoint#precheck}). */
+    static void checkResume(org.snn4j.experiment.Params p, long seed, java.nio.file.Path out) {
+        org.snn4j.io.Checkpoint.precheck(out.resolve(CHECKPOINT), org.snn4j.io.Checkpoint.settings(p.asMap(), seed, FREE), FREE);
+    }
+
     final Trainer trainer;
     /** Seconds of {@link Trainer#train()} (only the resumed part after a resume). */
     final double trainS;
@@ -36,10 +46,10 @@ final class ExactTraining {
         Params p = run.params();
         Optimizer opt = Optimizer.create(p.getString("optimizer"), p.getDouble("lr"), p.getDouble("momentum"));
         trainer = new Trainer(net, bg, opt, task, new Trainer.Config(p.getInt("iterations"), p.getInt("batch"), p.getDouble("clip"),
-                p.getDouble("lr_final_fraction"), p.getInt("save_every"), run.out().resolve("train-checkpoint.safetensors"), progressEvery),
+                p.getDouble("lr_final_fraction"), p.getInt("save_every"), run.out().resolve(CHECKPOINT), progressEvery),
                 run.progressListener())
                 .lrScales(lrScaleW, lrScaleU, p.getDouble("lr_scale_i0"), p.getDouble("lr_scale_o"))
-                .settings(org.snn4j.io.Checkpoint.settings(p.asMap(), run.seed(), java.util.List.of("save_every")));
+                .settings(org.snn4j.io.Checkpoint.settings(p.asMap(), run.seed(), FREE));
         if (beforeTraining != null) beforeTraining.run();
         long t0 = System.nanoTime();
         trainer.train();

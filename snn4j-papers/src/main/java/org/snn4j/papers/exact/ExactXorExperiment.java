@@ -115,6 +115,11 @@ public final class ExactXorExperiment extends ExperimentBase {
     }
 
     @Override
+    public void checkResume(Params p, long seed, java.nio.file.Path out) {
+        ExactTraining.checkResume(p, seed, out);
+    }
+
+    @Override
     public void run(RunContext run) throws Exception {
         Params p = run.params();
         int n = p.getInt("neurons"), batch = p.getInt("batch"), iters = p.getInt("iterations");

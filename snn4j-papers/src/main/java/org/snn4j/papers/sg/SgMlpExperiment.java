@@ -241,6 +241,11 @@ public class SgMlpExperiment extends ExperimentBase {
     }
 
     @Override
+    public void checkResume(Params p, long seed, Path out) {
+        org.snn4j.io.Checkpoint.precheck(out.resolve(CHECKPOINT), org.snn4j.io.Checkpoint.settings(p.asMap(), seed, FREE), FREE);
+    }
+
+    @Override
     public void run(RunContext run) throws Exception {
         Params p = run.params();
         String ds = p.getString("dataset");
