@@ -30,31 +30,32 @@ class HostileInputTest {
     static Path tmp;
 
     /** One bad input: the arguments after the run folder is chosen. */
-    record Case(String label, List<String> args) {
+    record Case(String category, String label, List<String> args) {
+        Case(String label, List<String> args) {
+            this("file, command or combination", label, args);
+        }
     }
 
-    /** Bad values for a key's type, range or enumeration (none for a free string: see {@link #freeStrings}). */
-    static List<String> badValues(Params p, String key) {
+    /** Bad values for a key's type, range or enumeration, each as {category, value} (none for a free string: see {@link #freeStrings}). */
+    static List<String[]> badValues(Params p, String key) {
         Object def = p.asMap().get(key);
-        List<String> bad = new ArrayList<>();
+        List<String[]> bad = new ArrayList<>();
         if (def instanceof Long) {
-            bad.add("x");
-            bad.add("1.5");
-            bad.add("");
+            for (String v : new String[] {"x", "1.5", ""}) bad.add(new String[] {"wrong type", v});
         } else if (def instanceof Double) {
-            bad.add("x");
-            bad.add("NaN");
-            bad.add("-Infinity");
+            bad.add(new String[] {"wrong type", "x"});
+            bad.add(new String[] {"non-finite number", "NaN"});
+            bad.add(new String[] {"non-finite number", "-Infinity"});
         } else if (def instanceof Boolean) {
-            bad.add("yes");
+            bad.add(new String[] {"wrong type", "yes"});
         } else if (p.choices(key) != null) {
-            bad.add("bogus");
-            bad.add("");
+            bad.add(new String[] {"not in the enumeration", "bogus"});
+            bad.add(new String[] {"not in the enumeration", ""});
         }
         double[] r = p.range(key);
         if (r != null) {
-            if (r[0] > -1e15) bad.add(number(def, r[0] - Math.max(1, Math.abs(r[0]))));
-            if (r[1] < 1e15) bad.add(number(def, r[1] + Math.max(1, Math.abs(r[1]))));
+            if (r[0] > -1e15) bad.add(new String[] {"out of range", number(def, r[0] - Math.max(1, Math.abs(r[0])))});
+            if (r[1] < 1e15) bad.add(new String[] {"out of range", number(def, r[1] + Math.max(1, Math.abs(r[1])))});
         }
         return bad;
     }
@@ -86,18 +87,22 @@ class HostileInputTest {
         for (Experiment e : Registry.experiments()) {
             Params p = e.defaults(true);
             for (String key : p.asMap().keySet()) {
-                List<String> bad = new ArrayList<>(badValues(p, key));
-                if (p.asMap().get(key) instanceof String && p.choices(key) == null) bad.addAll(free.getOrDefault(key, List.of()));
-                for (String v : bad) cases.add(new Case("run " + e.name() + " " + key + "=" + v, List.of("run", e.name(), "--quick", "--set", key + "=" + v)));
+                List<String[]> bad = new ArrayList<>(badValues(p, key));
+                if (p.asMap().get(key) instanceof String && p.choices(key) == null)
+                    for (String v : free.getOrDefault(key, List.of())) bad.add(new String[] {"malformed spec string, file or size", v});
+                for (String[] v : bad)
+                    cases.add(new Case(v[0], "run " + e.name() + " " + key + "=" + v[1], List.of("run", e.name(), "--quick", "--set", key + "=" + v[1])));
             }
         }
         for (Workload w : Registry.workloads()) {
             Params p = w.defaults();
             for (String key : p.asMap().keySet()) {
                 if (key.equals("data_dir")) continue;   // unused with the default random data: see the handmade cases
-                List<String> bad = new ArrayList<>(badValues(p, key));
-                if (p.asMap().get(key) instanceof String && p.choices(key) == null) bad.addAll(free.getOrDefault(key, List.of()));
-                for (String v : bad) cases.add(new Case("bench " + w.name() + " " + key + "=" + v, List.of("bench", w.name(), "--" + key.replace('_', '-') + "=" + v)));
+                List<String[]> bad = new ArrayList<>(badValues(p, key));
+                if (p.asMap().get(key) instanceof String && p.choices(key) == null)
+                    for (String v : free.getOrDefault(key, List.of())) bad.add(new String[] {"malformed spec string, file or size", v});
+                for (String[] v : bad)
+                    cases.add(new Case(v[0], "bench " + w.name() + " " + key + "=" + v[1], List.of("bench", w.name(), "--" + key.replace('_', '-') + "=" + v[1])));
             }
         }
         // every key once more through a config file, with a JSON value of the wrong kind
@@ -108,7 +113,7 @@ class HostileInputTest {
                 String json = def instanceof String ? "{\"" + key + "\": [1, 2]}" : def instanceof Boolean ? "{\"" + key + "\": \"true\"}"
                         : "{\"" + key + "\": {\"nested\": 1}}";
                 Path cfg = Files.writeString(tmp.resolve("cfg-" + e.name() + "-" + key + ".json"), json);
-                cases.add(new Case("run " + e.name() + " --config " + json, List.of("run", e.name(), "--quick", "--config", cfg.toString())));
+                cases.add(new Case("config file value of the wrong kind", "run " + e.name() + " --config " + json, List.of("run", e.name(), "--quick", "--config", cfg.toString())));
             }
         }
         cases.addAll(handmade());
@@ -228,6 +233,9 @@ class HostileInputTest {
             if (why != null) failures.add(c.label() + ": " + why + " | " + org.snn4j.util.InputException.quote(r.err().strip().lines().findFirst().orElse("")));
         }
         System.out.println("hostile inputs: " + cs.size() + " cases, " + (cs.size() - failures.size()) + " refused cleanly");
+        Map<String, Integer> byCategory = new java.util.TreeMap<>();
+        for (Case c : cs) byCategory.merge((c.args().get(0).equals("bench") ? "bench: " : c.args().get(0).equals("run") ? "run: " : "other: ") + c.category(), 1, Integer::sum);
+        byCategory.forEach((cat, n) -> System.out.println("  " + cat + ": " + n));
         assertEquals(List.of(), failures, failures.size() + " of " + cs.size() + " bad inputs were not refused cleanly");
     }
 

@@ -107,6 +107,14 @@ class KillResumeTest {
         assertFalse(Files.exists(killed.resolve("FAILED")));
         assertEquals(results(whole), results(killed), name + ": a killed and resumed run must end where the uninterrupted one does");
 
+        // every file of the run takes its mode from the umask, as a plain new file does (not 0600)
+        Path plain = Files.createFile(tmp.resolve(name + "-plain"));
+        var mode = Files.getPosixFilePermissions(plain);
+        try (Stream<Path> files = Files.list(whole)) {
+            for (Path f : files.filter(Files::isRegularFile).toList())
+                assertEquals(mode, Files.getPosixFilePermissions(f), f + " should be readable as the umask allows");
+        }
+
         // the same folder with another seed: refused in one line naming the key, and nothing in the folder changes
         String config = Files.readString(whole.resolve("config.json"));
         List<String> other = new ArrayList<>(a);

@@ -26,6 +26,13 @@ public final class Memory {
     }
 
     static String gb(double bytes) {
-        return bytes >= 1e12 ? String.format("%.3g TB", bytes / 1e12) : String.format("%.2g GB", bytes / 1e9);
+        String[] units = {"GB", "TB", "PB", "EB"};
+        double v = bytes / 1e9;
+        int u = 0;
+        while (v >= 999.5 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(v < 10 ? "%.2f %s" : "%.0f %s", v, units[u]);
     }
 }

@@ -108,11 +108,16 @@ public final class Params {
 
     /** Applies one {@code key=value} override; the value is parsed by the key's type. */
     public void applyAssignment(String assignment) {
+        applyAssignment(assignment, "--set");
+    }
+
+    /** As {@link #applyAssignment(String)}, naming {@code source} (the option as given) in messages. */
+    private void applyAssignment(String assignment, String source) {
         int eq = assignment.indexOf('=');
         if (eq <= 0) throw new InputException("--set expects key=value, got '" + InputException.quote(assignment) + "'");
         String key = assignment.substring(0, eq).trim();
         String raw = assignment.substring(eq + 1).trim();
-        checkKey(key, "--set");
+        checkKey(key, source);
         Object def = values.get(key);
         Object v;
         if (def instanceof String) v = raw;
@@ -127,7 +132,7 @@ public final class Params {
                 throw new InputException(owner + ": key '" + key + "' expects " + typeName(def) + ", got '" + InputException.quote(raw) + "'");
             }
         }
-        set(key, v, "--set");
+        set(key, v, source);
     }
 
     /**
@@ -153,7 +158,7 @@ public final class Params {
             } else {
                 value = "true";
             }
-            applyAssignment(key.replace('-', '_') + "=" + value);
+            applyAssignment(key.replace('-', '_') + "=" + value, "--" + key);
         }
     }
 
