@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "snn4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Simulate and train spiking neural networks.",
         subcommands = {ListCommand.class, RunCommand.class, ReproduceCommand.class, BenchCommand.class,
-                DataCommand.class, ModelCommand.class, NirCommand.class,
+                DataCommand.class, ModelCommand.class, NirCommand.class, SweepCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -26,6 +26,8 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // Ctrl-C and SIGTERM: files are written atomically, so the last checkpoint is whole; say how to go on
         Runtime.getRuntime().addShutdownHook(new Thread(Runner::stopped, "snn4j-stop"));
+        if (System.getenv("SNN4J_EXIT_WITH_PARENT") != null)   // a sweep's run: it ends with the executor that started it, never outlives it
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(143)));
         System.exit(execute(args));
     }
 
