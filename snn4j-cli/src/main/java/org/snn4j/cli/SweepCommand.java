@@ -91,10 +91,10 @@ final class SweepCommand implements Callable<Integer> {
     /** Runs at a time: --parallel, else the N of local[N], else the processors. */
     static int parallel(String master, int parallel) {
         if (parallel < 0) throw new InputException("--parallel must be >= 1");
-        if (parallel > 0) return parallel;
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+)(,\\d+)?\\]").matcher(master);
-        if (m.matches()) return Math.max(1, Integer.parseInt(m.group(1)));
-        return Runtime.getRuntime().availableProcessors();
+        int slots = m.matches() ? Math.max(1, Integer.parseInt(m.group(1))) : master.equals("local") ? 1 : 0;   // local[N] runs N at a time
+        if (parallel > 0) return slots > 0 ? Math.min(parallel, slots) : parallel;
+        return slots > 0 ? slots : Runtime.getRuntime().availableProcessors();
     }
 
     /** Writes sweep.json, sweep.md and the plots; returns the number of failed runs. */
