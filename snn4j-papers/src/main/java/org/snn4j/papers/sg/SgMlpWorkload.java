@@ -176,7 +176,8 @@ public final class SgMlpWorkload extends WorkloadBase {
      * The images of a benchmark's (warmup + iters) batches: {@code random} (uniform pixels, random labels, from
      * stream (seed, DATA)) or the first training images of fashion-mnist or mnist (fetched if missing).
      */
-    static Dataset images(String workload, String data, long nImg, long seed, String dataDir) {
+    /** The benchmark images: random pixels and labels from the seed, or the first nImg training images of a dataset. */
+    public static Dataset images(String workload, String data, long nImg, long seed, String dataDir) {
         final int dim = 784;
         if (data.equals("random")) {
             float[] px = new float[(int) nImg * dim];
