@@ -242,18 +242,9 @@ public final class Params {
      * @throws InputException naming the key, the bounds and (cut short) the value
      */
     public int[] getIntList(String key, int min, int max) {
-        String s = getString(key);
-        String[] parts = s.split(",", -1);
-        int[] v = new int[parts.length];
-        try {
-            for (int k = 0; k < v.length; k++) {
-                v[k] = Integer.parseInt(parts[k].trim());
-                if (v[k] < min || v[k] > max) throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            throw new InputException(owner + ": " + key + " must be comma-separated integers in [" + min + ", " + max + "], got '"
-                    + InputException.quote(s) + "'");
-        }
+        double[] d = numbers(key, min, max, true);
+        int[] v = new int[d.length];
+        for (int k = 0; k < d.length; k++) v[k] = (int) d[k];
         return v;
     }
 
@@ -263,17 +254,21 @@ public final class Params {
      * @throws InputException naming the key, the bounds and (cut short) the value
      */
     public double[] getDoubleList(String key, double min, double max) {
+        return numbers(key, min, max, false);
+    }
+
+    private double[] numbers(String key, double min, double max, boolean integers) {
         String s = getString(key);
         String[] parts = s.split(",", -1);
         double[] v = new double[parts.length];
         try {
             for (int k = 0; k < v.length; k++) {
-                v[k] = Double.parseDouble(parts[k].trim());
+                v[k] = integers ? Long.parseLong(parts[k].trim()) : Double.parseDouble(parts[k].trim());
                 if (!(v[k] >= min && v[k] <= max)) throw new NumberFormatException();
             }
         } catch (NumberFormatException e) {
-            throw new InputException(owner + ": " + key + " must be comma-separated numbers in [" + fmt(min) + ", " + fmt(max) + "], got '"
-                    + InputException.quote(s) + "'");
+            throw new InputException(owner + ": " + key + " must be comma-separated " + (integers ? "integers" : "numbers") + " in [" + fmt(min)
+                    + ", " + fmt(max) + "], got '" + InputException.quote(s) + "'");
         }
         return v;
     }
