@@ -167,8 +167,22 @@ final class Sweep {
         return o;
     }
 
+    /** {@code --spark-conf key=value} pairs. */
+    static Map<String, String> conf(List<String> pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String kv : pairs) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) throw new InputException("--spark-conf expects key=value, got '" + InputException.quote(kv) + "'");
+            m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        return m;
+    }
+
     /** The backend for a master: a registered one (snn4j-spark) that accepts it, else the built-in local one for local[...]. */
     static SweepBackend backend(String master) {
+        if (master.equals("yarn"))
+            throw new InputException("--master yarn: this build has no Spark YARN module (the registry here does not serve spark-network-yarn); "
+                    + "use spark://, k8s:// or local[...]");
         for (SweepBackend b : ServiceLoader.load(SweepBackend.class)) if (b.accepts(master)) return b;
         if (master.startsWith("local")) return new LocalBackend();
         throw new InputException("--master " + InputException.quote(master) + " needs the snn4j-spark module on the class path "
@@ -176,7 +190,7 @@ final class Sweep {
     }
 
     /** Runs the tasks with progress lines on stderr (runs finished, failed, running, ETA), polling the run folders. */
-    static List<SweepOutcome> execute(List<Run> runs, String master, int parallel, String label) throws Exception {
+    static List<SweepOutcome> execute(List<Run> runs, String master, int parallel, String label, Map<String, String> conf) throws Exception {
         SweepBackend b = backend(master);
         List<SweepTask> tasks = new ArrayList<>();
         for (Run r : runs) tasks.add(r.task());
@@ -210,7 +224,13 @@ final class Sweep {
         progress.setDaemon(true);
         progress.start();
         try {
-            return b.execute(tasks, master, parallel);
+            return b.execute(tasks, master, parallel, conf);
+        } catch (InputException e) {
+            throw e;
+        } catch (Exception e) {   // the cluster manager's own complaint (no YARN config, master unreachable, ...): one line
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            throw new java.io.IOException(b.name() + " could not run the sweep on " + master + ": " + root.getMessage(), e);
         } finally {
             progress.interrupt();
         }

@@ -49,9 +49,12 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Quick sizes.")
     boolean quick;
 
-    @Option(names = "--master", description = "Where to run: local[*], local[N], spark://host:port, yarn, k8s://... (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--master", description = "Where to run: local[*], local[N], spark://host:port or k8s://... (default: ${DEFAULT-VALUE}).",
             defaultValue = "local[*]")
     String master;
+
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "A Spark setting for the sweep (repeatable), e.g. spark.executor.memory=2g or spark.kubernetes.container.image=...")
+    List<String> sparkConf = new ArrayList<>();
 
     @Option(names = "--parallel", description = "Runs at a time (default: the processors, or the N of local[N]).", defaultValue = "0")
     int parallel;
@@ -74,9 +77,10 @@ final class SweepCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "sweep-" + name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         List<Sweep.Run> runs = Sweep.plan(e, quick, config, sets, points, seedList, dir, par);   // every point checked: nothing written before
         Sweep.backend(master);   // an unknown master is refused before anything is written
+        Map<String, String> conf = Sweep.conf(sparkConf);
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        List<SweepOutcome> outcomes = Sweep.execute(runs, master, par, "sweep " + name);
+        List<SweepOutcome> outcomes = Sweep.execute(runs, master, par, "sweep " + name, conf);
         double wall = (System.nanoTime() - t0) * 1e-9;
         int failed = report(e, dir, runs, outcomes, g, wall);
         System.err.println("sweep: " + (runs.size() - failed) + " of " + runs.size() + " runs finished in " + String.format("%.1f", wall)

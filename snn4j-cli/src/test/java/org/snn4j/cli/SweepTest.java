@@ -92,7 +92,7 @@ class SweepTest {
                 "--out", tmp.resolve("good").toString()), tmp.resolve("good").toString(), tmp.resolve("logs/good.log").toString(), null, cp, opts);
         SweepTask bad = new SweepTask("bad", List.of("run", "cuba", "--quick", "--set", "neurons=-1", "--out", tmp.resolve("bad").toString()),
                 tmp.resolve("bad").toString(), tmp.resolve("logs/bad.log").toString(), null, cp, opts);
-        List<SweepOutcome> out = new LocalBackend().execute(List.of(bad, good), "local[2]", 2);
+        List<SweepOutcome> out = new LocalBackend().execute(List.of(bad, good), "local[2]", 2, Map.of());
         assertEquals("failed", out.get(0).status());
         assertTrue(out.get(0).error().contains("neurons"), out.get(0).error());
         assertEquals("done", out.get(1).status());

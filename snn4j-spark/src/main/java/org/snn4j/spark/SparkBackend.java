@@ -14,8 +14,8 @@ import org.snn4j.cli.sweep.SweepTask;
 
 /**
  * Runs the runs of a sweep as Spark tasks, one task per run: embedded ({@code local[*]}, the
- * default, nothing to install) or on a cluster ({@code spark://host:port}, {@code yarn},
- * {@code k8s://...}). Each task starts the run as its own JVM ({@link ChildRun}); a task whose
+ * default, nothing to install) or on a cluster ({@code spark://host:port},
+ * {@code k8s://...}, with the image and settings given by {@code --spark-conf}). Each task starts the run as its own JVM ({@link ChildRun}); a task whose
  * executor dies is retried by Spark (up to 4 tries), and the retry resumes the run from its
  * checkpoint. Run folders must be on a file system every executor sees (one machine, or a shared
  * mount), as must the snn4j jar.
@@ -31,7 +31,7 @@ public final class SparkBackend implements SweepBackend {
 
     @Override
     public boolean accepts(String master) {
-        return master.startsWith("local") || master.startsWith("spark://") || master.equals("yarn") || master.startsWith("k8s://");
+        return master.startsWith("local") || master.startsWith("spark://") || master.startsWith("k8s://");
     }
 
     /** {@code local[*]} and {@code local[N]} get task retries too ({@code local[N,4]}), as a cluster has them. */
@@ -55,8 +55,11 @@ public final class SparkBackend implements SweepBackend {
         return jars.toArray(String[]::new);
     }
 
+    /** How long a cluster may take to give the sweep its first executor before the sweep gives up (seconds; {@code --spark-conf snn4j.executor.wait.s=N}). */
+    static final int EXECUTOR_WAIT_S = 180;
+
     @Override
-    public List<SweepOutcome> execute(List<SweepTask> tasks, String master, int parallel) throws Exception {
+    public List<SweepOutcome> execute(List<SweepTask> tasks, String master, int parallel, java.util.Map<String, String> settings) throws Exception {
         if (tasks.isEmpty()) return List.of();
         SparkConf conf = new SparkConf().setAppName("snn4j sweep").setMaster(effectiveMaster(master, parallel))
                 .set("spark.ui.enabled", "false")
@@ -67,10 +70,41 @@ public final class SparkBackend implements SweepBackend {
         if (!master.startsWith("local")) {
             conf.set("spark.cores.max", Integer.toString(parallel)).setJars(jars());
         }
+        java.util.Map<String, String> own = new java.util.LinkedHashMap<>(settings);
+        int waitS = Integer.parseInt(own.getOrDefault("snn4j.executor.wait.s", Integer.toString(EXECUTOR_WAIT_S)));
+        own.remove("snn4j.executor.wait.s");
+        if (master.startsWith("k8s://") && !own.containsKey("spark.kubernetes.container.image"))
+            throw new org.snn4j.util.InputException("--master k8s://... needs --spark-conf spark.kubernetes.container.image=IMAGE (an image holding Java 17, "
+                    + "Spark 4.0.1 and snn4j, with the run folders on a shared volume)");
+        own.forEach(conf::set);
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
+            if (!master.startsWith("local")) watchForExecutors(sc, master, waitS);
             return sc.parallelize(tasks, tasks.size()).map(new RunOne()).collect();
         }
+    }
+
+    /**
+     * Stops the sweep, instead of waiting for ever, when the cluster gives it no executor in
+     * {@code seconds} (no worker, no capacity, an unreachable Kubernetes API): the job then fails
+     * with a one-line error.
+     */
+    static void watchForExecutors(JavaSparkContext sc, String master, int seconds) {
+        Thread w = new Thread(() -> {
+            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            try {
+                while (System.nanoTime() < deadline) {
+                    if (sc.sc().isStopped() || sc.sc().getExecutorMemoryStatus().size() > 1) return;   // the driver counts as one
+                    Thread.sleep(500);
+                }
+                System.err.println("snn4j: no executor from " + master + " within " + seconds + " s; stopping the sweep");
+                sc.sc().cancelAllJobs();
+            } catch (InterruptedException ignored) {
+                // the sweep ended
+            }
+        }, "snn4j-executor-watch");
+        w.setDaemon(true);
+        w.start();
     }
 
     /** One run, on whichever executor Spark chose. */

@@ -22,7 +22,8 @@ public final class LocalBackend implements SweepBackend {
     }
 
     @Override
-    public List<SweepOutcome> execute(List<SweepTask> tasks, String master, int parallel) throws Exception {
+    public List<SweepOutcome> execute(List<SweepTask> tasks, String master, int parallel, java.util.Map<String, String> conf) throws Exception {
+        if (!conf.isEmpty()) throw new org.snn4j.util.InputException("--spark-conf needs the snn4j-spark module (this sweep runs without Spark)");
         ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "snn4j-sweep");
             t.setDaemon(true);

@@ -22,8 +22,9 @@ public interface SweepBackend {
      * @param tasks    the runs
      * @param master   where to run them
      * @param parallel runs at a time
+     * @param conf     the backend's own settings ({@code --spark-conf key=value}: executor memory, a Kubernetes image, ...)
      * @return one outcome per task, in the order of {@code tasks}
      * @throws Exception if the backend itself fails (cannot reach its cluster, ...)
      */
-    List<SweepOutcome> execute(List<SweepTask> tasks, String master, int parallel) throws Exception;
+    List<SweepOutcome> execute(List<SweepTask> tasks, String master, int parallel, java.util.Map<String, String> conf) throws Exception;
 }
