@@ -67,7 +67,7 @@ class KillResumeTest {
     /** The metrics that do not measure time or memory (those differ from run to run by nature). */
     static Map<String, Object> results(Path out) throws Exception {
         Map<String, Object> m = new TreeMap<>(Json.parseObject(Files.readString(out.resolve("metrics.json")), "metrics"));
-        m.keySet().removeIf(k -> k.endsWith("_per_s") || k.equals("train_s") || k.equals("wall_s") || k.equals("infer_s")
+        m.keySet().removeIf(k -> k.endsWith("_per_s") || k.equals("train_s") || k.equals("wall_s") || k.equals("infer_s") || k.endsWith("run_s")
                 || k.contains("rss") || k.equals("threads"));
         return m;
     }
@@ -122,6 +122,36 @@ class KillResumeTest {
         CliTest.assertInputError(CliTest.exec(other.toArray(String[]::new)), "seed 5 -> 6");
         assertEquals(config, Files.readString(whole.resolve("config.json")), "a refused resume leaves config.json as it was");
         assertFalse(Files.exists(whole.resolve("FAILED")));
+    }
+
+    /**
+     * The local-rule experiments keep no checkpoint: killed in the middle, the same command runs them
+     * again from the start, to the same result (every draw is from the seed).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("restartRuns")
+    void killedRunWithoutCheckpointStartsAgainToTheSameResult(String name) throws Exception {
+        Path whole = tmp.resolve(name + "-whole"), killed = tmp.resolve(name + "-killed");
+        assertEquals(0, CliTest.exec("run", name, "--quick", "--out", whole.toString()).code());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", name, "--quick", "--out", killed.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!Files.exists(killed.resolve("config.json")) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(10);
+            Thread.sleep(700);   // into the learning
+            assertTrue(p.isAlive(), name + " ended before it could be killed");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        assertFalse(Files.exists(killed.resolve("report.md")));
+        assertEquals(0, CliTest.exec("run", name, "--quick", "--out", killed.toString()).code());
+        assertEquals(results(whole), results(killed), name + ": run again after a kill, the same result");
+    }
+
+    static Stream<String> restartRuns() {
+        return Stream.of("balanced-lds", "scn-learning");
     }
 
     /** SIGTERM (what Ctrl-C's SIGINT does too): the JVM stops within seconds, says how to resume, marks the folder, and the same command resumes. */
