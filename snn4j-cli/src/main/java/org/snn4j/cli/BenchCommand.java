@@ -20,7 +20,8 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run one benchmark workload; prints one JSON line. Options are the workload's parameters, "
-                + "e.g. 'bench cuba --neurons 4000 --duration 1 --threads 2' ('snn4j list --params' lists them).")
+                + "e.g. 'bench cuba --neurons 4000 --duration 1 --threads 2' ('snn4j list --params' lists them). "
+                + "'bench scaling NAME --threads 1,2,4,8,16 [options]' runs NAME at each thread count in its own JVM: one line each, with speed-up and efficiency.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Workload name.")
     String name;
@@ -30,6 +31,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (name.equals("scaling")) return ScalingBench.run(options);   // bench scaling NAME --threads 1,2,4,...
         Workload w = Registry.workload(name);
         Params p = w.defaults();
         p.applyOptions(options, "bench " + name);
