@@ -17,7 +17,10 @@ final class ListCommand implements Callable<Integer> {
         System.out.println("Experiments (snn4j run NAME):");
         for (Experiment e : Registry.experiments()) {
             System.out.printf("  %-22s %s%n", e.name(), e.description());
-            if (params) printParams(e.defaults(false));
+            if (params) {
+                printParams(e.defaults(false));
+                printPresets(e);
+            }
         }
         System.out.println("Benchmarks (snn4j bench NAME):");
         for (Workload w : Registry.workloads()) {
@@ -29,5 +32,13 @@ final class ListCommand implements Callable<Integer> {
 
     static void printParams(org.snn4j.experiment.Params p) {
         p.asMap().forEach((k, v) -> System.out.printf("      %-24s %-12s %s%n", k, v, p.descriptions().get(k)));
+    }
+
+    /** An experiment's presets: name, what it reproduces, and its values. */
+    static void printPresets(org.snn4j.experiment.Experiment e) {
+        for (org.snn4j.experiment.Preset p : e.presets()) {
+            System.out.printf("    --preset %-15s %s%n", p.name(), p.description());
+            System.out.printf("      %-24s %s%n", "", new java.util.TreeMap<>(p.values()));
+        }
     }
 }

@@ -29,6 +29,9 @@ final class ReproduceCommand implements Callable<Integer> {
             + "(on Apache Spark when snn4j-spark is present): the report gives each metric as mean ± sd over the seeds.")
     String seeds;
 
+    @Option(names = "--presets", description = "Also run every experiment's presets (the README's figures), each into DIR/NAME+PRESET.")
+    boolean presets;
+
     @Option(names = "--only", paramLabel = "NAME,...", split = ",", description = "Only these experiments.")
     java.util.List<String> only;
 
@@ -51,16 +54,22 @@ final class ReproduceCommand implements Callable<Integer> {
         md.append("snn4j ").append(Provenance.version()).append(", commit `").append(Provenance.gitCommit())
                 .append("`, seed ").append(seed).append(".\n\n");
         for (Experiment e : experiments) {
-            System.err.println("== " + e.name());
-            RunContext ctx = Runner.run(e, Runner.resolve(e, quick, null, null), quick, seed, dir.resolve(e.name()));
-            summary.put(e.name(), ctx.metrics());
-            md.append("## ").append(e.name()).append("\n\n").append(e.description()).append("\n\n")
-                    .append("Full report: [").append(e.name()).append("/report.md](").append(e.name()).append("/report.md)\n\n")
-                    .append("| metric | value |\n|---|---:|\n");
-            ctx.metrics().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(Json.write(v)).append(" |\n"));
-            md.append('\n');
-            AtomicFiles.writeString(dir.resolve("summary.json"), Json.pretty(summary));
-            AtomicFiles.writeString(dir.resolve("report.md"), md.toString());
+            java.util.List<String> variants = new java.util.ArrayList<>();
+            variants.add(null);
+            if (presets) for (org.snn4j.experiment.Preset p : e.presets()) variants.add(p.name());
+            for (String preset : variants) {
+                String id = preset == null ? e.name() : e.name() + "+" + preset;
+                System.err.println("== " + id);
+                RunContext ctx = Runner.run(e, Runner.resolve(e, quick, preset, null, null), quick, seed, dir.resolve(id));
+                summary.put(id, ctx.metrics());
+                md.append("## ").append(id).append("\n\n").append(preset == null ? e.description() : e.preset(preset).description()).append("\n\n")
+                        .append("Full report: [").append(id).append("/report.md](").append(id).append("/report.md)\n\n")
+                        .append("| metric | value |\n|---|---:|\n");
+                ctx.metrics().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(Json.write(v)).append(" |\n"));
+                md.append('\n');
+                AtomicFiles.writeString(dir.resolve("summary.json"), Json.pretty(summary));
+                AtomicFiles.writeString(dir.resolve("report.md"), md.toString());
+            }
         }
         System.err.println("reproduce: report in " + dir.resolve("report.md").toAbsolutePath().normalize());
         return 0;
@@ -78,7 +87,7 @@ final class ReproduceCommand implements Callable<Integer> {
         int par = SweepCommand.parallel(master, parallel);
         java.util.List<Sweep.Run> runs = new java.util.ArrayList<>();
         for (Experiment e : experiments)
-            runs.addAll(Sweep.plan(e, quick, null, java.util.List.of(), java.util.List.of(Map.of()), seedList, dir.resolve(e.name()), par));
+            runs.addAll(Sweep.plan(e, quick, null, null, java.util.List.of(), java.util.List.of(Map.of()), seedList, dir.resolve(e.name()), par));
         Sweep.backend(master);
         java.nio.file.Files.createDirectories(dir);
         long t0 = System.nanoTime();

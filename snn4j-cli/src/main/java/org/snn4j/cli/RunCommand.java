@@ -27,6 +27,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/NAME-<timestamp>).")
     Path out;
 
+    @Option(names = "--preset", paramLabel = "NAME", description = "A named set of parameters that reproduces a quoted figure (listed by --describe).")
+    String preset;
+
     @Option(names = "--config", paramLabel = "FILE", description = "JSON object of parameters to override.")
     Path config;
 
@@ -43,11 +46,12 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Errors.checkOut(out);
         Experiment e = Registry.experiment(name);
-        Params p = Runner.resolve(e, quick, config, sets);
+        Params p = Runner.resolve(e, quick, preset, config, sets);
         p.applyOptions(options, "run " + name);   // --key value, as bench takes them: after --set
         if (describe) {
             System.out.println(e.name() + ": " + e.description());
             ListCommand.printParams(p);
+            ListCommand.printPresets(e);
             return 0;
         }
         Runner.run(e, p, quick, seed, out != null ? out : Runner.defaultOut(name));

@@ -20,7 +20,13 @@ final class Runner {
 
     /** Parameters: defaults for the size, then the config file, then each --set, in that order. */
     static Params resolve(Experiment e, boolean quick, Path config, List<String> sets) {
+        return resolve(e, quick, null, config, sets);
+    }
+
+    /** Parameters: defaults for the size, then the preset, then the config file, then each --set, in that order. */
+    static Params resolve(Experiment e, boolean quick, String preset, Path config, List<String> sets) {
         Params p = e.defaults(quick);
+        if (preset != null) p.applyPreset(e.preset(preset));
         if (config != null) p.applyFile(config);
         if (sets != null) for (String s : sets) p.applyAssignment(s);
         return p;

@@ -112,6 +112,7 @@ final class Sweep {
      *
      * @param e      the experiment
      * @param quick  quick sizes
+     * @param preset a preset's name or null
      * @param config a config file or null
      * @param sets   fixed overrides ("key=value")
      * @param points the grid points
@@ -119,15 +120,15 @@ final class Sweep {
      * @param dir    the sweep folder; run folders go inside it
      * @param parallel runs at a time (sets each run's threads to share the cores, where the experiment has a threads key and none is given)
      */
-    static List<Run> plan(Experiment e, boolean quick, Path config, List<String> sets, List<Map<String, String>> points, List<Long> seeds,
-                          Path dir, int parallel) {
+    static List<Run> plan(Experiment e, boolean quick, String preset, Path config, List<String> sets, List<Map<String, String>> points,
+                          List<Long> seeds, Path dir, int parallel) {
         if ((long) points.size() * seeds.size() > MAX_RUNS) throw new InputException("a sweep of more than " + MAX_RUNS + " runs");
         List<Run> runs = new ArrayList<>();
         boolean threadsGiven = sets.stream().anyMatch(s -> s.trim().startsWith("threads="));
         for (Map<String, String> pt : points) {
             List<String> all = new ArrayList<>(sets);
             pt.forEach((k, v) -> all.add(k + "=" + v));
-            Params p = Runner.resolve(e, quick, config, all);   // the checks of a single run, for every grid point
+            Params p = Runner.resolve(e, quick, preset, config, all);   // the checks of a single run, for every grid point
             e.validate(p);
             Runner.checkData(p);
             if (p.has("threads") && !threadsGiven && !pt.containsKey("threads"))
@@ -136,6 +137,7 @@ final class Sweep {
                 Path out = dir.resolve(folder(pt, seed));
                 List<String> argv = new ArrayList<>(List.of("run", e.name()));
                 if (quick) argv.add("--quick");
+                if (preset != null) argv.addAll(List.of("--preset", preset));
                 argv.addAll(List.of("--seed", Long.toString(seed)));
                 if (config != null) argv.addAll(List.of("--config", config.toAbsolutePath().toString()));
                 for (String s : all) argv.addAll(List.of("--set", s));

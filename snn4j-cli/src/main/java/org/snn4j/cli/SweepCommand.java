@@ -43,6 +43,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A fixed override for every run (repeatable).")
     List<String> sets = new ArrayList<>();
 
+    @Option(names = "--preset", paramLabel = "NAME", description = "A named parameter set for every run (see 'snn4j run NAME --describe').")
+    String preset;
+
     @Option(names = "--config", paramLabel = "FILE", description = "JSON object of parameters for every run.")
     Path config;
 
@@ -75,7 +78,7 @@ final class SweepCommand implements Callable<Integer> {
         for (String s : grid) g.add(Sweep.grid(s));
         List<Map<String, String>> points = Sweep.points(g);
         Path dir = out != null ? out : Path.of("runs", "sweep-" + name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        List<Sweep.Run> runs = Sweep.plan(e, quick, config, sets, points, seedList, dir, par);   // every point checked: nothing written before
+        List<Sweep.Run> runs = Sweep.plan(e, quick, preset, config, sets, points, seedList, dir, par);   // every point checked: nothing written before
         Sweep.backend(master);   // an unknown master is refused before anything is written
         Map<String, String> conf = Sweep.conf(sparkConf);
         Files.createDirectories(dir);

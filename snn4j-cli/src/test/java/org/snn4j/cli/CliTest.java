@@ -46,6 +46,21 @@ class CliTest {
         assertEquals(1, errorLines);
     }
 
+    /** A preset sets its values over the defaults; --set still overrides one; --describe lists the presets. */
+    @Test
+    void presetsApplyAndAreListed() {
+        org.snn4j.experiment.Experiment erbp = Registry.experiment("erbp");
+        org.snn4j.experiment.Params p = Runner.resolve(erbp, false, "mnist", null, java.util.List.of("epochs=3"));
+        assertEquals("times", p.getString("variant"));
+        assertEquals(3.0, p.getDouble("feedback_scale"));
+        assertEquals(3, p.getInt("epochs"), "--set after the preset");
+        for (org.snn4j.experiment.Experiment e : Registry.experiments())
+            for (org.snn4j.experiment.Preset pr : e.presets()) e.validate(Runner.resolve(e, false, pr.name(), null, null));   // every preset is valid
+        Result r = exec("run", "sg-cnn", "--describe");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("--preset mnist") && r.out().contains("--preset tutorial6"), r.out());
+    }
+
     @Test
     void listNamesCuba() {
         Result r = exec("list");

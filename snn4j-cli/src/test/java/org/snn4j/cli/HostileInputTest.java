@@ -136,6 +136,9 @@ class HostileInputTest {
             for (String kind : new String[] {"images-idx3", "labels-idx1"}) Files.write(emptyIdx.resolve("mnist").resolve(split + "-" + kind + "-ubyte.gz"), new byte[0]);
         String[][] runs = {
                 {"run", "no-such-experiment", "--quick"},
+                {"run", "erbp", "--quick", "--preset", "nope"},
+                {"run", "cuba", "--quick", "--preset", "mnist"},
+                {"sweep", "erbp", "--quick", "--preset", "nope", "--out", tmp.resolve("sweep-preset").toString()},
                 {"run", "sg-mlp", "--quick", "--set", "hidden"},
                 {"run", "sg-mlp", "--quick", "--set", "=5"},
                 {"run", "sg-mlp", "--quick", "--set", "no_such_key=1"},

@@ -15,6 +15,20 @@ public interface Experiment {
     /** Every parameter with its default at the paper's size, or at the quick size for tests. */
     Params defaults(boolean quick);
 
+    /** Named parameter sets that reproduce quoted figures ({@code --preset NAME}); none by default. */
+    default java.util.List<Preset> presets() {
+        return java.util.List.of();
+    }
+
+    /** The preset of that name, or an {@link org.snn4j.util.InputException} listing the known ones. */
+    default Preset preset(String name) {
+        for (Preset p : presets()) if (p.name().equals(name)) return p;
+        java.util.List<String> known = new java.util.ArrayList<>();
+        for (Preset p : presets()) known.add(p.name());
+        throw new org.snn4j.util.InputException(name() + ": unknown preset '" + org.snn4j.util.InputException.quote(name) + "'"
+                + (known.isEmpty() ? " (this experiment has none)" : " (known: " + String.join(", ", known) + ")"));
+    }
+
     /**
      * Checks the parameters before anything is written (the run folder appears only for a run that can
      * start): throws {@link org.snn4j.util.InputException} naming the first bad value. The default checks nothing.

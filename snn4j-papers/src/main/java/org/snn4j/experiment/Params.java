@@ -66,6 +66,11 @@ public final class Params {
         return choices.get(key);
     }
 
+    /** Applies a preset's values (checked like any other source, named in messages). */
+    public void applyPreset(Preset preset) {
+        for (Map.Entry<String, Object> e : preset.values().entrySet()) set(e.getKey(), e.getValue(), "preset " + preset.name());
+    }
+
     /** Changes the default of a declared key (e.g. for the quick size). */
     public Params put(String key, Object value) {
         set(key, value, "default");

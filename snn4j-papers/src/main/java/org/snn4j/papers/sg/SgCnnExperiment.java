@@ -19,6 +19,15 @@ public final class SgCnnExperiment extends SgMlpExperiment {
     }
 
     @Override
+    public java.util.List<org.snn4j.experiment.Preset> presets() {
+        return java.util.List.of(
+                new org.snn4j.experiment.Preset("mnist", "MNIST-10k, LIF outputs, CE on spike counts, batch 128, ±2 px shifts, 15 epochs: test accuracy 0.9800 (docs/sg-cnn.md)",
+                        java.util.Map.of("dataset", "mnist", "readout", "lif", "loss", "ce_count", "batch", 128L, "epochs", 15L, "augment_shift", 2L)),
+                new org.snn4j.experiment.Preset("tutorial6", "snnTorch tutorial 6 exactly on Fashion-MNIST: LIF outputs, CE on spike counts, lr 1e-3, batch 128, 5 epochs: 0.8833 (docs/sg-cnn.md)",
+                        java.util.Map.of("readout", "lif", "loss", "ce_count", "lr", 1e-3, "batch", 128L)));
+    }
+
+    @Override
     public Params defaults(boolean quick) {
         Params p = super.defaults(quick);
         // tutorial 6's network and coding; the readout and training settings that reach 0.90 on Fashion-MNIST in 5 epochs

@@ -189,6 +189,13 @@ public class SgMlpExperiment extends ExperimentBase {
 
     /** Every check that needs no data, before the run folder is made: values, combinations, memory, the initial model. */
     @Override
+    public java.util.List<org.snn4j.experiment.Preset> presets() {
+        return java.util.List.of(
+                new org.snn4j.experiment.Preset("mnist", "MNIST-10k, LIF outputs, mse_count, ±2 px shifts, 20 epochs, batch 128: test accuracy 0.963 (docs/sg-mlp.md)",
+                        java.util.Map.of("dataset", "mnist", "readout", "lif", "loss", "mse_count", "augment_shift", 2L, "epochs", 20L, "batch", 128L)));
+    }
+
+    @Override
     public void validate(Params p) {
         int[] hidden = parseHidden(p);
         Loss loss = Loss.parse(p.getString("loss"));
