@@ -24,6 +24,15 @@ class DataParallelSgTest {
                 assertArrayEquals(one.weights(), oneSingleThread.weights());
                 assertTrue(spark.lastLoss() < spark.firstLoss(), "it learns: " + spark.firstLoss() + " -> " + spark.lastLoss());
             }
+            // and the trainer of sg-mlp (SgTrainer with micro_batches = 2) takes the same steps: one epoch of 4 steps
+            try (org.snn4j.train.sg.SgNet net = s.build(2)) {
+                org.snn4j.train.sg.SgTrainer tr = new org.snn4j.train.sg.SgTrainer(net, org.snn4j.train.sg.Loss.CE_COUNT, s.steps(), s.batch(), s.lr(),
+                        0, false, s.seed()).microBatches(2);
+                tr.plan(4);
+                tr.trainEpoch(s.dataset(), 0, null);
+                assertArrayEquals(DataParallelSg.train(sc, s, 2, 4, 1).weights(), org.snn4j.train.sg.MicroBatch.weights(net),
+                        "Spark with 2 parts = SgTrainer with 2 micro-batches");
+            }
             // the parts are a real split: 2 and 3 parts take different steps (each part codes its own input)
             assertFalse(Arrays.equals(DataParallelSg.train(null, s, 2, 3, 1).weights(), DataParallelSg.train(null, s, 3, 3, 1).weights()));
         }

@@ -96,6 +96,8 @@ public class SgMlpExperiment extends ExperimentBase {
                 .declare("tbptt", 0L, "truncated BPTT window k in steps (0 = full BPTT)", 0, 1e6)
                 .declare("recompute", 0L, "keep layer state for m steps and recompute in the backward pass (0 = keep all T)", 0, 1e6)
                 .declare("init_model", "", "start from the weights of a saved model.safetensors (or an older model.json) of the same network, e.g. to continue training")
+                .declare("micro_batches", 1L, "compute each mini-batch as this many parts, gradients summed in part order (what data-parallel training "
+                        + "on that many workers does, bit for bit; 1: the whole batch)", 1, 1024)
                 .declare("checkpoint_every", 0L, "also checkpoint every N batches (always at the end of each epoch)", 0, 1e9)
                 .declare("export_nir", false, "also write model.nir (NIR interchange) and run the test images through it in the NIR runtime, comparing predictions with the trainer's forward pass")
                 .declare("simulate", quick ? 10L : 100L, "run this many test images of the trained network in the simulator (core Population/Projection, monitors) and compare with the trainer's forward pass", 0, 1e6);
@@ -209,6 +211,7 @@ public class SgMlpExperiment extends ExperimentBase {
         Surrogate.parse(p.getString("surrogate"));
         String encoder = p.getString("encoder"), neuron = p.getString("neuron"), learn = p.getString("learn_beta");
         encoding(encoder);
+        if (p.getInt("micro_batches") > p.getInt("batch")) throw new InputException(name() + ": micro_batches exceeds batch");
         if (p.getInt("augment_shift") > 0 && !encoder.equals("rate") && !encoder.equals("direct"))
             throw new InputException("sg-mlp: augment_shift works with encoder=rate or direct only");
         int nIn = encoder.equals("delta") ? 2 * 784 : 784;
@@ -273,7 +276,7 @@ public class SgMlpExperiment extends ExperimentBase {
         int nIn = encoder.equals("delta") ? 2 * 784 : 784;
         try (SgNet net = build(p, nIn, hidden, reset, sg, run.seed())) {
             SgTrainer tr = new SgTrainer(net, loss, T, B, p.getDouble("lr"), p.getDouble("weight_decay"), sched.equals("cosine"),
-                    run.seed()).encoding(encoding(encoder));
+                    run.seed()).encoding(encoding(encoder)).microBatches(p.getInt("micro_batches"));
             int shift = p.getInt("augment_shift");
             if (shift > 0) tr.trainEncoding(encoder.equals("rate") ? SgMlp.rateCodedShifted(shift) : SgCnn.directShifted(shift));
             tr.plan((long) epochs * ((train.size() + B - 1) / B));

@@ -70,6 +70,10 @@ public final class SgTrainer {
         SgNet.InputFiller filler(Dataset data, int[] order, int first, long seed, long stream);
     }
 
+    private int microBatches = 1;
+    private float[][] partGrads;
+    private int[] partPred, batchPred;
+
     public SgTrainer(SgNet net, Loss loss, int steps, int batch, double lr, double weightDecay, boolean cosine, long seed) {
         this.net = net;
         this.loss = loss;
@@ -93,6 +97,21 @@ public final class SgTrainer {
         o.initialise(net.paramSet());
         o.learningRate(lr0);
         opt = o;
+        return this;
+    }
+
+    /**
+     * Computes each mini-batch as {@code parts} micro-batches ({@link MicroBatch}): the gradient of
+     * each part, weighted by its share, summed in part order. What data-parallel training on P
+     * workers does (snn4j-spark's {@code DataParallelSg} gives these same bits); 1 (the default) is
+     * the whole batch at once.
+     *
+     * @param parts micro-batches per mini-batch (≥ 1; a smaller last batch gets at most one part per sample)
+     * @return this
+     */
+    public SgTrainer microBatches(int parts) {
+        if (parts < 1) throw new IllegalArgumentException("micro-batches must be >= 1: " + parts);
+        microBatches = parts;
         return this;
     }
 
@@ -322,11 +341,20 @@ public final class SgTrainer {
             net.prepare(steps, bs);
             for (int b = 0; b < bs; b++) labels[b] = train.label(order[i * batch + b]);
             opt.learningRate(schedule.rate(lr0, done, totalSteps));
-            double l = net.gradients((trainEncoding != null ? trainEncoding : encoding).filler(train, order, i * batch, seed, ((long) epoch << 32) | i), labels, loss);
+            Encoding enc = trainEncoding != null ? trainEncoding : encoding;
+            long stream = ((long) epoch << 32) | i;
+            double l;
+            int[] pr;
+            if (microBatches == 1) {
+                l = net.gradients(enc.filler(train, order, i * batch, seed, stream), labels, loss);
+                pr = net.predictions();
+            } else {
+                l = microBatchGradients(enc, train, order, i * batch, bs, stream);
+                pr = batchPred;
+            }
             net.update(opt);
             done++;
             lossSum += l * bs;
-            int[] pr = net.predictions();
             for (int b = 0; b < bs; b++) if (pr[b] == labels[b]) correct++;
             seen += bs;
             posEpoch = epoch;
@@ -343,6 +371,25 @@ public final class SgTrainer {
             }
         }
         return new double[] {lossSum / seen, correct / (double) seen, (System.nanoTime() - t0) * 1e-9};
+    }
+
+    /** One mini-batch as micro-batches: the parts' weighted gradients summed in part order into the network; returns the mean loss. */
+    private double microBatchGradients(Encoding enc, Dataset train, int[] order, int first, int bs, long stream) {
+        int parts = Math.min(microBatches, bs);
+        int size = MicroBatch.size(net);
+        if (partGrads == null || partGrads.length != parts || partGrads[0].length != size) partGrads = new float[parts][size];
+        if (partPred == null) {
+            partPred = new int[batch];
+            batchPred = new int[batch];
+        }
+        int[] b = MicroBatch.bounds(bs, parts);
+        double sum = 0;
+        for (int p = 0; p < parts; p++) {
+            sum += MicroBatch.gradient(net, enc, train, order, first, bs, p, parts, steps, loss, seed, stream, partGrads[p], partPred);
+            System.arraycopy(partPred, 0, batchPred, b[p], b[p + 1] - b[p]);
+        }
+        MicroBatch.sumInto(net, partGrads);
+        return sum / bs;
     }
 
     /** The input-coding stream of batch {@code i} of evaluation pass {@code evalIndex} (also {@link SgModel#evaluate}'s, pass 0). */
