@@ -91,7 +91,7 @@ final class ReproduceCommand implements Callable<Integer> {
         Sweep.backend(master);
         java.nio.file.Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        java.util.List<org.snn4j.cli.sweep.SweepOutcome> outcomes = Sweep.execute(runs, master, par, "reproduce", Map.of());
+        java.util.List<org.snn4j.cli.sweep.SweepOutcome> outcomes = Sweep.execute(runs, master, par, "reproduce", Map.of(), dir);
         double wall = (System.nanoTime() - t0) * 1e-9;
         Map<String, Map<String, Object>> metrics = Sweep.metricsById(java.util.stream.IntStream.range(0, runs.size())
                 .mapToObj(k -> new org.snn4j.cli.sweep.SweepOutcome(runs.get(k).experiment() + "/" + outcomes.get(k).id(), outcomes.get(k).status(),

@@ -54,12 +54,20 @@ final class Runner {
     /** The folder of the run in progress (null between runs), for the one line a stop by Ctrl-C or SIGTERM prints. */
     static volatile Path running;
 
+    /** The folder of the sweep in progress in this JVM (null when none), for the same line. */
+    static volatile String sweepRunning;
+
     /**
      * What a stopped run says, from the shutdown hook: the folder, and that rerunning the same
      * command resumes from the checkpoint there (or starts again, before the first one). Also marks
      * the folder FAILED, so that it never looks complete.
      */
     static void stopped() {
+        String sweep = sweepRunning;
+        if (sweep != null) {
+            System.err.println("snn4j: sweep stopped; rerun the same command (the same --out " + sweep + ") to skip the finished runs and resume the others");
+            System.err.flush();
+        }
         Path out = running;
         if (out == null) return;
         boolean checkpoint = false;

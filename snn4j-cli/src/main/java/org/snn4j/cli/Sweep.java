@@ -192,7 +192,7 @@ final class Sweep {
     }
 
     /** Runs the tasks with progress lines on stderr (runs finished, failed, running, ETA), polling the run folders. */
-    static List<SweepOutcome> execute(List<Run> runs, String master, int parallel, String label, Map<String, String> conf) throws Exception {
+    static List<SweepOutcome> execute(List<Run> runs, String master, int parallel, String label, Map<String, String> conf, Path dir) throws Exception {
         SweepBackend b = backend(master);
         List<SweepTask> tasks = new ArrayList<>();
         for (Run r : runs) tasks.add(r.task());
@@ -225,6 +225,7 @@ final class Sweep {
         }, "snn4j-sweep-progress");
         progress.setDaemon(true);
         progress.start();
+        Runner.sweepRunning = dir.toString();
         try {
             return b.execute(tasks, master, parallel, conf);
         } catch (InputException e) {
@@ -235,6 +236,7 @@ final class Sweep {
             throw new java.io.IOException(b.name() + " could not run the sweep on " + master + ": " + root.getMessage(), e);
         } finally {
             progress.interrupt();
+            Runner.sweepRunning = null;
         }
     }
 

@@ -83,7 +83,7 @@ final class SweepCommand implements Callable<Integer> {
         Map<String, String> conf = Sweep.conf(sparkConf);
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        List<SweepOutcome> outcomes = Sweep.execute(runs, master, par, "sweep " + name, conf);
+        List<SweepOutcome> outcomes = Sweep.execute(runs, master, par, "sweep " + name, conf, dir);
         double wall = (System.nanoTime() - t0) * 1e-9;
         int failed = report(e, dir, runs, outcomes, g, wall);
         System.err.println("sweep: " + (runs.size() - failed) + " of " + runs.size() + " runs finished in " + String.format("%.1f", wall)
