@@ -185,7 +185,14 @@ final class Sweep {
         if (master.equals("yarn"))
             throw new InputException("--master yarn: this build has no Spark YARN module (the registry here does not serve spark-network-yarn); "
                     + "use spark://, k8s:// or local[...]");
-        for (SweepBackend b : ServiceLoader.load(SweepBackend.class)) if (b.accepts(master)) return b;
+        try {
+            for (SweepBackend b : ServiceLoader.load(SweepBackend.class)) if (b.accepts(master)) return b;
+        } catch (java.util.ServiceConfigurationError | LinkageError e) {   // snn4j-spark without its libraries on the class path
+            if (!master.startsWith("local"))
+                throw new InputException("--master " + InputException.quote(master) + ": the Spark backend cannot load (" + e.getMessage()
+                        + "); build with 'mvn -q -DskipTests package' so that snn4j-spark/target/lib is there");
+            System.err.println("snn4j: the Spark backend cannot load (" + e.getMessage() + "); running the sweep without Spark");
+        }
         if (master.startsWith("local")) return new LocalBackend();
         throw new InputException("--master " + InputException.quote(master) + " needs the snn4j-spark module on the class path "
                 + "(bin/snn4j puts it there after 'mvn -q -DskipTests package'; see docs/sweep.md)");
