@@ -251,32 +251,4 @@ class HostileInputTest {
         }
         for (Workload w : Registry.workloads()) w.validate(w.defaults());
     }
-
-    /** Exploration aid: the cases that the parameter checks alone let through (no run is started). */
-    @Test
-    void listCasesNotRefusedByValidation() throws IOException {
-        if (System.getProperty("snn4j.fuzz.explore") == null) return;
-        List<Case> cs = cases();
-        int through = 0;
-        for (Case c : cs) {
-            try {
-                if (c.args().get(0).equals("run")) {
-                    Experiment e = Registry.experiment(c.args().get(1));
-                    Params p = Runner.resolve(e, true, null, List.of(c.args().get(4)));
-                    e.validate(p);
-                } else {
-                    Workload w = Registry.workload(c.args().get(1));
-                    Params p = w.defaults();
-                    p.applyOptions(c.args().subList(2, c.args().size()), "bench");
-                    w.validate(p);
-                }
-                System.out.println("THROUGH: " + c.label());
-                through++;
-            } catch (RuntimeException ex) {
-                if (!(ex instanceof org.snn4j.util.InputException) && !(ex instanceof IllegalArgumentException))
-                    System.out.println("CRASH: " + c.label() + " " + ex);
-            }
-        }
-        System.out.println("cases " + cs.size() + ", through " + through);
-    }
 }

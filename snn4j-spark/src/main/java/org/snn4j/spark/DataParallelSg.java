@@ -61,21 +61,30 @@ public final class DataParallelSg {
         final SgNet net;
         final Dataset data;
         final float[] out;
-        final int[] pred;
+        final int[] pred, labels;
 
         Replica(Spec s) {
             net = s.build(1);
             data = s.dataset();
             out = new float[MicroBatch.size(net)];
             pred = new int[s.batch()];
+            labels = new int[s.batch()];
         }
     }
 
     private static final Map<String, Replica> REPLICAS = new ConcurrentHashMap<>();
 
+    /** The last epoch's order per thread: drawn once an epoch, not once a step. */
+    private static final ThreadLocal<Object[]> ORDER = new ThreadLocal<>();
+
     /** The sample order of an epoch (as SgTrainer draws it). */
     static int[] order(Spec s, int epoch) {
-        return Dataset.permutation(s.images(), Rng.stream(s.seed(), 0x5EED, epoch));
+        Object[] c = ORDER.get();
+        if (c == null || !c[0].equals(s) || (int) c[1] != epoch) {
+            c = new Object[] {s, epoch, Dataset.permutation(s.images(), Rng.stream(s.seed(), 0x5EED, epoch))};
+            ORDER.set(c);
+        }
+        return (int[]) c[2];
     }
 
     /** Part p of step i, on this JVM's replica for (spec, p). */
@@ -83,15 +92,16 @@ public final class DataParallelSg {
         Replica r = REPLICAS.computeIfAbsent(s + "#" + p, k -> new Replica(s));
         synchronized (r) {
             MicroBatch.setWeights(r.net, weights);
-            return compute(s, r.net, r.data, i, p, parts, r.out, r.pred);
+            double loss = compute(s, r.net, r.data, i, p, parts, r.out, r.pred, r.labels);
+            return new Part(r.out.clone(), loss);   // the replica's buffer is reused by its next step
         }
     }
 
-    static Part compute(Spec s, SgNet net, Dataset data, int i, int p, int parts, float[] out, int[] pred) {
+    /** Part p of step i into {@code out}; returns its summed loss. */
+    static double compute(Spec s, SgNet net, Dataset data, int i, int p, int parts, float[] out, int[] pred, int[] labels) {
         int perEpoch = s.images() / s.batch(), epoch = i / perEpoch, k = i % perEpoch;
-        double loss = MicroBatch.gradient(net, SgMlp::rateCoded, data, order(s, epoch), k * s.batch(), s.batch(), p, parts, s.steps(), Loss.CE_COUNT,
-                s.seed(), ((long) epoch << 32) | k, out, pred);
-        return new Part(out.clone(), loss);
+        return MicroBatch.gradient(net, SgMlp::rateCoded, data, order(s, epoch), k * s.batch(), s.batch(), p, parts, s.steps(), Loss.CE_COUNT,
+                s.seed(), ((long) epoch << 32) | k, out, pred, labels);
     }
 
     /** The result of a training run. */
@@ -115,7 +125,7 @@ public final class DataParallelSg {
             adam.initialise(net.paramSet());
             Dataset data = sc == null ? s.dataset() : null;
             float[][] grads = new float[parts][MicroBatch.size(net)];
-            int[] pred = new int[s.batch()];
+            int[] pred = new int[s.batch()], labels = new int[s.batch()];
             double first = Double.NaN, last = Double.NaN;
             long t0 = System.nanoTime();
             List<Integer> ps = new ArrayList<>();
@@ -123,7 +133,7 @@ public final class DataParallelSg {
             for (int i = 0; i < iterations; i++) {
                 double loss = 0;
                 if (sc == null) {
-                    for (int p = 0; p < parts; p++) loss += compute(s, net, data, i, p, parts, grads[p], pred).loss();
+                    for (int p = 0; p < parts; p++) loss += compute(s, net, data, i, p, parts, grads[p], pred, labels);
                 } else {
                     Broadcast<float[]> w = sc.broadcast(MicroBatch.weights(net));
                     final int step = i;

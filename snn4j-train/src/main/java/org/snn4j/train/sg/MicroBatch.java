@@ -53,14 +53,14 @@ public final class MicroBatch {
      * @param stream   the mini-batch's coding stream
      * @param out      the flat weighted gradient ({@link #size} floats)
      * @param pred     receives the part's predictions (length ≥ its samples)
+     * @param labels   scratch for the part's labels (length ≥ its samples)
      * @return the part's summed loss (mean × its samples)
      */
     public static double gradient(SgNet net, SgTrainer.Encoding enc, Dataset data, int[] order, int first, int batch, int p, int parts,
-                                  int steps, Loss loss, long seed, long stream, float[] out, int[] pred) {
+                                  int steps, Loss loss, long seed, long stream, float[] out, int[] pred, int[] labels) {
         int[] b = bounds(batch, parts);
         int n = b[p + 1] - b[p];
         net.prepare(steps, n);
-        int[] labels = new int[n];
         for (int k = 0; k < n; k++) labels[k] = data.label(order[first + b[p] + k]);
         double mean = net.gradients(enc.filler(data, order, first + b[p], seed, stream(stream, p, parts)), labels, loss);
         float share = (float) n / batch;

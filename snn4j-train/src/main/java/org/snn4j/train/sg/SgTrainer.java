@@ -72,7 +72,7 @@ public final class SgTrainer {
 
     private int microBatches = 1;
     private float[][] partGrads;
-    private int[] partPred, batchPred;
+    private int[] partPred, partLabels, batchPred;
 
     public SgTrainer(SgNet net, Loss loss, int steps, int batch, double lr, double weightDecay, boolean cosine, long seed) {
         this.net = net;
@@ -380,12 +380,13 @@ public final class SgTrainer {
         if (partGrads == null || partGrads.length != parts || partGrads[0].length != size) partGrads = new float[parts][size];
         if (partPred == null) {
             partPred = new int[batch];
+            partLabels = new int[batch];
             batchPred = new int[batch];
         }
         int[] b = MicroBatch.bounds(bs, parts);
         double sum = 0;
         for (int p = 0; p < parts; p++) {
-            sum += MicroBatch.gradient(net, enc, train, order, first, bs, p, parts, steps, loss, seed, stream, partGrads[p], partPred);
+            sum += MicroBatch.gradient(net, enc, train, order, first, bs, p, parts, steps, loss, seed, stream, partGrads[p], partPred, partLabels);
             System.arraycopy(partPred, 0, batchPred, b[p], b[p + 1] - b[p]);
         }
         MicroBatch.sumInto(net, partGrads);
