@@ -63,6 +63,15 @@ interface Backend extends AutoCloseable {
     void outputStep(Buf a, Buf bias, long biasOff, Buf labels, long labelsOff, Buf loss, Buf pred, Buf counts, int batch, int steps,
                     int k, float beta, float theta, float invBatch, boolean train);
 
+    /**
+     * The non-spiking leaky readout of K ≤ 32 units with the cross-entropy of its logits (the mean of
+     * v_t over T, or with {@code useMax} the maximum), one sample per warp: forward (a: input currents →
+     * v_t), logits, loss and prediction per sample, and when {@code train} the backward through time
+     * (a ← ∂L/∂I_t). labels may be null when not training (loss then 0).
+     */
+    void outputLeaky(Buf a, Buf bias, long biasOff, Buf labels, long labelsOff, Buf loss, Buf pred, Buf logits, int batch, int steps,
+                     int k, float beta, float invBatch, boolean useMax, boolean train);
+
     /** Adam over n parameters (PyTorch's update; flag[0] |= 1 on a non-finite gradient, 2 on a non-finite parameter). */
     void adam(Buf p, Buf g, Buf m, Buf v, int n, float lr, float b1, float b2, float eps, float wd, float invC1, float invC2, Buf flag);
 

@@ -76,7 +76,7 @@ final class CudaBackend implements Backend {
     private final PointerPointer<LongPointer> params = new PointerPointer<>(16);
     private final FloatPointer one = new FloatPointer(1f), zero = new FloatPointer(0f), scalar = new FloatPointer(1);
     private final FloatPointer asumOut = new FloatPointer(1);
-    private static final int EXPAND = 0, ENCODE = 1, LIF_F = 2, LIF_B = 3, OUTPUT = 4, ADAM = 5;
+    private static final int EXPAND = 0, ENCODE = 1, LIF_F = 2, LIF_B = 3, OUTPUT = 4, ADAM = 5, LEAKY = 6;
     private static final int THREADS = 256;
 
     static final class DBuf extends Buf {
@@ -114,6 +114,16 @@ final class CudaBackend implements Backend {
      */
     static CudaBackend open(Surrogate s, boolean tf32) {
         String src = Kernels.source(s);   // an unsupported surrogate is an input error, not a missing GPU
+        probe();
+        try {
+            return new CudaBackend(src, tf32);
+        } catch (IllegalStateException e) {
+            throw new CudaUnavailableException("device=cuda: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Checks that the CUDA runtime loads and reports a device: else {@link CudaUnavailableException}, one line. */
+    static void probe() {
         int[] n = new int[1];
         int rc;
         try {
@@ -127,11 +137,6 @@ final class CudaBackend implements Backend {
         if (rc != 0 || n[0] < 1)
             throw new CudaUnavailableException("device=cuda: no usable NVIDIA GPU (cudaGetDeviceCount: "
                     + (rc != 0 ? "error " + rc + " " + errorString(rc) : "0 devices") + ")", null);
-        try {
-            return new CudaBackend(src, tf32);
-        } catch (IllegalStateException e) {
-            throw new CudaUnavailableException("device=cuda: " + firstLine(e.getMessage()), e);
-        }
     }
 
     private static String firstLine(String s) {
@@ -387,6 +392,25 @@ final class CudaBackend implements Backend {
         f32(11, invBatch);
         i32(12, train ? 1 : 0);
         launch(OUTPUT, 32L * batch, 32);
+    }
+
+    @Override
+    public void outputLeaky(Buf a, Buf bias, long biasOff, Buf labels, long labelsOff, Buf loss, Buf pred, Buf logits, int batch,
+                            int steps, int k, float beta, float invBatch, boolean useMax, boolean train) {
+        ptr(0, a, 0);
+        ptr(1, bias, biasOff);
+        ptr(2, labels, labelsOff);
+        ptr(3, loss, 0);
+        ptr(4, pred, 0);
+        ptr(5, logits, 0);
+        i32(6, batch);
+        i32(7, steps);
+        i32(8, k);
+        f32(9, beta);
+        f32(10, invBatch);
+        i32(11, useMax ? 1 : 0);
+        i32(12, train ? 1 : 0);
+        launch(LEAKY, 32L * batch, 32);
     }
 
     @Override

@@ -30,9 +30,18 @@ public final class CudaSgMlp implements AutoCloseable {
     /** Precision of the matrix products. */
     public enum MathMode { FP32, TF32 }
 
+    /**
+     * The output layer and its loss: spiking LIF outputs with the cross-entropy of their spike counts
+     * ({@code readout=lif}, {@code ce_count}), or a non-spiking leaky integrator (β, no threshold) with
+     * the cross-entropy of the mean ({@code ce_mean}) or the maximum ({@code ce_max}) of its membrane
+     * potential over T ({@code readout=leaky}, the sg-mlp experiment's default).
+     */
+    public enum Readout { LIF_COUNT, LEAKY_MEAN, LEAKY_MAX }
+
     final Backend be;
     final int nIn, hidden, nOut;
     final float beta, theta;
+    final Readout readout;
     private final int nW1, nB1, nW2, nB2, nParams;
     private final long oB1, oW2, oB2;
     /** Parameters, gradients and Adam moments: one flat vector each [W1 | b1 | W2 | b2]. */
@@ -48,15 +57,20 @@ public final class CudaSgMlp implements AutoCloseable {
      * GPU or CUDA runtime.
      */
     public static CudaSgMlp open(int nIn, int hidden, int nOut, double beta, double theta, Surrogate surrogate, MathMode math) {
-        return new CudaSgMlp(CudaBackend.open(surrogate, math == MathMode.TF32), nIn, hidden, nOut, beta, theta);
+        return new CudaSgMlp(CudaBackend.open(surrogate, math == MathMode.TF32), nIn, hidden, nOut, beta, theta, Readout.LIF_COUNT);
+    }
+
+    /** {@link #open} with another output layer and loss. */
+    public static CudaSgMlp open(int nIn, int hidden, int nOut, double beta, double theta, Surrogate surrogate, MathMode math, Readout readout) {
+        return new CudaSgMlp(CudaBackend.open(surrogate, math == MathMode.TF32), nIn, hidden, nOut, beta, theta, readout);
     }
 
     /** The same engine on the Java reference backend (tests, and the agreement check's dry run without a GPU). */
     public static CudaSgMlp host(int nIn, int hidden, int nOut, double beta, double theta, Surrogate surrogate) {
-        return new CudaSgMlp(new HostBackend(surrogate), nIn, hidden, nOut, beta, theta);
+        return new CudaSgMlp(new HostBackend(surrogate), nIn, hidden, nOut, beta, theta, Readout.LIF_COUNT);
     }
 
-    CudaSgMlp(Backend be, int nIn, int hidden, int nOut, double beta, double theta) {
+    CudaSgMlp(Backend be, int nIn, int hidden, int nOut, double beta, double theta, Readout readout) {
         if (nIn < 1 || hidden < 1 || nOut < 1) throw new InputException("device=cuda: layer widths must be positive");
         if (nOut > 32) throw new InputException("device=cuda: at most 32 output classes (one warp per sample), not " + nOut);
         this.be = be;
@@ -65,6 +79,7 @@ public final class CudaSgMlp implements AutoCloseable {
         this.nOut = nOut;
         this.beta = (float) beta;
         this.theta = (float) theta;
+        this.readout = readout;
         nW1 = nIn * hidden;
         nB1 = hidden;
         nW2 = hidden * nOut;
@@ -101,6 +116,30 @@ public final class CudaSgMlp implements AutoCloseable {
         if (l1.in != nIn || l1.out != hidden || l2.in != hidden || l2.out != nOut)
             throw new InputException("device=cuda: network sizes differ from the engine's");
         setParams(l1.weights(), l1.bias(), l2.weights(), l2.bias());
+    }
+
+    /**
+     * Uploads the parameters as one flat vector in the CPU network's {@code params()} order (the rows
+     * of W1, b1, the rows of W2, b2, concatenated), and Adam's state: its moments in the same order (null:
+     * zeros) and its step count.
+     */
+    public void setState(float[] params, float[] adamM, float[] adamV, long adamStepCount) {
+        if (params.length != nParams || adamM != null && adamM.length != nParams || adamV != null && adamV.length != nParams)
+            throw new IllegalArgumentException("device=cuda: state of " + params.length + " values for " + nParams + " parameters");
+        be.upload(params, 0, p, 0, nParams);
+        float[] zero = adamM == null || adamV == null ? new float[nParams] : null;
+        be.upload(adamM != null ? adamM : zero, 0, m, 0, nParams);
+        be.upload(adamV != null ? adamV : zero, 0, v, 0, nParams);
+        be.upload(new int[1], 0, flag, 0, 1);
+        adamSteps = adamStepCount;
+    }
+
+    /** Downloads the parameters and Adam's moments (flat, as {@link #setState}); returns Adam's step count. */
+    public long getState(float[] params, float[] adamM, float[] adamV) {
+        be.download(p, 0, params, 0, nParams);
+        if (adamM != null) be.download(m, 0, adamM, 0, nParams);
+        if (adamV != null) be.download(v, 0, adamV, 0, nParams);
+        return adamSteps;
     }
 
     /** Uploads the weights (rows per input, as the CPU {@link Linear}) and resets Adam's state. */
@@ -205,11 +244,19 @@ public final class CudaSgMlp implements AutoCloseable {
         return batch;
     }
 
-    /** Uploads the input spikes of the prepared batch, encoded on the host (e.g. by the CPU's rate encoder). */
+    /**
+     * Uploads the input of the prepared batch, encoded on the host (e.g. by the CPU's rate encoder):
+     * spikes (bits, expanded to 0/1 on the device) or dense values (direct coding), rows b·T + t.
+     */
     public void input(Seq in) {
         checkPrepared();
-        if (!in.binary || in.n != nIn) throw new InputException("device=cuda: the input must be spikes of " + nIn + " units");
-        int rows = steps * batch, w32 = 2 * in.words;
+        if (in.n != nIn) throw new InputException("device=cuda: the input must have " + nIn + " units, not " + in.n);
+        int rows = steps * batch;
+        if (!in.binary) {
+            be.upload(in.dense, 0, x, 0, rows * nIn);
+            return;
+        }
+        int w32 = 2 * in.words;
         if (bits == null) bits = be.alloc((long) rows * w32);
         int[] packed = new int[rows * w32];
         for (int k = 0; k < rows * in.words; k++) {
@@ -308,7 +355,7 @@ public final class CudaSgMlp implements AutoCloseable {
         checkPrepared();
         int rows = steps * batch;
         forward(true);
-        be.outputStep(a2, p, oB2, labels, 0, loss, pred, counts, batch, steps, nOut, beta, theta, 1f / batch, true);   // gI2
+        output(true, true);                                                            // loss, gI2
         gemmRm(false, true, rows, hidden, nOut, a2, 0, p, oW2, 0f, g1, 0);             // gS1 = gI2 W2ᵀ
         be.lifBackward(g1, a1, batch, steps, hidden, beta, theta);                     // gI1
         gemmRm(true, false, nIn, hidden, rows, x, 0, g1, 0, 0f, g, 0);                  // gW1 = Xᵀ gI1
@@ -321,7 +368,16 @@ public final class CudaSgMlp implements AutoCloseable {
     public void infer(boolean withLabels) {
         checkPrepared();
         forward(false);
-        be.outputStep(a2, p, oB2, withLabels ? labels : null, 0, loss, pred, counts, batch, steps, nOut, beta, theta, 1f / batch, false);
+        output(withLabels, false);
+    }
+
+    /** The output layer, its loss and prediction, and when training its backward (a2 ← ∂L/∂I2). */
+    private void output(boolean withLabels, boolean train) {
+        if (readout == Readout.LIF_COUNT)
+            be.outputStep(a2, p, oB2, withLabels ? labels : null, 0, loss, pred, counts, batch, steps, nOut, beta, theta, 1f / batch, train);
+        else
+            be.outputLeaky(a2, p, oB2, withLabels ? labels : null, 0, loss, pred, counts, batch, steps, nOut, beta, 1f / batch,
+                    readout == Readout.LEAKY_MAX, train);
     }
 
     /** One Adam step (PyTorch's; β₁ = 0.9, β₂ = 0.999, ε = 1e-8) with the gradients of the last {@link #gradients}. */
@@ -337,7 +393,8 @@ public final class CudaSgMlp implements AutoCloseable {
      * loss, a gradient or a parameter became NaN or infinite since the last check.
      */
     public double loss() {
-        float[] l = new float[batch];
+        if (lossHost.length != batch) lossHost = new float[batch];
+        float[] l = lossHost;
         be.download(loss, 0, l, 0, batch);
         be.download(flag, 0, flagHost, 0, 1);
         double s = 0;
@@ -347,6 +404,13 @@ public final class CudaSgMlp implements AutoCloseable {
         if ((flagHost[0] & 1) != 0) throw new DivergenceException(-1, null, "device=cuda: a gradient became NaN or infinite");
         if ((flagHost[0] & 2) != 0) throw new DivergenceException(-1, null, "device=cuda: a parameter became NaN or infinite (learning rate too large?)");
         return mean;
+    }
+
+    private float[] lossHost = new float[0];
+
+    /** Predicted class of each sample of the last batch into out[0, B) (waits for the device). */
+    public void predictions(int[] out) {
+        be.download(pred, 0, out, 0, batch);
     }
 
     /** Predicted class of each sample of the last batch (waits for the device). */
@@ -374,7 +438,7 @@ public final class CudaSgMlp implements AutoCloseable {
         return out;
     }
 
-    /** Output spike counts of the last batch, B×K (waits for the device). */
+    /** Output spike counts of the last batch, B×K (the logits for a leaky readout; waits for the device). */
     public float[] outputCounts() {
         float[] out = new float[batch * nOut];
         be.download(counts, 0, out, 0, out.length);

@@ -19,7 +19,8 @@ import org.snn4j.util.Rng;
  * one Adam step. The target is 1e-4 (fp32). Prints one JSON line.
  *
  * <p>{@code java ... org.snn4j.cuda.GradientCheck [--backend cuda|host] [--hidden H] [--steps T]
- * [--batch B] [--seed S] [--math fp32|tf32]}. The host backend runs the same engine on the Java
+ * [--batch B] [--seed S] [--math fp32|tf32] [--loss ce_count|ce_mean|ce_max]}: ce_count with LIF outputs (the
+ * bench's network), ce_mean or ce_max with the leaky readout (the sg-mlp experiment's default). The host backend runs the same engine on the Java
  * reference of the kernels (no GPU needed).
  */
 public final class GradientCheck {
@@ -31,12 +32,13 @@ public final class GradientCheck {
 
     public static void main(String[] args) {
         Map<String, String> o = new LinkedHashMap<>(Map.of("backend", "cuda", "hidden", "1000", "steps", "25", "batch", "128", "seed", "1",
-                "math", "fp32"));
+                "math", "fp32", "loss", "ce_count"));
         for (int k = 0; k + 1 < args.length; k += 2) o.put(args[k].replaceFirst("^--", ""), args[k + 1]);
         int H = Integer.parseInt(o.get("hidden")), T = Integer.parseInt(o.get("steps")), B = Integer.parseInt(o.get("batch"));
         long seed = Long.parseLong(o.get("seed"));
         try {
-            Map<String, Object> r = run(o.get("backend"), H, T, B, seed, CudaSgMlp.MathMode.valueOf(o.get("math").toUpperCase()));
+            Map<String, Object> r = run(o.get("backend"), H, T, B, seed, CudaSgMlp.MathMode.valueOf(o.get("math").toUpperCase()),
+                    Loss.parse(o.get("loss")));
             System.out.println(Json.write(r));
             System.exit(Boolean.TRUE.equals(r.get("pass")) ? 0 : 1);
         } catch (org.snn4j.util.InputException e) {
@@ -47,12 +49,25 @@ public final class GradientCheck {
 
     /** Runs the check and returns the fields of the JSON line. */
     public static Map<String, Object> run(String backend, int H, int T, int B, long seed, CudaSgMlp.MathMode math) {
+        return run(backend, H, T, B, seed, math, Loss.CE_COUNT);
+    }
+
+    /** The check with LIF outputs and ce_count, or a leaky readout with ce_mean or ce_max. */
+    public static Map<String, Object> run(String backend, int H, int T, int B, long seed, CudaSgMlp.MathMode math, Loss loss) {
         final int nIn = 784, K = 10;
+        CudaSgMlp.Readout readout = switch (loss) {
+            case CE_COUNT -> CudaSgMlp.Readout.LIF_COUNT;
+            case CE_MEAN -> CudaSgMlp.Readout.LEAKY_MEAN;
+            case CE_MAX -> CudaSgMlp.Readout.LEAKY_MAX;
+            default -> throw new org.snn4j.util.InputException("gradient check: loss ce_count, ce_mean or ce_max, not " + loss.name().toLowerCase());
+        };
+        boolean leaky = readout != CudaSgMlp.Readout.LIF_COUNT;
         Surrogate sg = Surrogate.fastSigmoid(25);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("check", "gradients_gpu_vs_cpu");
         r.put("backend", backend);
         r.put("math", math.name().toLowerCase());
+        r.put("loss", loss.name().toLowerCase());
         r.put("H", H);
         r.put("T", T);
         r.put("B", B);
@@ -62,16 +77,16 @@ public final class GradientCheck {
         Rng rng = Rng.stream(seed, 0xC4EC);
         for (int k = 0; k < px.length; k++) px[k] = (float) rng.nextDouble();
         for (int b = 0; b < B; b++) labels[b] = rng.nextInt(K);
-        try (SgNet net = SgMlp.build(nIn, new int[] {H}, K, 0.95, 1.0, Reset.SUBTRACT, sg, false, 0, seed);
-             CudaSgMlp dev = backend.equals("host") ? CudaSgMlp.host(nIn, H, K, 0.95, 1.0, sg)
-                     : CudaSgMlp.open(nIn, H, K, 0.95, 1.0, sg, math)) {
+        try (SgNet net = SgMlp.build(nIn, new int[] {H}, K, 0.95, 1.0, Reset.SUBTRACT, sg, leaky, 0, seed);
+             CudaSgMlp dev = backend.equals("host") ? new CudaSgMlp(new HostBackend(sg), nIn, H, K, 0.95, 1.0, readout)
+                     : CudaSgMlp.open(nIn, H, K, 0.95, 1.0, sg, math, readout)) {
             r.put("device", dev.deviceName());
             dev.copyFrom(net);
             net.prepare(T, B);
             dev.prepare(T, B);
             SgNet.InputFiller fill = SgMlp.rateCoded(px, nIn, null, 0, seed, 7);
             // CPU: gradients of the batch
-            double lossCpu = net.gradients(fill, labels, Loss.CE_COUNT);
+            double lossCpu = net.gradients(fill, labels, loss);
             float[][] gCpu = copy(net.paramGrads());
             // the same spikes, encoded on the host, uploaded
             Seq in = new Seq(nIn, true);
@@ -119,7 +134,7 @@ public final class GradientCheck {
             for (int q = 0; q < 4; q++) pw = Math.max(pw, relL2(pCpu, pDev, ranges[q][0], ranges[q][1]));
             r.put("params_after_adam_rel_l2_worst", pw);
             // inference on the same spikes, new weights: predictions
-            double lossInf = net.infer(fill, labels, Loss.CE_COUNT);
+            double lossInf = net.infer(fill, labels, loss);
             int[] pc = net.predictions().clone();
             dev.input(in);
             dev.infer(true);

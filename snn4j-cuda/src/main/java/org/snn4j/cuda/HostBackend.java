@@ -231,6 +231,64 @@ final class HostBackend implements Backend {
     }
 
     @Override
+    public void outputLeaky(Buf ab, Buf biasb, long biasOff, Buf labelsb, long labelsOff, Buf lossb, Buf predb, Buf logitsb, int batch,
+                            int steps, int K, float beta, float invB, boolean useMax, boolean train) {
+        float[] a = f(ab), bias = f(biasb), loss = f(lossb), pred = f(predb), logits = f(logitsb);
+        float[] lgs = new float[K];
+        int[] ams = new int[K];
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < K; k++) {
+                float bk = bias[(int) biasOff + k], v = 0f;
+                float lg = useMax ? Float.NEGATIVE_INFINITY : 0f;
+                int am = 0;
+                int o = b * steps * K + k;
+                for (int t = 0; t < steps; t++, o += K) {
+                    float j = a[o] + bk;
+                    v = t == 0 ? j : beta * v + j;
+                    if (useMax) {
+                        if (v > lg) {
+                            lg = v;
+                            am = t;
+                        }
+                    } else lg += v;
+                }
+                if (!useMax) lg = lg / (float) steps;
+                lgs[k] = lg;
+                ams[k] = am;
+                logits[b * K + k] = lg;
+            }
+            double m = Double.NEGATIVE_INFINITY;
+            float best = 0f;
+            int arg = 0;
+            for (int q = 0; q < K; q++) {
+                m = Math.max(m, lgs[q]);
+                if (q == 0 || lgs[q] > best) {
+                    best = lgs[q];
+                    arg = q;
+                }
+            }
+            double sum = 0;
+            for (int q = 0; q < K; q++) sum += Math.exp((double) lgs[q] - m);
+            double lse = m + Math.log(sum);
+            int c = labelsb != null ? i(f(labelsb)[(int) labelsOff + b]) : -1;
+            pred[b] = fl(arg);
+            loss[b] = c < 0 ? 0f : (float) (lse - (double) lgs[c]);
+            if (!train) continue;
+            for (int k = 0; k < K; k++) {
+                float gk = (float) Math.exp((double) lgs[k] - lse) - (k == c ? 1f : 0f);
+                float gy = useMax ? gk * invB : gk * (invB / (float) steps);
+                float carry = 0f;
+                int o = b * steps * K + k + (steps - 1) * K;
+                for (int t = steps - 1; t >= 0; t--, o -= K) {
+                    float gg = (useMax && t != ams[k] ? 0f : gy) + carry;
+                    a[o] = gg;
+                    carry = beta * gg;
+                }
+            }
+        }
+    }
+
+    @Override
     public void adam(Buf pb, Buf gb, Buf mb, Buf vb, int n, float lr, float b1, float b2, float eps, float wd, float invC1, float invC2,
                      Buf flagb) {
         float[] p = f(pb), g = f(gb), m = f(mb), v = f(vb), flag = f(flagb);

@@ -20,6 +20,9 @@ import org.snn4j.util.InputException;
  *   <li>{@code output_step}: one warp per sample: the output LIF layer forward, spike counts,
  *       cross-entropy on the counts (softmax in double, as the CPU), prediction, and the backward
  *       through time;</li>
+ *   <li>{@code output_leaky}: one warp per sample: a non-spiking leaky readout (v_t = β v_{t−1} + I_t),
+ *       its logits (the mean of v_t over T, or the maximum), cross-entropy (softmax in double, as
+ *       the CPU), prediction, and the backward through time (all steps, or the arg-max step);</li>
  *   <li>{@code adam}: PyTorch's Adam on one flat parameter vector, flagging non-finite values.</li>
  * </ul>
  */
@@ -28,7 +31,7 @@ final class Kernels {
     }
 
     /** Kernel names, in the order {@link CudaBackend} looks them up. */
-    static final String[] NAMES = {"expand_bits", "encode_rate", "lif_forward", "lif_backward", "output_step", "adam"};
+    static final String[] NAMES = {"expand_bits", "encode_rate", "lif_forward", "lif_backward", "output_step", "adam", "output_leaky"};
 
     /** SplitMix64's increment γ. */
     static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -180,6 +183,54 @@ final class Kernels {
                     long long o = base + (long long) (steps - 1) * K;
                     for (int t = steps - 1; t >= 0; t--, o -= K) {
                         float gg = sgrad(gk, a[o] - theta) + carry;
+                        a[o] = gg;
+                        carry = beta * gg;
+                    }
+                }
+                extern "C" __global__ void output_leaky(float* __restrict__ a, const float* __restrict__ bias, const int* __restrict__ labels,
+                                                        float* __restrict__ loss, int* __restrict__ pred, float* __restrict__ logits,
+                                                        int batch, int steps, int K, float beta, float invB, int useMax, int train) {
+                    int b = blockIdx.x, k = threadIdx.x;
+                    if (b >= batch) return;
+                    float lg = 0.0f;
+                    int am = 0;
+                    long long base = (long long) b * steps * K + k;
+                    if (k < K) {
+                        float bk = bias[k], v = 0.0f;
+                        lg = useMax ? -1.0f / 0.0f : 0.0f;
+                        long long o = base;
+                        for (int t = 0; t < steps; t++, o += K) {
+                            float j = a[o] + bk;
+                            v = t == 0 ? j : beta * v + j;
+                            if (useMax) { if (v > lg) { lg = v; am = t; } } else lg += v;
+                        }
+                        if (!useMax) lg = lg / (float) steps;
+                        logits[(long long) b * K + k] = lg;
+                    }
+                    /* the CPU's double-precision softmax over the K logits, in its order */
+                    double m = -1.0 / 0.0;
+                    float best = 0.0f; int arg = 0;
+                    for (int q = 0; q < K; q++) {
+                        float l = __shfl_sync(0xffffffffu, lg, q);
+                        m = fmax(m, (double) l);
+                        if (q == 0 || l > best) { best = l; arg = q; }
+                    }
+                    double sum = 0.0;
+                    for (int q = 0; q < K; q++) sum += exp((double) __shfl_sync(0xffffffffu, lg, q) - m);
+                    double lse = m + log(sum);
+                    int c = labels != 0 ? labels[b] : -1;
+                    float lc = __shfl_sync(0xffffffffu, lg, c < 0 ? 0 : c);
+                    if (k == 0) {
+                        pred[b] = arg;
+                        loss[b] = c < 0 ? 0.0f : (float) (lse - (double) lc);
+                    }
+                    if (!train || k >= K) return;
+                    float gk = (float) exp((double) lg - lse) - (k == c ? 1.0f : 0.0f);
+                    float gy = useMax ? gk * invB : gk * (invB / (float) steps);
+                    float carry = 0.0f;
+                    long long o = base + (long long) (steps - 1) * K;
+                    for (int t = steps - 1; t >= 0; t--, o -= K) {
+                        float gg = (useMax && t != am ? 0.0f : gy) + carry;
                         a[o] = gg;
                         carry = beta * gg;
                     }

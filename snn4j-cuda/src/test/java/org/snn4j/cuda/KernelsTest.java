@@ -20,6 +20,25 @@ class KernelsTest {
         assertTrue(Kernels.source(Surrogate.triangle(0.3, 1)).contains("fmaxf(0.0f, 1.0f - fabsf(x) / 1.0f)"));
     }
 
+    /**
+     * The CUDA source compiles (nvcc, the NVRTC options: sm_90, no fused multiply-add) for every
+     * surrogate, where the CUDA toolkit is installed (the build machine has it; CI has not, and skips).
+     */
+    @Test
+    void sourceCompilesWithNvcc() throws Exception {
+        java.nio.file.Path nvcc = java.nio.file.Path.of(System.getenv().getOrDefault("CUDA_HOME", "/usr/local/cuda"), "bin", "nvcc");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(nvcc), "no nvcc at " + nvcc);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("snn4j-nvcc");
+        for (Surrogate s : new Surrogate[] {Surrogate.fastSigmoid(25), Surrogate.arctan(2), Surrogate.triangle(0.3, 1)}) {
+            java.nio.file.Path cu = dir.resolve("k.cu");
+            java.nio.file.Files.writeString(cu, Kernels.source(s));
+            Process p = new ProcessBuilder(nvcc.toString(), "-cubin", "-arch=sm_90", "--fmad=false", "-std=c++17", "-Werror", "all-warnings",
+                    "-o", dir.resolve("k.cubin").toString(), cu.toString()).redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), s + ": " + log);
+        }
+    }
+
     @Test
     void literalsReadBackExactly() {
         for (float v : new float[] {25f, 0.1f, (float) (Math.PI / 2) * 2f, 1e-8f, 3.4e38f, 1.17549435e-38f}) {

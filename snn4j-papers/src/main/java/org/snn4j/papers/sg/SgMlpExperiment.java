@@ -23,6 +23,7 @@ import org.snn4j.train.sg.Loss;
 import org.snn4j.train.sg.RecurrentLif;
 import org.snn4j.train.sg.Seq;
 import org.snn4j.train.sg.SgCnn;
+import org.snn4j.train.sg.SgDevice;
 import org.snn4j.train.sg.SgMlp;
 import org.snn4j.train.sg.SgModel;
 import org.snn4j.train.sg.SgNet;
@@ -98,6 +99,8 @@ public class SgMlpExperiment extends ExperimentBase {
                 .declare("init_model", "", "start from the weights of a saved model.safetensors (or an older model.json) of the same network, e.g. to continue training")
                 .declare("micro_batches", 1L, "compute each mini-batch as this many parts, gradients summed in part order (what data-parallel training "
                         + "on that many workers does, bit for bit; 1: the whole batch)", 1, 1024)
+                .declareChoice("device", "cpu", "cpu, cuda (an NVIDIA GPU through the optional snn4j-cuda module: one hidden LIF layer, readout=lif with "
+                        + "ce_count or leaky with ce_mean/ce_max; docs/gpu.md) or auto (cuda when usable, else the CPU with a notice)", "cpu", "cuda", "auto")
                 .declare("checkpoint_every", 0L, "also checkpoint every N batches (always at the end of each epoch)", 0, 1e9)
                 .declare("export_nir", false, "also write model.nir (NIR interchange) and run the test images through it in the NIR runtime, comparing predictions with the trainer's forward pass")
                 .declare("simulate", quick ? 10L : 100L, "run this many test images of the trained network in the simulator (core Population/Projection, monitors) and compare with the trainer's forward pass", 0, 1e6);
@@ -240,6 +243,15 @@ public class SgMlpExperiment extends ExperimentBase {
             }
             params += prev * 10 + 10;
         }
+        String device = p.getString("device");
+        if (device.equals("cuda") && p.getInt("micro_batches") > 1) throw new InputException(name() + ": device=cuda: micro_batches runs on the CPU only");
+        if (!device.equals("cpu") && !(device.equals("auto") && p.getInt("micro_batches") > 1)) {   // what the device cannot train, and no device: one line before anything is written
+            try (SgNet net = build(p, nIn, hidden, reset, Surrogate.parse(p.getString("surrogate")), 0)) {
+                org.snn4j.train.optim.Adam adam = new org.snn4j.train.optim.Adam(1e-3);
+                adam.initialise(net.paramSet());
+                SgDevice.check(device, name(), net, loss, adam);
+            }
+        }
         int T = p.getInt("steps"), window = p.getInt("recompute") > 0 ? Math.min(T, p.getInt("recompute")) : T;
         requireMemory(name() + ": " + (arch.isEmpty() ? nIn + "-" + p.getString("hidden") + "-10" : arch), params, neurons, p.getInt("batch"), window);
         if (!p.getString("init_model").isEmpty()) {   // the model must load into this very network
@@ -291,8 +303,15 @@ public class SgMlpExperiment extends ExperimentBase {
             if (tr.resume())
                 run.progress("resumed from " + run.out().resolve(CHECKPOINT) + " after " + tr.epochsDone() + " epoch(s), "
                         + tr.stepsDone() + " batches");
-            run.progress(String.format("%s: %d training / %d test images, network %s, T = %d, batch %d, %d thread(s), %d parameters",
-                    ds, train.size(), test.size(), architecture(p), T, B, net.threads(), net.paramCount()));
+            String device = p.getString("device");
+            if (device.equals("auto") && p.getInt("micro_batches") > 1) {
+                System.err.println(name() + ": device=auto: micro_batches runs on the CPU only; running on the CPU");
+                device = "cpu";
+            }
+            tr.device(SgDevice.open(device, name(), net, loss, tr.optimizer(), System.err));
+            run.progress(String.format("%s: %d training / %d test images, network %s, T = %d, batch %d, %s, %d parameters",
+                    ds, train.size(), test.size(), architecture(p), T, B, tr.device() == null ? net.threads() + " CPU thread(s)"
+                            : tr.device().description(), net.paramCount()));
             List<double[]> curve = new ArrayList<>();
             double trainS = 0, testS = 0;
             long trainN = 0, testN = 0;
@@ -302,19 +321,31 @@ public class SgMlpExperiment extends ExperimentBase {
                 lastTest = h[3];
                 run.metric("test_accuracy_epoch_" + (int) h[0], h[3]);
             }
-            for (int e = tr.epochsDone() + 1; e <= epochs; e++) {
-                double[] r = tr.trainEpoch(train, e, run.progressListener());
-                double[] te = tr.evaluate(test, e);
-                trainS += r[2];
-                testS += te[1];
-                trainN += train.size();
-                testN += test.size();
-                lastTest = te[0];
-                curve.add(new double[] {e, r[0], r[1], te[0]});
-                tr.record(curve.get(curve.size() - 1));
-                run.progress(String.format("epoch %d: train loss %.4f, train accuracy %.4f, test accuracy %.4f", e, r[0], r[1], te[0]));
-                run.metric("test_accuracy_epoch_" + e, te[0]);
-                run.writeMetrics();
+            try {
+                for (int e = tr.epochsDone() + 1; e <= epochs; e++) {
+                    double[] r = tr.trainEpoch(train, e, run.progressListener());
+                    double[] te = tr.evaluate(test, e);
+                    trainS += r[2];
+                    testS += te[1];
+                    trainN += train.size();
+                    testN += test.size();
+                    lastTest = te[0];
+                    curve.add(new double[] {e, r[0], r[1], te[0]});
+                    tr.record(curve.get(curve.size() - 1));
+                    run.progress(String.format("epoch %d: train loss %.4f, train accuracy %.4f, test accuracy %.4f", e, r[0], r[1], te[0]));
+                    run.metric("test_accuracy_epoch_" + e, te[0]);
+                    run.writeMetrics();
+                }
+                run.metric("device", tr.device() == null ? "cpu" : tr.device().description());
+            } finally {   // the network holds the trained weights (downloaded at the end of each epoch)
+                SgDevice d = tr.device();
+                if (d != null) {
+                    try {
+                        tr.device(null);
+                    } finally {
+                        d.close();
+                    }
+                }
             }
             run.metric("dataset", ds);
             run.metric("hidden", p.getString("hidden"));

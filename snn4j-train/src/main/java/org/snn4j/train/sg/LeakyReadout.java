@@ -16,6 +16,11 @@ public final class LeakyReadout extends Layer {
         this.beta = (float) beta;
     }
 
+    /** The decay β per step. */
+    public float decay() {
+        return beta;
+    }
+
     @Override
     public String name() {
         return "leaky_readout(" + out + ", beta=" + beta + ")";

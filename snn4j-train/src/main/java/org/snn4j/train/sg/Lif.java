@@ -68,6 +68,11 @@ public final class Lif extends SpikingLayer {
         return this;
     }
 
+    @Override
+    public boolean learnsDecay() {
+        return betaP != null;
+    }
+
     /** The decay of neuron i as used (clamped to [0, 1]). */
     public float beta(int i) {
         return decayAt(betaP, beta, i);

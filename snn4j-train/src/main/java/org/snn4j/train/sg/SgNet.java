@@ -234,6 +234,22 @@ public final class SgNet implements AutoCloseable {
     }
 
     /**
+     * Encodes the prepared batch into {@link #input()} (the filler run on the team, as in {@link #gradients}) without
+     * running the network: the input of a batch that another engine (a GPU, {@link SgDevice}) computes.
+     *
+     * @param fill the input filler
+     * @return {@link #input()}
+     */
+    public Seq fill(InputFiller fill) {
+        int B = batch;
+        pool.forEach(pool.threads(), k -> {
+            int b0 = from(k, B), b1 = from(k + 1, B);
+            if (b0 < b1) fill.fill(input, b0, b1, intScratch[k]);
+        });
+        return input;
+    }
+
+    /**
      * Forward pass only (inference) on the prepared batch; returns the mean loss when labels are
      * given (else NaN). Predictions are in {@link #predictions()}.
      */

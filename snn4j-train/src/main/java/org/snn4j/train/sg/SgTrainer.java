@@ -71,6 +71,8 @@ public final class SgTrainer {
     }
 
     private int microBatches = 1;
+    /** The engine of the batches when not the CPU network itself (null: the CPU). */
+    private SgDevice device;
     private float[][] partGrads;
     private int[] partPred, partLabels, batchPred;
 
@@ -111,8 +113,33 @@ public final class SgTrainer {
      */
     public SgTrainer microBatches(int parts) {
         if (parts < 1) throw new IllegalArgumentException("micro-batches must be >= 1: " + parts);
+        if (parts > 1 && device != null) throw new InputException("micro-batches run on the CPU only (device=" + device.description() + ")");
         microBatches = parts;
         return this;
+    }
+
+    /**
+     * Runs the forward and backward passes and the optimiser step of every batch on {@code d} (e.g. a
+     * GPU, {@link SgDevice#open}) instead of the CPU network: the parameters and the optimiser's state
+     * (set up by then: initial weights, a resumed checkpoint) are uploaded now; the trainer downloads
+     * them at each checkpoint and at the end of each epoch, so the network holds the trained weights
+     * after {@link #trainEpoch}. The input coding stays on the CPU (the same spikes as a CPU run).
+     * Null: back to the CPU (after a download).
+     *
+     * @param d the device, or null
+     * @return this
+     */
+    public SgTrainer device(SgDevice d) {
+        if (d != null && microBatches > 1) throw new InputException("micro-batches run on the CPU only (device=" + d.description() + ")");
+        if (device != null && d == null) device.download(net, opt);
+        device = d;
+        if (d != null) d.upload(net, opt);
+        return this;
+    }
+
+    /** The device that computes the batches, or null for the CPU. */
+    public SgDevice device() {
+        return device;
     }
 
     /** Sets the input coding (default: rate coding). */
@@ -229,6 +256,7 @@ public final class SgTrainer {
         int width = (int) ModelFile.num(m, "history_width", f);
         for (int k = 0; width > 0 && k + width <= h.length; k += width) history.add(java.util.Arrays.copyOfRange(h, k, k + width));
         net.checkParams();
+        if (device != null) device.upload(net, opt);
         return true;
     }
 
@@ -240,6 +268,7 @@ public final class SgTrainer {
      * (F64 [epochs, width]).
      */
     private void save() {
+        if (device != null) device.download(net, opt);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("settings", fingerprint());
         m.put("steps_done", done);
@@ -345,14 +374,18 @@ public final class SgTrainer {
             long stream = ((long) epoch << 32) | i;
             double l;
             int[] pr;
-            if (microBatches == 1) {
+            if (device != null) {
+                if (batchPred == null || batchPred.length < batch) batchPred = new int[batch];
+                l = device.train(net.fill(enc.filler(train, order, i * batch, seed, stream)), labels, opt.learningRate(), batchPred);
+                pr = batchPred;
+            } else if (microBatches == 1) {
                 l = net.gradients(enc.filler(train, order, i * batch, seed, stream), labels, loss);
                 pr = net.predictions();
             } else {
                 l = microBatchGradients(enc, train, order, i * batch, bs, stream);
                 pr = batchPred;
             }
-            net.update(opt);
+            if (device == null) net.update(opt);
             done++;
             lossSum += l * bs;
             for (int b = 0; b < bs; b++) if (pr[b] == labels[b]) correct++;
@@ -370,6 +403,7 @@ public final class SgTrainer {
                 else report.at(seen, status);
             }
         }
+        if (device != null && checkpoint == null) device.download(net, opt);   // (a checkpoint downloaded them already)
         return new double[] {lossSum / seen, correct / (double) seen, (System.nanoTime() - t0) * 1e-9};
     }
 
@@ -415,8 +449,15 @@ public final class SgTrainer {
             int bs = Math.min(batch, n - i * batch);
             net.prepare(steps, bs);
             for (int b = 0; b < bs; b++) labels[b] = test.label(i * batch + b);
-            net.infer(encoding.filler(test, null, i * batch, seed, evalStream(evalIndex, i)), labels, loss);
-            int[] pr = net.predictions();
+            int[] pr;
+            if (device != null) {
+                if (batchPred == null || batchPred.length < batch) batchPred = new int[batch];
+                device.infer(net.fill(encoding.filler(test, null, i * batch, seed, evalStream(evalIndex, i))), labels, batchPred);
+                pr = batchPred;
+            } else {
+                net.infer(encoding.filler(test, null, i * batch, seed, evalStream(evalIndex, i)), labels, loss);
+                pr = net.predictions();
+            }
             for (int b = 0; b < bs; b++) if (pr[b] == labels[b]) correct++;
         }
         return new double[] {correct / (double) n, (System.nanoTime() - t0) * 1e-9};

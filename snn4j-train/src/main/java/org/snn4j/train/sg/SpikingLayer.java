@@ -53,6 +53,31 @@ public abstract class SpikingLayer extends Layer {
         this.surrogate = surrogate;
     }
 
+    /** The fixed (or, when learnable, initial) decay β per step. */
+    public final float decay() {
+        return beta;
+    }
+
+    /** The threshold θ. */
+    public final float threshold() {
+        return theta;
+    }
+
+    /** The reset rule. */
+    public final Reset reset() {
+        return reset;
+    }
+
+    /** The surrogate of the spike function's derivative. */
+    public final Surrogate surrogate() {
+        return surrogate;
+    }
+
+    /** Whether a decay of this layer is trained (false for fixed decays and for layers without one). */
+    public boolean learnsDecay() {
+        return false;
+    }
+
     /** Throws unless 0 ≤ value ≤ 1 (a decay per step); {@code what} names it in the message. */
     static void checkDecay(String what, double value) {
         if (!(value >= 0 && value <= 1)) throw new IllegalArgumentException(what + " must lie in [0, 1]: " + value);
