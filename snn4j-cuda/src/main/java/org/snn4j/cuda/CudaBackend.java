@@ -239,44 +239,53 @@ final class CudaBackend implements Backend {
         return (DBuf) b;
     }
 
+    /** The host staging buffer of uploads and downloads, grown when needed and kept (no allocation per batch). */
+    private FloatPointer stageF = new FloatPointer(1);
+    private IntPointer stageI = new IntPointer(stageF);
+    private long stageWords = 1;
+
+    private void stage(long n) {
+        if (n <= stageWords) return;
+        stageF.close();
+        stageF = new FloatPointer(n);
+        stageI = new IntPointer(stageF);
+        stageWords = n;
+    }
+
     @Override
     public void upload(float[] src, int srcOff, Buf dst, long dstOff, int n) {
         if (n == 0) return;
-        FloatPointer h = new FloatPointer(n);
-        h.put(src, srcOff, n);
-        ck(cudaMemcpyAsync(d(dst).at(dstOff), h, 4L * n, cudaMemcpyHostToDevice, stream), "upload");
-        sync();   // the host buffer is freed after this
-        h.close();
+        stage(n);
+        stageF.put(src, srcOff, n);
+        ck(cudaMemcpyAsync(d(dst).at(dstOff), stageF, 4L * n, cudaMemcpyHostToDevice, stream), "upload");
+        sync();   // the staging buffer is reused after this
     }
 
     @Override
     public void upload(int[] src, int srcOff, Buf dst, long dstOff, int n) {
         if (n == 0) return;
-        IntPointer h = new IntPointer(n);
-        h.put(src, srcOff, n);
-        ck(cudaMemcpyAsync(d(dst).at(dstOff), h, 4L * n, cudaMemcpyHostToDevice, stream), "upload");
+        stage(n);
+        stageI.put(src, srcOff, n);
+        ck(cudaMemcpyAsync(d(dst).at(dstOff), stageI, 4L * n, cudaMemcpyHostToDevice, stream), "upload");
         sync();
-        h.close();
     }
 
     @Override
     public void download(Buf src, long srcOff, float[] dst, int dstOff, int n) {
         if (n == 0) return;
-        FloatPointer h = new FloatPointer(n);
-        ck(cudaMemcpyAsync(h, d(src).at(srcOff), 4L * n, cudaMemcpyDeviceToHost, stream), "download");
+        stage(n);
+        ck(cudaMemcpyAsync(stageF, d(src).at(srcOff), 4L * n, cudaMemcpyDeviceToHost, stream), "download");
         sync();
-        h.get(dst, dstOff, n);
-        h.close();
+        stageF.get(dst, dstOff, n);
     }
 
     @Override
     public void download(Buf src, long srcOff, int[] dst, int dstOff, int n) {
         if (n == 0) return;
-        IntPointer h = new IntPointer(n);
-        ck(cudaMemcpyAsync(h, d(src).at(srcOff), 4L * n, cudaMemcpyDeviceToHost, stream), "download");
+        stage(n);
+        ck(cudaMemcpyAsync(stageI, d(src).at(srcOff), 4L * n, cudaMemcpyDeviceToHost, stream), "download");
         sync();
-        h.get(dst, dstOff, n);
-        h.close();
+        stageI.get(dst, dstOff, n);
     }
 
     @Override

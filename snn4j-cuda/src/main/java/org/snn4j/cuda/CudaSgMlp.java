@@ -258,13 +258,14 @@ public final class CudaSgMlp implements AutoCloseable {
         }
         int w32 = 2 * in.words;
         if (bits == null) bits = be.alloc((long) rows * w32);
-        int[] packed = new int[rows * w32];
+        if (packed.length < rows * w32) packed = new int[rows * w32];   // kept: no allocation per batch
+        int[] packed = this.packed;
         for (int k = 0; k < rows * in.words; k++) {
             long w = in.bits[k];
             packed[2 * k] = (int) w;
             packed[2 * k + 1] = (int) (w >>> 32);
         }
-        be.upload(packed, 0, bits, 0, packed.length);
+        be.upload(packed, 0, bits, 0, rows * w32);
         be.expandBits(bits, x, rows, nIn, w32);
     }
 
@@ -407,6 +408,7 @@ public final class CudaSgMlp implements AutoCloseable {
     }
 
     private float[] lossHost = new float[0];
+    private int[] packed = new int[0];
 
     /** Predicted class of each sample of the last batch into out[0, B) (waits for the device). */
     public void predictions(int[] out) {
