@@ -108,9 +108,9 @@ PY
   SG="-XX:+UseParallelGC -Xss4m -jar .gpucarry/snn4j.jar run sg-mlp --set data_dir=$DATA --set simulate=0"
   NP=$(nproc)
   log "fashion: CPU run (threads $((NP > 4 ? NP - 4 : 1))) and device=cuda run (threads 4: the CPU encoder) at the same time"
-  timeout 540 $JAVA $SG --set threads=$((NP > 4 ? NP - 4 : 1)) --out "$RUNS/cpu" >>"$LOG" 2>&1 &
+  timeout 420 $JAVA $SG --set threads=$((NP > 4 ? NP - 4 : 1)) --out "$RUNS/cpu" >>"$LOG" 2>&1 &
   CPU_PID=$!
-  timeout 540 $JAVA $SG --set threads=4 --set device=cuda --out "$RUNS/gpu" >>"$LOG" 2>&1
+  timeout 420 $JAVA $SG --set threads=4 --set device=cuda --out "$RUNS/gpu" >>"$LOG" 2>&1
   log "device=cuda run exit $?"
   wait $CPU_PID
   log "CPU run exit $?"

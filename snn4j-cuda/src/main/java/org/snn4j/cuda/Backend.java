@@ -72,6 +72,33 @@ interface Backend extends AutoCloseable {
     void outputLeaky(Buf a, Buf bias, long biasOff, Buf labels, long labelsOff, Buf loss, Buf pred, Buf logits, int batch, int steps,
                      int k, float beta, float invBatch, boolean useMax, boolean train);
 
+    /** im2col of rows (C, H, W) maps: col[(r·OH·OW + p)·C·KH·KW + (c·KH + ky)·KW + kx] (groups 1, zero padding). */
+    void im2col(Buf x, Buf col, int rows, int c, int h, int w, int kh, int kw, int stride, int pad, int dil, int oh, int ow);
+
+    /**
+     * y (rows·OH·OW × OC, position-major) plus the bias, max-pooled (pool × pool, the first maximum in
+     * row-major window order wins) into z (rows × OC·PH·PW, channel-major), the winners into win.
+     */
+    void poolMax(Buf y, Buf bias, long biasOff, Buf z, Buf win, int rows, int oc, int oh, int ow, int pool);
+
+    /** Backward of {@link #poolMax}: gy (position-major) ← gz at the winners, 0 elsewhere. */
+    void unpoolMax(Buf gz, Buf win, Buf gy, int rows, int oc, int oh, int ow, int pool);
+
+    /** Backward of {@link #im2col}: gx gathers the gradients of every (position, tap) that read it, taps in ascending order. */
+    void col2im(Buf gcol, Buf gx, int rows, int c, int h, int w, int kh, int kw, int stride, int pad, int dil, int oh, int ow);
+
+    /** out[b·n + i] = Σ_t in[(b·T + t)·n + i], t ascending. */
+    void sumSteps(Buf in, Buf out, int batch, int steps, int n);
+
+    /** out[(b·T + t)·n + i] = in[b·n + i]. */
+    void repeatSteps(Buf in, Buf out, int batch, int steps, int n);
+
+    /** Row-major C(M×N) ← op(A)·op(B) + beta·C through the column-major {@link #sgemm} (C' = op(B)'·op(A)'). */
+    default void gemmRm(boolean ta, boolean tb, int m, int n, int k, Buf a, long ao, Buf b, long bo, float beta, Buf c, long co) {
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        sgemm(tb, ta, n, m, k, b, bo, ldb, a, ao, lda, beta, c, co, n);
+    }
+
     /** Adam over n parameters (PyTorch's update; flag[0] |= 1 on a non-finite gradient, 2 on a non-finite parameter). */
     void adam(Buf p, Buf g, Buf m, Buf v, int n, float lr, float b1, float b2, float eps, float wd, float invC1, float invC2, Buf flag);
 

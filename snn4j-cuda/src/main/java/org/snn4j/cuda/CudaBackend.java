@@ -76,7 +76,7 @@ final class CudaBackend implements Backend {
     private final PointerPointer<LongPointer> params = new PointerPointer<>(16);
     private final FloatPointer one = new FloatPointer(1f), zero = new FloatPointer(0f), scalar = new FloatPointer(1);
     private final FloatPointer asumOut = new FloatPointer(1);
-    private static final int EXPAND = 0, ENCODE = 1, LIF_F = 2, LIF_B = 3, OUTPUT = 4, ADAM = 5, LEAKY = 6;
+    private static final int EXPAND = 0, ENCODE = 1, LIF_F = 2, LIF_B = 3, OUTPUT = 4, ADAM = 5, LEAKY = 6, IM2COL = 7, POOL = 8, UNPOOL = 9, COL2IM = 10, SUMT = 11, REPT = 12;
     private static final int THREADS = 256;
 
     static final class DBuf extends Buf {
@@ -420,6 +420,74 @@ final class CudaBackend implements Backend {
         i32(11, useMax ? 1 : 0);
         i32(12, train ? 1 : 0);
         launch(LEAKY, 32L * batch, 32);
+    }
+
+    private void geometry(int first, int rows, int c, int h, int w, int kh, int kw, int stride, int pad, int dil, int oh, int ow) {
+        int[] v = {rows, c, h, w, kh, kw, stride, pad, dil, oh, ow};
+        for (int k = 0; k < v.length; k++) i32(first + k, v[k]);
+    }
+
+    @Override
+    public void im2col(Buf x, Buf col, int rows, int c, int h, int w, int kh, int kw, int stride, int pad, int dil, int oh, int ow) {
+        ptr(0, x, 0);
+        ptr(1, col, 0);
+        geometry(2, rows, c, h, w, kh, kw, stride, pad, dil, oh, ow);
+        launch(IM2COL, (long) rows * oh * ow * c * kh * kw, THREADS);
+    }
+
+    @Override
+    public void poolMax(Buf y, Buf bias, long biasOff, Buf z, Buf win, int rows, int oc, int oh, int ow, int pool) {
+        ptr(0, y, 0);
+        ptr(1, bias, biasOff);
+        ptr(2, z, 0);
+        ptr(3, win, 0);
+        i32(4, rows);
+        i32(5, oc);
+        i32(6, oh);
+        i32(7, ow);
+        i32(8, pool);
+        launch(POOL, (long) rows * oc * (oh / pool) * (ow / pool), THREADS);
+    }
+
+    @Override
+    public void unpoolMax(Buf gz, Buf win, Buf gy, int rows, int oc, int oh, int ow, int pool) {
+        ptr(0, gz, 0);
+        ptr(1, win, 0);
+        ptr(2, gy, 0);
+        i32(3, rows);
+        i32(4, oc);
+        i32(5, oh);
+        i32(6, ow);
+        i32(7, pool);
+        launch(UNPOOL, (long) rows * oh * ow * oc, THREADS);
+    }
+
+    @Override
+    public void col2im(Buf gcol, Buf gx, int rows, int c, int h, int w, int kh, int kw, int stride, int pad, int dil, int oh, int ow) {
+        ptr(0, gcol, 0);
+        ptr(1, gx, 0);
+        geometry(2, rows, c, h, w, kh, kw, stride, pad, dil, oh, ow);
+        launch(COL2IM, (long) rows * c * h * w, THREADS);
+    }
+
+    @Override
+    public void sumSteps(Buf in, Buf out, int batch, int steps, int n) {
+        ptr(0, in, 0);
+        ptr(1, out, 0);
+        i32(2, batch);
+        i32(3, steps);
+        i32(4, n);
+        launch(SUMT, (long) batch * n, THREADS);
+    }
+
+    @Override
+    public void repeatSteps(Buf in, Buf out, int batch, int steps, int n) {
+        ptr(0, in, 0);
+        ptr(1, out, 0);
+        i32(2, batch);
+        i32(3, steps);
+        i32(4, n);
+        launch(REPT, (long) batch * steps * n, THREADS);
     }
 
     @Override

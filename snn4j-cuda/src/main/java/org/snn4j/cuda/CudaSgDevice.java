@@ -6,6 +6,7 @@ import org.snn4j.cell.Reset;
 import org.snn4j.train.optim.Adam;
 import org.snn4j.train.optim.Optimizer;
 import org.snn4j.train.optim.Param;
+import org.snn4j.train.sg.Conv2d;
 import org.snn4j.train.sg.LeakyReadout;
 import org.snn4j.train.sg.Layer;
 import org.snn4j.train.sg.Lif;
@@ -21,7 +22,8 @@ import org.snn4j.util.InputException;
 /**
  * {@code device=cuda} for {@link org.snn4j.train.sg.SgTrainer}: the batches of an sg-mlp network
  * (n_in → Linear → LIF (H) → Linear → LIF outputs with ce_count, or a leaky readout with ce_mean or
- * ce_max) computed by {@link CudaSgMlp} with the parameters and Adam's moments on the GPU. The trainer
+ * ce_max) computed by {@link CudaSgMlp}, or of an sg-cnn network ([Conv2d → LIF] × L → Linear → the
+ * same outputs) by {@link CudaSgCnn}, with the parameters and Adam's moments on the GPU. The trainer
  * encodes each batch on the CPU (the CPU run's spikes), this class uploads it, runs the step and reads
  * back the loss and the predictions.
  *
@@ -31,11 +33,11 @@ import org.snn4j.util.InputException;
  * learning-rate scales, custom surrogates.
  */
 public final class CudaSgDevice implements SgDevice {
-    final CudaSgMlp dev;
+    final DeviceNet dev;
     private final float[] flat, m, v;
     private int[] labelBuf = new int[0];
 
-    private CudaSgDevice(CudaSgMlp dev) {
+    private CudaSgDevice(DeviceNet dev) {
         this.dev = dev;
         flat = new float[dev.paramCount()];
         m = new float[dev.paramCount()];
@@ -44,31 +46,47 @@ public final class CudaSgDevice implements SgDevice {
 
     /** The output layer and loss the device runs for this network and loss (after {@link #check}). */
     static CudaSgMlp.Readout readout(SgNet net, Loss loss) {
-        if (net.layers().get(3) instanceof LeakyReadout) return loss == Loss.CE_MAX ? CudaSgMlp.Readout.LEAKY_MAX : CudaSgMlp.Readout.LEAKY_MEAN;
+        if (net.layers().get(net.layers().size() - 1) instanceof LeakyReadout) return loss == Loss.CE_MAX ? CudaSgMlp.Readout.LEAKY_MAX : CudaSgMlp.Readout.LEAKY_MEAN;
         return CudaSgMlp.Readout.LIF_COUNT;
     }
 
     /** Refuses (one line, {@link InputException}) what the device engine cannot train. */
     static void check(SgNet net, Loss loss, Optimizer opt) {
         List<Layer> ls = net.layers();
+        if (ls.get(0) instanceof Conv2d) {
+            CudaSgCnn.check(net);
+            checkCommon(net, loss, opt, (Lif) ls.get(1));
+            return;
+        }
         if (ls.size() != 4 || !(ls.get(0) instanceof Linear) || !(ls.get(1) instanceof Lif hid) || !(ls.get(2) instanceof Linear)
                 || !(ls.get(3) instanceof Lif || ls.get(3) instanceof LeakyReadout))
             throw new InputException("device=cuda trains one hidden LIF layer (n_in-H-K with neuron=lif); this network is "
                     + String.join(", ", ls.stream().map(Layer::name).toList()));
         if (hid.learnsDecay() || ls.get(3) instanceof Lif o && o.learnsDecay()) throw new InputException("device=cuda: learn_beta=none only");
         if (hid.reset() != Reset.SUBTRACT) throw new InputException("device=cuda: reset=subtract only, not " + hid.reset().name().toLowerCase());
+        checkCommon(net, loss, opt, hid);
+    }
+
+    /** The checks of both engines: the LIF layers, the output layer and its loss, the optimiser. */
+    private static void checkCommon(SgNet net, Loss loss, Optimizer opt, Lif hid) {
+        List<Layer> ls = net.layers();
+        for (Layer l : ls)
+            if (l instanceof Lif f && (f.learnsDecay() || f.reset() != Reset.SUBTRACT || f.decay() != hid.decay() || f.threshold() != hid.threshold()
+                    || !java.util.Objects.equals(f.surrogate().spec(), hid.surrogate().spec())))
+                throw new InputException("device=cuda: every LIF layer must have the same fixed beta, threshold and surrogate and reset=subtract");
         if (net.truncation() > 0 || net.memoryWindow() > 0) throw new InputException("device=cuda: full BPTT only (tbptt=0, recompute=0)");
         Kernels.surrogateBody(hid.surrogate());   // a custom surrogate has no CUDA form
-        if (ls.get(3) instanceof Lif out) {
+        Layer last = ls.get(ls.size() - 1);
+        if (last instanceof Lif out) {
             if (loss != Loss.CE_COUNT) throw new InputException("device=cuda: with LIF outputs (readout=lif) the loss must be ce_count, not " + lower(loss));
             if (out.reset() != Reset.SUBTRACT || out.decay() != hid.decay() || out.threshold() != hid.threshold() || !java.util.Objects.equals(out.surrogate().spec(), hid.surrogate().spec()))
                 throw new InputException("device=cuda: the output LIF layer must have the hidden layer's beta, threshold, reset and surrogate");
         } else {
             if (loss != Loss.CE_MEAN && loss != Loss.CE_MAX)
                 throw new InputException("device=cuda: with readout=leaky the loss must be ce_mean or ce_max, not " + lower(loss));
-            if (((LeakyReadout) ls.get(3)).decay() != hid.decay()) throw new InputException("device=cuda: the readout must have the hidden layer's beta");
+            if (((LeakyReadout) last).decay() != hid.decay()) throw new InputException("device=cuda: the readout must have the hidden layer's beta");
         }
-        if (ls.get(3).out > 32) throw new InputException("device=cuda: at most 32 output classes, not " + ls.get(3).out);
+        if (last.out > 32) throw new InputException("device=cuda: at most 32 output classes, not " + last.out);
         if (!(opt instanceof Adam a) || a.decoupled()) throw new InputException("device=cuda: the optimiser must be Adam (not " + opt.kind() + ")");
         for (Param p : opt.params().params())
             if (p.lrScale() != 1 || !p.isFloat()) throw new InputException("device=cuda: parameter " + p.name() + " has its own learning-rate scale or is not float");
@@ -84,10 +102,21 @@ public final class CudaSgDevice implements SgDevice {
         List<Layer> ls = net.layers();
         Lif hid = (Lif) ls.get(1);
         Surrogate sg = hid.surrogate();
-        int nIn = ls.get(0).in, H = hid.out, K = ls.get(3).out;
         CudaSgMlp.Readout r = readout(net, loss);
-        CudaSgMlp e = host ? new CudaSgMlp(new HostBackend(sg), nIn, H, K, hid.decay(), hid.threshold(), r)
-                : CudaSgMlp.open(nIn, H, K, hid.decay(), hid.threshold(), sg, CudaSgMlp.MathMode.FP32, r);
+        DeviceNet e;
+        if (ls.get(0) instanceof Conv2d) {
+            Backend be = host ? new HostBackend(sg) : CudaBackend.open(sg, false);
+            try {
+                e = new CudaSgCnn(be, net, r);
+            } catch (RuntimeException ex) {
+                be.close();
+                throw ex;
+            }
+        } else {
+            int nIn = ls.get(0).in, H = hid.out, K = ls.get(3).out;
+            e = host ? new CudaSgMlp(new HostBackend(sg), nIn, H, K, hid.decay(), hid.threshold(), r)
+                    : CudaSgMlp.open(nIn, H, K, hid.decay(), hid.threshold(), sg, CudaSgMlp.MathMode.FP32, r);
+        }
         CudaSgDevice d = new CudaSgDevice(e);
         try {
             d.upload(net, opt);
@@ -103,8 +132,8 @@ public final class CudaSgDevice implements SgDevice {
         return "cuda (" + dev.deviceName() + ")";
     }
 
-    /** The engine (tests, memory reports). */
-    public CudaSgMlp engine() {
+    /** The engine (tests, memory reports): a {@link CudaSgMlp} or a {@link CudaSgCnn}. */
+    public Object engine() {
         return dev;
     }
 

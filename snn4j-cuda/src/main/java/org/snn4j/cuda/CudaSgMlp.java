@@ -26,7 +26,7 @@ import org.snn4j.util.InputException;
  * <p>Non-finite gradients or parameters are flagged by the Adam kernel and reported (as the CPU
  * path's {@link DivergenceException}) at the next read of the loss, without a per-step sync.
  */
-public final class CudaSgMlp implements AutoCloseable {
+public final class CudaSgMlp implements DeviceNet {
     /** Precision of the matrix products. */
     public enum MathMode { FP32, TF32 }
 
@@ -333,11 +333,9 @@ public final class CudaSgMlp implements AutoCloseable {
         if (x == null) throw new IllegalStateException("prepare(steps, batch) first");
     }
 
-    /** Row-major C(M×N) ← op(A)·op(B) + beta·C through the column-major SGEMM (C' = op(B)'·op(A)'). */
-    private void gemmRm(boolean ta, boolean tb, int M, int N, int K, Backend.Buf a, long ao, Backend.Buf b, long bo, float beta,
+    private void gemmRm(boolean ta, boolean tb, int m, int n, int k, Backend.Buf a, long ao, Backend.Buf b, long bo, float beta,
                         Backend.Buf c, long co) {
-        int lda = ta ? M : K, ldb = tb ? K : N;
-        be.sgemm(tb, ta, N, M, K, b, bo, ldb, a, ao, lda, beta, c, co, N);
+        be.gemmRm(ta, tb, m, n, k, a, ao, b, bo, beta, c, co);
     }
 
     private void forward(boolean train) {

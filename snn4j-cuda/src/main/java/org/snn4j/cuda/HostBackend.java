@@ -289,6 +289,108 @@ final class HostBackend implements Backend {
     }
 
     @Override
+    public void im2col(Buf xb, Buf colb, int rows, int C, int H, int W, int KH, int KW, int stride, int pad, int dil, int OH, int OW) {
+        float[] x = f(xb), col = f(colb);
+        int Kc = C * KH * KW;
+        long P = (long) OH * OW;
+        for (long idx = 0; idx < rows * P * Kc; idx++) {
+            int k = (int) (idx % Kc);
+            long rp = idx / Kc;
+            int p = (int) (rp % P);
+            long r = rp / P;
+            int kx = k % KW, ky = (k / KW) % KH, c = k / (KW * KH);
+            int iy = (p / OW) * stride - pad + ky * dil, ix = (p % OW) * stride - pad + kx * dil;
+            col[(int) idx] = iy >= 0 && iy < H && ix >= 0 && ix < W ? x[(int) (((r * C + c) * H + iy) * W + ix)] : 0f;
+        }
+    }
+
+    @Override
+    public void poolMax(Buf yb, Buf biasb, long biasOff, Buf zb, Buf winb, int rows, int OC, int OH, int OW, int pool) {
+        float[] y = f(yb), bias = f(biasb), z = f(zb), win = f(winb);
+        int PH = OH / pool, PW = OW / pool;
+        for (long idx = 0; idx < (long) rows * OC * PH * PW; idx++) {
+            int px = (int) (idx % PW), py = (int) ((idx / PW) % PH), oc = (int) ((idx / ((long) PW * PH)) % OC);
+            long r = idx / ((long) PW * PH * OC);
+            long p0 = r * OH * OW + (long) (py * pool) * OW + px * pool;
+            float bo = bias[(int) biasOff + oc];
+            float m = y[(int) (p0 * OC + oc)] + bo;
+            int arg = 0;
+            for (int ky = 0; ky < pool; ky++)
+                for (int kx = 0; kx < pool; kx++) {
+                    float v = y[(int) ((p0 + ky * OW + kx) * OC + oc)] + bo;
+                    if (v > m) {
+                        m = v;
+                        arg = ky * pool + kx;
+                    }
+                }
+            z[(int) idx] = m;
+            win[(int) idx] = fl(arg);
+        }
+    }
+
+    @Override
+    public void unpoolMax(Buf gzb, Buf winb, Buf gyb, int rows, int OC, int OH, int OW, int pool) {
+        float[] gz = f(gzb), win = f(winb), gy = f(gyb);
+        int PH = OH / pool, PW = OW / pool;
+        for (long idx = 0; idx < (long) rows * OH * OW * OC; idx++) {
+            int oc = (int) (idx % OC);
+            long rp = idx / OC;
+            int p = (int) (rp % ((long) OH * OW));
+            long r = rp / ((long) OH * OW);
+            int oy = p / OW, ox = p % OW, py = oy / pool, px = ox / pool;
+            float g = 0f;
+            if (py < PH && px < PW) {
+                long zi = ((r * OC + oc) * PH + py) * PW + px;
+                if (i(win[(int) zi]) == (oy % pool) * pool + ox % pool) g = gz[(int) zi];
+            }
+            gy[(int) idx] = g;
+        }
+    }
+
+    @Override
+    public void col2im(Buf gcolb, Buf gxb, int rows, int C, int H, int W, int KH, int KW, int stride, int pad, int dil, int OH, int OW) {
+        float[] gcol = f(gcolb), gx = f(gxb);
+        int Kc = C * KH * KW;
+        for (long idx = 0; idx < (long) rows * C * H * W; idx++) {
+            int ix = (int) (idx % W), iy = (int) ((idx / W) % H), c = (int) ((idx / ((long) W * H)) % C);
+            long r = idx / ((long) W * H * C);
+            float s = 0f;
+            for (int ky = 0; ky < KH; ky++) {
+                int ny = iy + pad - ky * dil;
+                if (ny < 0 || ny % stride != 0 || ny / stride >= OH) continue;
+                for (int kx = 0; kx < KW; kx++) {
+                    int nx = ix + pad - kx * dil;
+                    if (nx < 0 || nx % stride != 0 || nx / stride >= OW) continue;
+                    s += gcol[(int) (((r * OH + ny / stride) * OW + nx / stride) * Kc + (c * KH + ky) * KW + kx)];
+                }
+            }
+            gx[(int) idx] = s;
+        }
+    }
+
+    @Override
+    public void sumSteps(Buf inb, Buf outb, int batch, int steps, int n) {
+        float[] in = f(inb), out = f(outb);
+        for (long idx = 0; idx < (long) batch * n; idx++) {
+            long b = idx / n;
+            int i = (int) (idx % n);
+            float s = 0f;
+            for (int t = 0; t < steps; t++) s += in[(int) ((b * steps + t) * n + i)];
+            out[(int) idx] = s;
+        }
+    }
+
+    @Override
+    public void repeatSteps(Buf inb, Buf outb, int batch, int steps, int n) {
+        float[] in = f(inb), out = f(outb);
+        for (long idx = 0; idx < (long) batch * steps * n; idx++) {
+            int i = (int) (idx % n);
+            long b = idx / ((long) steps * n);
+            out[(int) idx] = in[(int) (b * n + i)];
+        }
+    }
+
+    @Override
     public void adam(Buf pb, Buf gb, Buf mb, Buf vb, int n, float lr, float b1, float b2, float eps, float wd, float invC1, float invC2,
                      Buf flagb) {
         float[] p = f(pb), g = f(gb), m = f(mb), v = f(vb), flag = f(flagb);

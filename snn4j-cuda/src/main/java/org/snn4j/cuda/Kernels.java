@@ -23,7 +23,10 @@ import org.snn4j.util.InputException;
  *   <li>{@code output_leaky}: one warp per sample: a non-spiking leaky readout (v_t = β v_{t−1} + I_t),
  *       its logits (the mean of v_t over T, or the maximum), cross-entropy (softmax in double, as
  *       the CPU), prediction, and the backward through time (all steps, or the arg-max step);</li>
- *   <li>{@code adam}: PyTorch's Adam on one flat parameter vector, flagging non-finite values.</li>
+ *   <li>{@code adam}: PyTorch's Adam on one flat parameter vector, flagging non-finite values;</li>
+ *   <li>the convolution blocks ({@link DeviceConv}): {@code im2col}, {@code pool_max} (bias, max-pooling
+ *       with the winner kept, the transpose to the CPU's channel-major rows), {@code unpool_max},
+ *       {@code col2im} (a gather, no atomics) and {@code sum_steps}.</li>
  * </ul>
  */
 final class Kernels {
@@ -31,7 +34,8 @@ final class Kernels {
     }
 
     /** Kernel names, in the order {@link CudaBackend} looks them up. */
-    static final String[] NAMES = {"expand_bits", "encode_rate", "lif_forward", "lif_backward", "output_step", "adam", "output_leaky"};
+    static final String[] NAMES = {"expand_bits", "encode_rate", "lif_forward", "lif_backward", "output_step", "adam", "output_leaky", "im2col", "pool_max", "unpool_max",
+            "col2im", "sum_steps", "repeat_steps"};
 
     /** SplitMix64's increment γ. */
     static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -234,6 +238,101 @@ final class Kernels {
                         a[o] = gg;
                         carry = beta * gg;
                     }
+                }
+                /* convolutions (groups 1): rows of (C, H, W) maps, channel-major as on the CPU; the im2col matrix has one row of
+                   C·KH·KW taps (PyTorch's weight order) per (map row r, output position p = oy·OW + ox) */
+                extern "C" __global__ void im2col(const float* __restrict__ x, float* __restrict__ col, int rows, int C, int H, int W,
+                                                  int KH, int KW, int stride, int pad, int dil, int OH, int OW) {
+                    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+                    int Kc = C * KH * KW;
+                    long long P = (long long) OH * OW;
+                    if (idx >= rows * P * Kc) return;
+                    int k = (int) (idx %% Kc);
+                    long long rp = idx / Kc;
+                    int p = (int) (rp %% P);
+                    long long r = rp / P;
+                    int kx = k %% KW, ky = (k / KW) %% KH, c = k / (KW * KH);
+                    int iy = (p / OW) * stride - pad + ky * dil, ix = (p %% OW) * stride - pad + kx * dil;
+                    col[idx] = iy >= 0 && iy < H && ix >= 0 && ix < W ? x[((r * C + c) * H + iy) * W + ix] : 0.0f;
+                }
+                /* the convolution's output y (rows·P × OC, position-major, from the SGEMM) plus the bias, max-pooled over pool × pool
+                   windows (row-major window order, the first maximum wins, as the CPU) into z (rows × OC·PH·PW, channel-major); the
+                   winner ky·pool + kx of each output into win. pool 1: the bias and the transpose only. */
+                extern "C" __global__ void pool_max(const float* __restrict__ y, const float* __restrict__ bias, float* __restrict__ z,
+                                                    int* __restrict__ win, int rows, int OC, int OH, int OW, int pool) {
+                    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+                    int PH = OH / pool, PW = OW / pool;
+                    if (idx >= (long long) rows * OC * PH * PW) return;
+                    int px = (int) (idx %% PW), py = (int) ((idx / PW) %% PH), oc = (int) ((idx / ((long long) PW * PH)) %% OC);
+                    long long r = idx / ((long long) PW * PH * OC);
+                    long long p0 = r * OH * OW + (long long) (py * pool) * OW + px * pool;
+                    float bo = bias[oc];
+                    float m = y[p0 * OC + oc] + bo;
+                    int arg = 0;
+                    for (int ky = 0; ky < pool; ky++)
+                        for (int kx = 0; kx < pool; kx++) {
+                            float v = y[(p0 + ky * OW + kx) * OC + oc] + bo;
+                            if (v > m) { m = v; arg = ky * pool + kx; }
+                        }
+                    z[idx] = m;
+                    win[idx] = arg;
+                }
+                /* backward of pool_max: gy (rows·P × OC, position-major) ← gz at each window's winner, 0 elsewhere */
+                extern "C" __global__ void unpool_max(const float* __restrict__ gz, const int* __restrict__ win, float* __restrict__ gy,
+                                                      int rows, int OC, int OH, int OW, int pool) {
+                    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+                    if (idx >= (long long) rows * OH * OW * OC) return;
+                    int PH = OH / pool, PW = OW / pool;
+                    int oc = (int) (idx %% OC);
+                    long long rp = idx / OC;
+                    int p = (int) (rp %% ((long long) OH * OW));
+                    long long r = rp / ((long long) OH * OW);
+                    int oy = p / OW, ox = p %% OW, py = oy / pool, px = ox / pool;
+                    float g = 0.0f;
+                    if (py < PH && px < PW) {
+                        long long zi = ((r * OC + oc) * PH + py) * PW + px;
+                        if (win[zi] == (oy %% pool) * pool + ox %% pool) g = gz[zi];
+                    }
+                    gy[idx] = g;
+                }
+                /* backward of im2col: gx (rows × C·H·W) gathers, for each input value, the im2col gradients of the (position, tap)
+                   pairs that read it, taps in ascending order (no atomics: the sum's order is fixed) */
+                extern "C" __global__ void col2im(const float* __restrict__ gcol, float* __restrict__ gx, int rows, int C, int H, int W,
+                                                  int KH, int KW, int stride, int pad, int dil, int OH, int OW) {
+                    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+                    if (idx >= (long long) rows * C * H * W) return;
+                    int ix = (int) (idx %% W), iy = (int) ((idx / W) %% H), c = (int) ((idx / ((long long) W * H)) %% C);
+                    long long r = idx / ((long long) W * H * C);
+                    int Kc = C * KH * KW;
+                    float s = 0.0f;
+                    for (int ky = 0; ky < KH; ky++) {
+                        int ny = iy + pad - ky * dil;
+                        if (ny < 0 || ny %% stride != 0 || ny / stride >= OH) continue;
+                        for (int kx = 0; kx < KW; kx++) {
+                            int nx = ix + pad - kx * dil;
+                            if (nx < 0 || nx %% stride != 0 || nx / stride >= OW) continue;
+                            s += gcol[((r * OH + ny / stride) * OW + nx / stride) * Kc + (c * KH + ky) * KW + kx];
+                        }
+                    }
+                    gx[idx] = s;
+                }
+                /* out[b·n + i] = Σ_t in[(b·T + t)·n + i], t ascending (a constant input's gradient over the steps) */
+                extern "C" __global__ void sum_steps(const float* __restrict__ in, float* __restrict__ out, int batch, int steps, int n) {
+                    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+                    if (idx >= (long long) batch * n) return;
+                    long long b = idx / n;
+                    int i = (int) (idx %% n);
+                    float s = 0.0f;
+                    for (int t = 0; t < steps; t++) s += in[(b * steps + t) * n + i];
+                    out[idx] = s;
+                }
+                /* out[(b·T + t)·n + i] = in[b·n + i]: a value computed once per sample, at every step */
+                extern "C" __global__ void repeat_steps(const float* __restrict__ in, float* __restrict__ out, int batch, int steps, int n) {
+                    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+                    if (idx >= (long long) batch * steps * n) return;
+                    int i = (int) (idx %% n);
+                    long long b = idx / ((long long) steps * n);
+                    out[idx] = in[b * n + i];
                 }
                 extern "C" __global__ void adam(float* __restrict__ p, const float* __restrict__ g, float* __restrict__ m, float* __restrict__ v,
                                                 int n, float lr, float b1, float b2, float eps, float wd, float invC1, float invC2,

@@ -130,6 +130,28 @@ class CudaSgDeviceTest {
         }
     }
 
+    /** The convolutional engine in the trainer: one epoch of a small sg-cnn network, direct coding, device against CPU. */
+    @Test
+    void convolutionalTrainerFollowsTheCpuTrainer() {
+        Dataset train = data("train", 24, 6), test = data("test", 12, 7);
+        java.util.function.Supplier<SgNet> make = () -> new SgNet(784, false, org.snn4j.train.sg.SgCnn.layers("3c5-mp2-6c5-mp2-10", 1, 28, 28, 0.95,
+                1.0, Reset.SUBTRACT, SG, false, true, 8), 1);
+        try (SgNet a = make.get(); SgNet b = make.get()) {
+            SgTrainer ta = new SgTrainer(a, Loss.CE_MEAN, 5, 8, 2e-3, 0, false, 9).encoding(org.snn4j.train.sg.SgModel.encoder("direct"));
+            SgTrainer tb = new SgTrainer(b, Loss.CE_MEAN, 5, 8, 2e-3, 0, false, 9).encoding(org.snn4j.train.sg.SgModel.encoder("direct"));
+            try (SgDevice d = CudaSgDevice.open(b, Loss.CE_MEAN, tb.optimizer(), true)) {
+                tb.device(d);
+                double[] ra = ta.trainEpoch(train, 1, null), rb = tb.trainEpoch(train, 1, null);
+                assertEquals(ra[0], rb[0], 1e-5 * Math.abs(ra[0]), "loss");
+                assertEquals(ra[1], rb[1], 0.0, "train accuracy");
+                assertEquals(ta.evaluate(test, 1)[0], tb.evaluate(test, 1)[0], 0.0, "test accuracy");
+                tb.device(null);
+            }
+            double rel = relL2(a.params(), b.params());
+            assertTrue(rel < 1e-4 && rel > 0, "weights after one epoch differ by " + rel);
+        }
+    }
+
     /** A device run stopped after epoch 1 and resumed from its checkpoint ends as an uninterrupted device run, bit for bit. */
     @Test
     void deviceRunResumesExactly(@TempDir Path tmp) {

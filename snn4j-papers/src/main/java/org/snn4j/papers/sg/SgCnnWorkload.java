@@ -37,7 +37,8 @@ public final class SgCnnWorkload extends WorkloadBase {
                 .declareChoice("data", "random", "random (uniform pixels, random labels), fashion-mnist or mnist (training images)", "random", "fashion-mnist", "mnist")
                 .declare("data_dir", "", "dataset folder (default: data/)")
                 .declareChoice("mode", "both", "both, train or infer", "both", "train", "infer")
-                .declare("seed", 0L, "seed");
+                .declare("seed", 0L, "seed")
+                .declareChoice("device", "cpu", "cpu, cuda or auto (cuda: the snn4j-cuda module, found at run time; see docs/gpu.md)", "cpu", "cuda", "auto");
     }
 
     @Override
@@ -48,6 +49,8 @@ public final class SgCnnWorkload extends WorkloadBase {
 
     @Override
     public Map<String, Object> run(Params p) throws Exception {
+        Map<String, Object> onDevice = SgMlpWorkload.onDevice("sg-cnn", p);
+        if (onDevice != null) return onDevice;
         int T = p.getInt("steps"), B = p.getInt("batch"), threads = p.getInt("threads");
         int warm = p.getInt("warmup"), iters = p.getInt("iters"), nb = warm + iters;
         long seed = p.getLong("seed");

@@ -60,20 +60,8 @@ public final class SgMlpWorkload extends WorkloadBase {
 
     @Override
     public Map<String, Object> run(Params p) throws Exception {
-        String device = p.getString("device");
-        if (!device.equals("cpu")) {   // the GPU backend, looked up at run time: papers does not depend on snn4j-cuda
-            if (!device.equals("cuda") && !device.equals("auto"))
-                throw new InputException("bench sg-mlp: --device must be cpu, cuda or auto, not '" + device + "'");
-            for (Workload w : java.util.ServiceLoader.load(Workload.class))
-                if (w.name().equals("sg-mlp-cuda")) {
-                    Params q = w.defaults();
-                    for (Map.Entry<String, Object> e : p.asMap().entrySet()) q.applyAssignment(e.getKey() + "=" + e.getValue());
-                    return w.run(q);
-                }
-            if (device.equals("cuda"))
-                throw new InputException("bench sg-mlp: device=cuda needs the snn4j-cuda module on the class path (docs/gpu.md)");
-            System.err.println("bench sg-mlp: device=auto: no CUDA backend on the class path; running on the CPU");
-        }
+        Map<String, Object> onDevice = onDevice("sg-mlp", p);
+        if (onDevice != null) return onDevice;
         int H = p.getInt("hidden"), T = p.getInt("steps"), B = p.getInt("batch"), threads = p.getInt("threads");
         int warm = p.getInt("warmup"), iters = p.getInt("iters"), nb = warm + iters;
         long seed = p.getLong("seed");
@@ -177,6 +165,28 @@ public final class SgMlpWorkload extends WorkloadBase {
      * stream (seed, DATA)) or the first training images of fashion-mnist or mnist (fetched if missing).
      */
     /** The benchmark images: random pixels and labels from the seed, or the first nImg training images of a dataset. */
+    /**
+     * {@code bench NAME --device cuda|auto}: the workload NAME-cuda of the GPU backend, looked up at run time
+     * (papers does not depend on snn4j-cuda), run with these parameters; null for {@code --device cpu},
+     * or for auto without the backend (after a one-line notice).
+     */
+    public static Map<String, Object> onDevice(String workload, Params p) throws Exception {
+        String device = p.getString("device");
+        if (device.equals("cpu")) return null;
+        if (!device.equals("cuda") && !device.equals("auto"))
+            throw new InputException("bench " + workload + ": --device must be cpu, cuda or auto, not '" + device + "'");
+        for (Workload w : java.util.ServiceLoader.load(Workload.class))
+            if (w.name().equals(workload + "-cuda")) {
+                Params q = w.defaults();
+                for (Map.Entry<String, Object> e : p.asMap().entrySet()) q.applyAssignment(e.getKey() + "=" + e.getValue());
+                return w.run(q);
+            }
+        if (device.equals("cuda"))
+            throw new InputException("bench " + workload + ": device=cuda needs the snn4j-cuda module on the class path (docs/gpu.md)");
+        System.err.println("bench " + workload + ": device=auto: no CUDA backend on the class path; running on the CPU");
+        return null;
+    }
+
     public static Dataset images(String workload, String data, long nImg, long seed, String dataDir) {
         final int dim = 784;
         if (data.equals("random")) {
