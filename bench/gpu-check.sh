@@ -53,6 +53,9 @@ run $JAVA -cp "$CP" org.snn4j.cuda.GradientCheck --backend cuda --hidden 1000 --
 run $JAVA -cp "$CP" org.snn4j.cuda.GradientCheck --backend cuda --hidden 1000 --steps 25 --batch 128 --loss ce_mean
 run $JAVA -cp "$CP" org.snn4j.cuda.GradientCheck --backend cuda --hidden 256 --steps 25 --batch 32 --loss ce_mean
 run $JAVA -cp "$CP" org.snn4j.cuda.GradientCheck --backend cuda --hidden 256 --steps 25 --batch 32 --loss ce_max
+# the convolutional engine (sg-cnn): snnTorch tutorial 6's network, direct coding, LIF outputs / the experiment's leaky readout
+run $JAVA -cp "$CP" org.snn4j.cuda.GradientCheck --backend cuda --arch 12c5-mp2-64c5-mp2-10 --steps 25 --batch 32 --loss ce_count
+run $JAVA -cp "$CP" org.snn4j.cuda.GradientCheck --backend cuda --arch 12c5-mp2-64c5-mp2-10 --steps 25 --batch 64 --loss ce_mean
 
 # 2. snn4j-cuda timings (bench sg-mlp-cuda = bench sg-mlp --device cuda)
 B="$JAVA -cp $CP org.snn4j.cli.Main bench sg-mlp-cuda"
@@ -62,8 +65,13 @@ run $B --hidden 256 --steps 100 --batch 128 --warmup 10 --iters $ITERS
 run $B --hidden 256 --steps 25 --batch 128 --warmup 10 --iters $ITERS
 run $B --hidden 1000 --steps 25 --batch 128 --warmup 10 --iters $ITERS --math tf32
 run $B --hidden 1000 --steps 25 --batch 128 --warmup 3 --iters 20 --encoder host
+# sg-cnn on the GPU (12C5-MP2-64C5-MP2-10, T 25, direct coding, ce_count: the workload of torch_sg_cnn.py)
+C="$JAVA -cp $CP org.snn4j.cli.Main bench sg-cnn-cuda"
+run $C --batch 128 --warmup 5 --iters $((ITERS / 4))
+run $C --batch 1024 --warmup 3 --iters $((ITERS_BIG / 2))
 # the CLI wiring: the plain jar finds the backend through its manifest Class-Path (.gpucarry/cuda/)
 run $JAVA -jar .gpucarry/snn4j.jar bench sg-mlp --device cuda --hidden 1000 --steps 25 --batch 128 --warmup 5 --iters 50
+run $JAVA -jar .gpucarry/snn4j.jar bench sg-cnn --device cuda --batch 128 --warmup 3 --iters 20
 
 # 3. PyTorch anchor, the same sg-mlp workloads, same machine, same command
 if [[ -f .gpucarry/torch_gpu_anchor.py ]]; then
@@ -86,6 +94,12 @@ for H, T, B, c in cases:
 PY
 else
   log "no .gpucarry/torch_gpu_anchor.py: anchor skipped"
+fi
+if [[ -f .gpucarry/torch_sg_cnn.py ]]; then   # the convolutional anchor, B 128 and 1024 (its own JSON line each)
+  for b in 128 1024; do
+    log "torch_sg_cnn.py --device cuda --batch $b"
+    timeout 240 python3 .gpucarry/torch_sg_cnn.py --device cuda --batch $b --warmup 3 --iters $((b == 128 ? 50 : 20)) --threads 8 2>>"$LOG" | tee -a "$J"
+  done
 fi
 # 4. Fashion-MNIST, 5 epochs of run sg-mlp (its defaults: 784-1000-10, T 25, batch 64, leaky readout, ce_mean,
 #    cosine lr, seed 42), device=cuda and the CPU at the same time; accuracy only (no timing is read from these)

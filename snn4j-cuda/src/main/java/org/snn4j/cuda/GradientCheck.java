@@ -21,7 +21,8 @@ import org.snn4j.util.Rng;
  * <p>{@code java ... org.snn4j.cuda.GradientCheck [--backend cuda|host] [--hidden H] [--steps T]
  * [--batch B] [--seed S] [--math fp32|tf32] [--loss ce_count|ce_mean|ce_max]}: ce_count with LIF outputs (the
  * bench's network), ce_mean or ce_max with the leaky readout (the sg-mlp experiment's default). The host backend runs the same engine on the Java
- * reference of the kernels (no GPU needed).
+ * reference of the kernels (no GPU needed). With {@code --arch A} (e.g. 12c5-mp2-64c5-mp2-10) the check
+ * runs the convolutional engine {@link CudaSgCnn} on direct-coded random images instead ({@link #cnn}).
  */
 public final class GradientCheck {
     private GradientCheck() {
@@ -37,7 +38,7 @@ public final class GradientCheck {
         int H = Integer.parseInt(o.get("hidden")), T = Integer.parseInt(o.get("steps")), B = Integer.parseInt(o.get("batch"));
         long seed = Long.parseLong(o.get("seed"));
         try {
-            Map<String, Object> r = run(o.get("backend"), H, T, B, seed, CudaSgMlp.MathMode.valueOf(o.get("math").toUpperCase()),
+            Map<String, Object> r = o.containsKey("arch") ? cnn(o.get("backend"), o.get("arch"), Loss.parse(o.get("loss")), 0, T, B, seed) : run(o.get("backend"), H, T, B, seed, CudaSgMlp.MathMode.valueOf(o.get("math").toUpperCase()),
                     Loss.parse(o.get("loss")));
             System.out.println(Json.write(r));
             System.exit(Boolean.TRUE.equals(r.get("pass")) ? 0 : 1);
@@ -144,6 +145,127 @@ public final class GradientCheck {
             r.put("infer_loss_cpu", lossInf);
             r.put("infer_loss_dev", dev.loss());
             r.put("infer_predictions_equal", same + "/" + B);
+            r.put("tolerance", TOLERANCE);
+            r.put("pass", worst <= TOLERANCE);
+        }
+        return r;
+    }
+
+    /**
+     * The convolutional engine against the CPU {@code SgCnn} network on one batch with the same weights
+     * and input: spikes of every LIF layer that differ, the loss, the predictions, and the relative L2
+     * difference of the gradients per group (each convolution's W and b, the output layer's W and b).
+     *
+     * @param kind 0: direct coding (random images, constant over T), 1: an input that changes per step,
+     *             2: spikes (30 % density)
+     */
+    public static Map<String, Object> cnn(String backend, String arch, Loss loss, int kind, int T, int B, long seed) {
+        boolean leaky = loss != Loss.CE_COUNT, binary = kind == 2;
+        Surrogate sg = Surrogate.fastSigmoid(25);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("check", "cnn_gradients_gpu_vs_cpu");
+        r.put("backend", backend);
+        r.put("arch", arch);
+        r.put("loss", loss.name().toLowerCase());
+        r.put("input", new String[] {"direct", "per-step", "spikes"}[kind]);
+        r.put("T", T);
+        r.put("B", B);
+        r.put("seed", seed);
+        try (SgNet net = new SgNet(784, binary, org.snn4j.train.sg.SgCnn.layers(arch, 1, 28, 28, 0.95, 1.0, Reset.SUBTRACT, sg, binary, leaky, seed), 0);
+             CudaSgCnn dev = new CudaSgCnn(backend.equals("host") ? new HostBackend(sg) : CudaBackend.open(sg, false), net,
+                     leaky ? (loss == Loss.CE_MAX ? CudaSgMlp.Readout.LEAKY_MAX : CudaSgMlp.Readout.LEAKY_MEAN) : CudaSgMlp.Readout.LIF_COUNT)) {
+            r.put("device", dev.deviceName());
+            Rng rng = Rng.stream(seed, 0xC22);
+            float[] img = new float[B * T * 784];
+            for (int k = 0; k < img.length; k++) img[k] = (float) (kind == 0 ? 0 : rng.nextDouble());
+            if (kind == 0)
+                for (int b = 0; b < B; b++)
+                    for (int i = 0; i < 784; i++) {   // one image per sample, at every step
+                        float v = (float) (rng.nextDouble() * 2.5);
+                        for (int t = 0; t < T; t++) img[(b * T + t) * 784 + i] = v;
+                    }
+            int[] labels = new int[B];
+            for (int b = 0; b < B; b++) labels[b] = rng.nextInt(10);
+            SgNet.InputFiller fill = (in, b0, b1, scratch) -> {
+                for (int b = b0; b < b1; b++)
+                    for (int t = 0; t < T; t++)
+                        for (int i = 0; i < 784; i++) {
+                            float v = img[(b * T + t) * 784 + i];
+                            in.set(b, t, i, binary ? (v < 0.3f ? 1f : 0f) : v);
+                        }
+            };
+            net.prepare(T, B);
+            double lossCpu = net.gradients(fill, labels, loss);
+            int[] predCpu = net.predictions().clone();
+            float[][] gCpu = net.paramGrads();
+            float[] flat = new float[dev.paramCount()];
+            int o = 0;
+            for (float[] a : net.params()) {
+                System.arraycopy(a, 0, flat, o, a.length);
+                o += a.length;
+            }
+            dev.setState(flat, new float[o], new float[o], 0);
+            dev.prepare(T, B);
+            dev.input(net.input());
+            dev.labels(labels);
+            dev.gradients();
+            double lossDev = dev.loss();
+            int[] predDev = new int[B];
+            dev.predictions(predDev);
+            r.put("loss_cpu", lossCpu);
+            r.put("loss_dev", lossDev);
+            r.put("loss_rel_diff", Math.abs(lossDev - lossCpu) / Math.max(1e-30, Math.abs(lossCpu)));
+            int L = dev.convs.length, same = 0;
+            for (int b = 0; b < B; b++) same += predCpu[b] == predDev[b] ? 1 : 0;
+            r.put("predictions_equal", same + "/" + B);
+            long differing = 0;
+            for (int l = 0; l < L; l++) {
+                float[] sd = dev.spikes(l);
+                Seq sc = net.activations(2 * l + 1);
+                long diff = 0, total = 0;
+                for (int b = 0; b < B; b++)
+                    for (int t = 0; t < T; t++)
+                        for (int i = 0; i < sc.n; i++) {
+                            float c = sc.get(b, t, i);
+                            total += c != 0 ? 1 : 0;
+                            if (c != sd[(b * T + t) * sc.n + i]) diff++;
+                        }
+                r.put("lif" + (l + 1) + "_spikes", total);
+                r.put("lif" + (l + 1) + "_spikes_differing", diff);
+                differing += diff;
+            }
+            r.put("spikes_differing", differing);
+            // groups: each convolution's W and b, the output layer's W (its rows together) and b
+            float[] gDev = dev.gradientsFlat();
+            int[] end = new int[2 * L + 2];
+            for (int k = 0; k < 2 * L; k++) end[k] = k + 1;
+            end[2 * L] = gCpu.length - 1;
+            end[2 * L + 1] = gCpu.length;
+            String[] names = new String[end.length];
+            for (int l = 0; l < L; l++) {
+                names[2 * l] = "conv" + (l + 1) + "_w";
+                names[2 * l + 1] = "conv" + (l + 1) + "_b";
+            }
+            names[2 * L] = "out_w";
+            names[2 * L + 1] = "out_b";
+            double worst = 0;
+            o = 0;
+            for (int grp = 0, k = 0; grp < end.length; grp++) {
+                double num = 0, den = 0;
+                for (; k < end[grp]; k++) {
+                    for (int i = 0; i < gCpu[k].length; i++) {
+                        double d = (double) gDev[o + i] - gCpu[k][i];
+                        num += d * d;
+                        den += (double) gCpu[k][i] * gCpu[k][i];
+                    }
+                    o += gCpu[k].length;
+                }
+                double rel = den == 0 ? (num == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.sqrt(num / den);
+                r.put("grad_rel_l2_" + names[grp], rel);
+                r.put("grad_l2_cpu_" + names[grp], Math.sqrt(den));
+                worst = Math.max(worst, rel);
+            }
+            r.put("grad_rel_l2_worst", worst);
             r.put("tolerance", TOLERANCE);
             r.put("pass", worst <= TOLERANCE);
         }
