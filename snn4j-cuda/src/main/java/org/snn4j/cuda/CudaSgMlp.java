@@ -1,7 +1,6 @@
 package org.snn4j.cuda;
 
 import java.util.Arrays;
-import org.snn4j.util.DivergenceException;
 import org.snn4j.train.sg.Linear;
 import org.snn4j.train.sg.Seq;
 import org.snn4j.train.sg.SgNet;
@@ -24,9 +23,9 @@ import org.snn4j.util.InputException;
  * bias gradients; one Adam kernel. Rows are batch-major as on the CPU: row r = b·T + t.
  *
  * <p>Non-finite gradients or parameters are flagged by the Adam kernel and reported (as the CPU
- * path's {@link DivergenceException}) at the next read of the loss, without a per-step sync.
+ * path's {@link org.snn4j.util.DivergenceException}) at the next read of the loss, without a per-step sync.
  */
-public final class CudaSgMlp implements DeviceNet {
+public final class CudaSgMlp extends DeviceNet {
     /** Precision of the matrix products. */
     public enum MathMode { FP32, TF32 }
 
@@ -38,18 +37,10 @@ public final class CudaSgMlp implements DeviceNet {
      */
     public enum Readout { LIF_COUNT, LEAKY_MEAN, LEAKY_MAX }
 
-    final Backend be;
-    final int nIn, hidden, nOut;
-    final float beta, theta;
-    final Readout readout;
-    private final int nW1, nB1, nW2, nB2, nParams;
+    final int nIn, hidden;
+    /** Offsets in the flat vectors [W1 | b1 | W2 | b2]. */
     private final long oB1, oW2, oB2;
-    /** Parameters, gradients and Adam moments: one flat vector each [W1 | b1 | W2 | b2]. */
-    private final Backend.Buf p, g, m, v, flag;
-    private int steps, batch;
-    private Backend.Buf x, a1, s1, g1, a2, ones, loss, pred, counts, labels, bits;
-    private long adamSteps;
-    private final int[] flagHost = new int[1];
+    private Backend.Buf x, a1, s1, g1, a2, ones;
 
     /**
      * Opens the CUDA device and compiles the kernels for this surrogate; throws
@@ -71,38 +62,17 @@ public final class CudaSgMlp implements DeviceNet {
     }
 
     CudaSgMlp(Backend be, int nIn, int hidden, int nOut, double beta, double theta, Readout readout) {
-        if (nIn < 1 || hidden < 1 || nOut < 1) throw new InputException("device=cuda: layer widths must be positive");
-        if (nOut > 32) throw new InputException("device=cuda: at most 32 output classes (one warp per sample), not " + nOut);
-        this.be = be;
+        super(be, checkWidths(nIn, hidden) * (long) hidden + hidden + (long) hidden * nOut + nOut, nOut, beta, theta, readout);
         this.nIn = nIn;
         this.hidden = hidden;
-        this.nOut = nOut;
-        this.beta = (float) beta;
-        this.theta = (float) theta;
-        this.readout = readout;
-        nW1 = nIn * hidden;
-        nB1 = hidden;
-        nW2 = hidden * nOut;
-        nB2 = nOut;
-        nParams = nW1 + nB1 + nW2 + nB2;
-        oB1 = nW1;
-        oW2 = oB1 + nB1;
-        oB2 = oW2 + nW2;
-        p = be.alloc(nParams);
-        g = be.alloc(nParams);
-        m = be.alloc(nParams);
-        v = be.alloc(nParams);
-        flag = be.alloc(1);
+        oB1 = (long) nIn * hidden;
+        oW2 = oB1 + hidden;
+        oB2 = oW2 + (long) hidden * nOut;
     }
 
-    /** The device, in words. */
-    public String deviceName() {
-        return be.deviceName();
-    }
-
-    /** Number of trainable scalars. */
-    public int paramCount() {
-        return nParams;
+    private static int checkWidths(int nIn, int hidden) {
+        if (nIn < 1 || hidden < 1) throw new InputException("device=cuda: layer widths must be positive");
+        return nIn;
     }
 
     /**
@@ -118,40 +88,11 @@ public final class CudaSgMlp implements DeviceNet {
         setParams(l1.weights(), l1.bias(), l2.weights(), l2.bias());
     }
 
-    /**
-     * Uploads the parameters as one flat vector in the CPU network's {@code params()} order (the rows
-     * of W1, b1, the rows of W2, b2, concatenated), and Adam's state: its moments in the same order (null:
-     * zeros) and its step count.
-     */
-    public void setState(float[] params, float[] adamM, float[] adamV, long adamStepCount) {
-        if (params.length != nParams || adamM != null && adamM.length != nParams || adamV != null && adamV.length != nParams)
-            throw new IllegalArgumentException("device=cuda: state of " + params.length + " values for " + nParams + " parameters");
-        be.upload(params, 0, p, 0, nParams);
-        float[] zero = adamM == null || adamV == null ? new float[nParams] : null;
-        be.upload(adamM != null ? adamM : zero, 0, m, 0, nParams);
-        be.upload(adamV != null ? adamV : zero, 0, v, 0, nParams);
-        be.upload(new int[1], 0, flag, 0, 1);
-        adamSteps = adamStepCount;
-    }
-
-    /** Downloads the parameters and Adam's moments (flat, as {@link #setState}); returns Adam's step count. */
-    public long getState(float[] params, float[] adamM, float[] adamV) {
-        be.download(p, 0, params, 0, nParams);
-        if (adamM != null) be.download(m, 0, adamM, 0, nParams);
-        if (adamV != null) be.download(v, 0, adamV, 0, nParams);
-        return adamSteps;
-    }
-
     /** Uploads the weights (rows per input, as the CPU {@link Linear}) and resets Adam's state. */
     public void setParams(float[][] w1, float[] b1, float[][] w2, float[] b2) {
         float[] flat = new float[nParams];
         pack(w1, b1, w2, b2, flat);
-        be.upload(flat, 0, p, 0, nParams);
-        float[] zero = new float[nParams];
-        be.upload(zero, 0, m, 0, nParams);
-        be.upload(zero, 0, v, 0, nParams);
-        be.upload(new int[1], 0, flag, 0, 1);
-        adamSteps = 0;
+        setState(flat, null, null, 0);
     }
 
     private void pack(float[][] w1, float[] b1, float[][] w2, float[] b2, float[] flat) {
@@ -205,14 +146,8 @@ public final class CudaSgMlp implements DeviceNet {
         return out;
     }
 
-    /** Allocates the per-batch buffers for B samples of T steps (kept when the size is unchanged). */
-    public void prepare(int steps, int batch) {
-        if (steps < 1 || batch < 1) throw new InputException("device=cuda: steps and batch must be positive");
-        if (steps == this.steps && batch == this.batch) return;
-        releaseBatch();
-        this.steps = steps;
-        this.batch = batch;
-        long rows = (long) steps * batch;
+    @Override
+    void allocate(long rows) {
         if (rows * Math.max(nIn, hidden) > Integer.MAX_VALUE) throw new InputException("device=cuda: batch × steps × width too large");
         x = be.alloc(rows * nIn);
         a1 = be.alloc(rows * hidden);
@@ -223,31 +158,18 @@ public final class CudaSgMlp implements DeviceNet {
         float[] one = new float[(int) rows];
         Arrays.fill(one, 1f);
         be.upload(one, 0, ones, 0, (int) rows);
-        loss = be.alloc(batch);
-        pred = be.alloc(batch);
-        counts = be.alloc((long) batch * nOut);
-        labels = be.alloc(batch);
     }
 
-    private void releaseBatch() {
-        for (Backend.Buf b : new Backend.Buf[] {x, a1, s1, g1, a2, ones, loss, pred, counts, labels, bits, predLog})
-            if (b != null) be.free(b);
-        bits = null;
-        predLog = null;
-    }
-
-    public int steps() {
-        return steps;
-    }
-
-    public int batch() {
-        return batch;
+    @Override
+    void releaseBatch() {
+        for (Backend.Buf b : new Backend.Buf[] {x, a1, s1, g1, a2, ones}) be.free(b);
     }
 
     /**
      * Uploads the input of the prepared batch, encoded on the host (e.g. by the CPU's rate encoder):
      * spikes (bits, expanded to 0/1 on the device) or dense values (direct coding), rows b·T + t.
      */
+    @Override
     public void input(Seq in) {
         checkPrepared();
         if (in.n != nIn) throw new InputException("device=cuda: the input must have " + nIn + " units, not " + in.n);
@@ -256,17 +178,7 @@ public final class CudaSgMlp implements DeviceNet {
             be.upload(in.dense, 0, x, 0, rows * nIn);
             return;
         }
-        int w32 = 2 * in.words;
-        if (bits == null) bits = be.alloc((long) rows * w32);
-        if (packed.length < rows * w32) packed = new int[rows * w32];   // kept: no allocation per batch
-        int[] packed = this.packed;
-        for (int k = 0; k < rows * in.words; k++) {
-            long w = in.bits[k];
-            packed[2 * k] = (int) w;
-            packed[2 * k + 1] = (int) (w >>> 32);
-        }
-        be.upload(packed, 0, bits, 0, rows * w32);
-        be.expandBits(bits, x, rows, nIn, w32);
+        uploadSpikes(in, x, rows, nIn);
     }
 
     /**
@@ -321,18 +233,6 @@ public final class CudaSgMlp implements DeviceNet {
         be.copy(data.lab, first, labels, 0, batch);
     }
 
-    /** Sets the labels of the prepared batch (B values in [0, K)). */
-    public void labels(int[] lab) {
-        checkPrepared();
-        for (int k = 0; k < batch; k++)
-            if (lab[k] < 0 || lab[k] >= nOut) throw new InputException("device=cuda: label " + lab[k] + " outside [0, " + nOut + ")");
-        be.upload(lab, 0, labels, 0, batch);
-    }
-
-    private void checkPrepared() {
-        if (x == null) throw new IllegalStateException("prepare(steps, batch) first");
-    }
-
     private void gemmRm(boolean ta, boolean tb, int m, int n, int k, Backend.Buf a, long ao, Backend.Buf b, long bo, float beta,
                         Backend.Buf c, long co) {
         be.gemmRm(ta, tb, m, n, k, a, ao, b, bo, beta, c, co);
@@ -350,11 +250,12 @@ public final class CudaSgMlp implements DeviceNet {
      * gradients on the device. Returns nothing, so that nothing waits for the device; read the
      * loss with {@link #loss()}.
      */
+    @Override
     public void gradients() {
         checkPrepared();
         int rows = steps * batch;
         forward(true);
-        output(true, true);                                                            // loss, gI2
+        output(a2, oB2, true, true);                                                   // loss, gI2
         gemmRm(false, true, rows, hidden, nOut, a2, 0, p, oW2, 0f, g1, 0);             // gS1 = gI2 W2ᵀ
         be.lifBackward(g1, a1, batch, steps, hidden, beta, theta);                     // gI1
         gemmRm(true, false, nIn, hidden, rows, x, 0, g1, 0, 0f, g, 0);                  // gW1 = Xᵀ gI1
@@ -364,85 +265,11 @@ public final class CudaSgMlp implements DeviceNet {
     }
 
     /** Inference on the prepared batch: predictions (and the loss, when labels were set) on the device. */
+    @Override
     public void infer(boolean withLabels) {
         checkPrepared();
         forward(false);
-        output(withLabels, false);
-    }
-
-    /** The output layer, its loss and prediction, and when training its backward (a2 ← ∂L/∂I2). */
-    private void output(boolean withLabels, boolean train) {
-        if (readout == Readout.LIF_COUNT)
-            be.outputStep(a2, p, oB2, withLabels ? labels : null, 0, loss, pred, counts, batch, steps, nOut, beta, theta, 1f / batch, train);
-        else
-            be.outputLeaky(a2, p, oB2, withLabels ? labels : null, 0, loss, pred, counts, batch, steps, nOut, beta, 1f / batch,
-                    readout == Readout.LEAKY_MAX, train);
-    }
-
-    /** One Adam step (PyTorch's; β₁ = 0.9, β₂ = 0.999, ε = 1e-8) with the gradients of the last {@link #gradients}. */
-    public void adam(double lr, double weightDecay) {
-        adamSteps++;
-        double b1 = 0.9, b2 = 0.999;
-        float c1 = (float) (1 - Math.pow(b1, adamSteps)), c2 = (float) (1 - Math.pow(b2, adamSteps));
-        be.adam(p, g, m, v, nParams, (float) lr, (float) b1, (float) b2, (float) 1e-8, (float) weightDecay, 1f / c1, 1f / c2, flag);
-    }
-
-    /**
-     * Mean loss of the last batch (waits for the device); throws {@link DivergenceException} when the
-     * loss, a gradient or a parameter became NaN or infinite since the last check.
-     */
-    public double loss() {
-        if (lossHost.length != batch) lossHost = new float[batch];
-        float[] l = lossHost;
-        be.download(loss, 0, l, 0, batch);
-        be.download(flag, 0, flagHost, 0, 1);
-        double s = 0;
-        for (float f : l) s += f;
-        double mean = s / batch;
-        if (!Double.isFinite(mean)) throw new DivergenceException(-1, null, "device=cuda: loss is " + mean);
-        if ((flagHost[0] & 1) != 0) throw new DivergenceException(-1, null, "device=cuda: a gradient became NaN or infinite");
-        if ((flagHost[0] & 2) != 0) throw new DivergenceException(-1, null, "device=cuda: a parameter became NaN or infinite (learning rate too large?)");
-        return mean;
-    }
-
-    private float[] lossHost = new float[0];
-    private int[] packed = new int[0];
-
-    /** Predicted class of each sample of the last batch into out[0, B) (waits for the device). */
-    public void predictions(int[] out) {
-        be.download(pred, 0, out, 0, batch);
-    }
-
-    /** Predicted class of each sample of the last batch (waits for the device). */
-    public int[] predictions() {
-        int[] out = new int[batch];
-        be.download(pred, 0, out, 0, batch);
-        return out;
-    }
-
-    private Backend.Buf predLog;
-
-    /** Copies the predictions of the last batch into slot {@code slot} of {@code slots} on the device (no wait). */
-    public void logPredictions(int slot, int slots) {
-        if (predLog == null || predLog.words < (long) slots * batch) {
-            if (predLog != null) be.free(predLog);
-            predLog = be.alloc((long) slots * batch);
-        }
-        be.copy(pred, 0, predLog, (long) slot * batch, batch);
-    }
-
-    /** The predictions logged by {@link #logPredictions}, slot after slot (waits for the device). */
-    public int[] loggedPredictions(int slots) {
-        int[] out = new int[slots * batch];
-        be.download(predLog, 0, out, 0, out.length);
-        return out;
-    }
-
-    /** Output spike counts of the last batch, B×K (the logits for a leaky readout; waits for the device). */
-    public float[] outputCounts() {
-        float[] out = new float[batch * nOut];
-        be.download(counts, 0, out, 0, out.length);
-        return out;
+        output(a2, oB2, withLabels, false);
     }
 
     /** Hidden spikes of the last forward pass, B·T·H floats 0/1, row r = b·T + t (waits for the device). */
@@ -455,30 +282,5 @@ public final class CudaSgMlp implements DeviceNet {
     /** Number of hidden spikes in the last forward pass (waits for the device). */
     public long hiddenSpikeCount() {
         return Math.round(be.asum(s1, 0, (long) steps * batch * hidden));
-    }
-
-    /** Waits for the device. */
-    public void sync() {
-        be.sync();
-    }
-
-    /** Bytes of device memory held by this engine's buffers (now, and at most). */
-    public long deviceBytes() {
-        return be.allocatedBytes();
-    }
-
-    public long peakDeviceBytes() {
-        return be.peakAllocatedBytes();
-    }
-
-    /** The backend (for memory reports of the CUDA context). */
-    Backend backend() {
-        return be;
-    }
-
-    @Override
-    public void close() {
-        releaseBatch();
-        be.close();
     }
 }
