@@ -11,7 +11,8 @@
 # time), test accuracies within 0.5 points, and the CPU figure against the one stored from the build
 # machine (bench/results/fashion-cpu-reference.json, if there: same seed, so the same number).
 # JSON lines to $OUT/gpu-check.jsonl (or bench/results/gpu-check.jsonl), the whole log to $OUT/gpu-check.log.
-# Usage: bench/gpu-check.sh [quick]   (quick: fewer iterations, no torch.compile); FASHION=0 skips (4).
+# Usage: bench/gpu-check.sh [quick]   (quick: fewer iterations, no torch.compile); FASHION=0 skips (4);
+# FASHION_EXTRA="--set train_limit=2000 --set epochs=1" shortens (4) for a trial (then pass=... is not the check).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUTDIR=${OUT:-bench/results}
@@ -119,7 +120,7 @@ for f in ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx
         g.write(raw)
 PY
   rm -rf "$RUNS"; mkdir -p "$RUNS"
-  SG="-XX:+UseParallelGC -Xss4m -jar .gpucarry/snn4j.jar run sg-mlp --set data_dir=$DATA --set simulate=0"
+  SG="-XX:+UseParallelGC -Xss4m -jar .gpucarry/snn4j.jar run sg-mlp --set data_dir=$DATA --set simulate=0 ${FASHION_EXTRA:-}"
   NP=$(nproc)
   log "fashion: CPU run (threads $((NP > 4 ? NP - 4 : 1))) and device=cuda run (threads 4: the CPU encoder) at the same time"
   timeout 420 $JAVA $SG --set threads=$((NP > 4 ? NP - 4 : 1)) --out "$RUNS/cpu" >>"$LOG" 2>&1 &
@@ -137,7 +138,7 @@ def m(d):
     try: return json.load(open(os.path.join(runs, d, 'metrics.json')))
     except Exception as e: return {'error': repr(e)[:200]}
 c, g = m('cpu'), m('gpu')
-r = dict(check='fashion_5ep_agreement', network='784-1000-10', epochs=5, seed=42,
+r = dict(check='fashion_5ep_agreement', network='784-1000-10', epochs=5, seed=42, extra=os.environ.get('FASHION_EXTRA', ''),
          cpu_test_accuracy=c.get('test_accuracy'), gpu_test_accuracy=g.get('test_accuracy'),
          cpu_train_loss=c.get('train_loss'), gpu_train_loss=g.get('train_loss'),
          gpu_device=g.get('device'), gpu_train_samples_per_s=g.get('train_samples_per_s'), gpu_infer_samples_per_s=g.get('infer_samples_per_s'),
