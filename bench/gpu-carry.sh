@@ -5,7 +5,7 @@
 # the working tree in the 64 MiB a GPU machine accepts for carried paths:
 #   jre.tar.xz        a jlink-made Java 17 runtime (java.base, jdk.unsupported for JavaCPP, java.logging,
 #                     java.management, java.desktop for the run's PNG plots), uncompressed modules, then xz
-#                     (17 MB instead of about 60 MB); gpu-check.sh unpacks it with python3
+#                     (17 MB; unpacked it is several times larger); gpu-check.sh unpacks it with python3
 #   snn4j.jar, cuda/  the CLI jar and snn4j-cuda with the JavaCPP jars (the CLI jar's manifest finds cuda/*.jar)
 #   data/*.xz         Fashion-MNIST's four IDX files, xz -9e (26.5 MB instead of 30.9 MB gzipped); gpu-check.sh
 #                     turns them back into the .gz files snn4j reads (python3 lzma + gzip), byte for byte the same IDX
