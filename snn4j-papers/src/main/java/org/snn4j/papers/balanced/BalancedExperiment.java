@@ -67,14 +67,15 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 .declare("eta_slow", 0.1, "slow learning rate eta", 0, 1e9)
                 .declare("eps_fast", 0.003, "fast (voltage rule) learning rate (0: fast weights fixed)", 0, 1)
                 .declare("beta_fast", 2.0, "voltage scale beta of the fast rule (2: fixed point at the scale of DᵀD + mu I; Brendel et al.'s 1/0.9 shrinks it to ~0.63)", -1e6, 1e6)
-                .declare("lr_decay_s", quick ? 0.0 : 20.0, "learning rates decay as 1/(1 + t/this) (s; 0: constant)", 0, 1e12)
+                .declare("lr_decay_s", quick ? 0.0 : fullLearnS() / 6, "learning rates decay as 1/(1 + t/this) (s; 0: constant; default at full size: learn_s/6, so the rates end at 1/7)", 0, 1e12)
                 .declare("slow_start_s", quick ? quickSize()[2] : 50.0, "the slow rule starts after this much learning (s; the fast rule from the start)", 0, 1e12)
                 .declareChoice("fast_init", "optimal-perturbed", "initial fast weights: optimal-perturbed (DᵀD + μI plus fast_init_noise), zero (no lateral weights, no reset) or random (symmetric Gaussian, no structure)",
                         "optimal-perturbed", "zero", "random")
                 .declare("fast_init_noise", 0.1, "fast_init=optimal-perturbed: Gaussian noise of this size relative to the RMS off-diagonal weight (0: analytic)", 0, 1e6)
                 .declareChoice("fast_reset", "threshold", "what the fast rule's self-weight (reset) learns from: threshold (β T_k, no bias) or voltage (β (V_k + μ r_k) + μ at the spike: biased upwards by the overshoot)",
                         "threshold", "voltage")
-                .declare("fresh_error", true, "while learning, the error uses the readout with the previous step's spikes, as the slow traces (false: one step older, which biases the slow rule)")
+                .declare("fresh_error", false, "while learning, the error uses the readout with the previous step's spikes (true: measured worse, the feedback then acts as a second reset)")
+                .declare("slow_aligned", false, "the slow rule pairs the error current with the presynaptic trace of the same time, without the last spike (true: measured worse, the slow scale drops to ~0.96 and the learned system is over-damped)")
                 .declare("test_commands", quick ? 1L : 5L, "final autonomous test: fresh commands, errors averaged", 1, 1000)
                 .declare("learn_s", quick ? quickSize()[1] : fullLearnS(), "learning time (s, simulated)", 0, 1e9)
                 .declare("test_s", quick ? 5.0 : 10.0, "autonomous test run (s, simulated)", 1e-3, 1e9)
@@ -135,7 +136,7 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 Math.round(p.getDouble("learn_s") * 1000 / dt), Math.max(1, Math.round(p.getDouble("test_s") * 1000 / dt)),
                 p.getInt("checkpoints"), amp, p.getDouble("command_sigma_ms"), p.getDouble("command_block_ms"), seed,
                 BalancedProtocol.FastInit.parse(p.getString("fast_init")), p.getString("fast_reset").equals("threshold"), p.getInt("test_commands"),
-                p.getBoolean("fresh_error"));
+                p.getBoolean("fresh_error"), p.getBoolean("slow_aligned"));
     }
 
     @Override

@@ -53,12 +53,14 @@ public final class BalancedProtocol {
      * @param testCommands  the final autonomous runs are repeated on this many fresh commands and their
      *                      errors averaged (≥ 1)
      * @param freshError    while learning, the error uses the readout with the previous step's spikes
-     *                      (see {@link BalancedInput}; removes the spike-timing bias of the slow rule)
+     *                      (see {@link BalancedInput}; measured worse: the feedback then acts as a second reset)
+     * @param alignedSlow   the slow rule pairs the error with the presynaptic trace of the same time
+     *                      ({@link SlowErrorRule#aligned}; removes its spike-timing bias)
      */
     public record Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
                          double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                          long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
-                         FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError) {
+                         FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow) {
         public Config {
             if (testCommands < 1) throw new IllegalArgumentException("test commands must be >= 1: " + testCommands);
         }
@@ -68,7 +70,7 @@ public final class BalancedProtocol {
                       double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                       long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed) {
             this(params, decoder, system, tauSlowMs, dtMs, gainK, etaSlow, epsFast, betaFast, decaySteps, slowStartSteps, fastInitNoise,
-                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false);
+                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false);
         }
     }
 
@@ -185,6 +187,7 @@ public final class BalancedProtocol {
                 cfg.gainK(), true, cfg.freshError());
         LearningSchedule sched = new LearningSchedule(0, -1, cfg.decaySteps());
         SlowErrorRule slowRule = SlowErrorRule.of(net, in, cfg.etaSlow(), new LearningSchedule(cfg.slowStartSteps(), -1, cfg.decaySteps()));
+        if (cfg.alignedSlow()) slowRule.aligned(net.scn.population);
         IsiMeter isi = new IsiMeter(net.scn.population);
         Simulation sim = new Simulation(net.scn.network, cfg.dtMs(), Rng.stream(cfg.seed(), 0x51AL).nextLong(), 1);
         sim.add(in).add(slowRule);

@@ -282,11 +282,11 @@ class BalancedTest {
         BalancedProtocol.Config c = config(20, 0, 1, 0.003, 0.1, 4);
         BalancedProtocol.Config zero = new BalancedProtocol.Config(c.params(), c.decoder(), c.system(), c.tauSlowMs(), c.dtMs(), c.gainK(),
                 c.etaSlow(), c.epsFast(), c.betaFast(), c.decaySteps(), c.slowStartSteps(), c.fastInitNoise(), c.learnSteps(), c.testSteps(),
-                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.ZERO, true, 1, true);
+                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.ZERO, true, 1, false, true);
         for (double[] row : BalancedProtocol.initialFast(zero)) for (double v : row) assertEquals(0, v, 0);
         BalancedProtocol.Config rnd = new BalancedProtocol.Config(c.params(), c.decoder(), c.system(), c.tauSlowMs(), c.dtMs(), c.gainK(),
                 c.etaSlow(), c.epsFast(), c.betaFast(), c.decaySteps(), c.slowStartSteps(), c.fastInitNoise(), c.learnSteps(), c.testSteps(),
-                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.RANDOM, true, 1, true);
+                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.RANDOM, true, 1, false, true);
         double[][] o = BalancedProtocol.initialFast(rnd), star = BalancedNetwork.analyticFast(c.decoder(), c.params());
         for (int i = 0; i < 20; i++) for (int k = 0; k < 20; k++) assertEquals(o[i][k], o[k][i], 0);
         double cos = 0, aa = 0, bb = 0;
@@ -299,5 +299,48 @@ class BalancedTest {
         assertTrue(Math.abs(cos / Math.sqrt(aa * bb)) < 0.5, "random start must not carry the optimum's structure: cosine " + cos / Math.sqrt(aa * bb));
         assertThrows(InputException.class, () -> BalancedProtocol.FastInit.parse("ones"));
         assertEquals(BalancedProtocol.FastInit.OPTIMAL_PERTURBED, BalancedProtocol.FastInit.parse("optimal-perturbed"));
+    }
+
+    /**
+     * The aligned slow rule pairs the error current of step t with r_j − o_j(t−1): against the plain rule,
+     * on the same spike trains (η tiny, so the weights do not change the spikes), the difference of the
+     * weights is −η dt Σ_t I_i(t) o_j(t−1), recorded here step by step.
+     */
+    @Test
+    void alignedSlowRuleRemovesThePairingOfEachSpikeWithItsOwnError() {
+        BalancedProtocol.Config cfg = config(12, 0, 1, 0, 0, 8);
+        double eta = 1e-9, f = eta * DT * 1e-3;
+        double[][][] w = new double[2][][];
+        double[][] expected = new double[12][12];
+        for (int variant = 0; variant < 2; variant++) {
+            BalancedNetwork net = new BalancedNetwork(cfg.params(), cfg.decoder(), BalancedNetwork.analyticFast(cfg.decoder(), cfg.params()),
+                    new double[12][12], BalancedNetwork.analyticThresholds(cfg.decoder(), cfg.params()), cfg.tauSlowMs());
+            BalancedInput in = new BalancedInput(net, cfg.system(), BalancedProtocol.command(2, cfg.commandAmplitude(), 50, 1000, DT, 8, 1), 500, true);
+            SlowErrorRule rule = SlowErrorRule.of(net, in, eta, LearningSchedule.constant());
+            if (variant == 1) rule.aligned(net.scn.population);
+            boolean record = variant == 1;
+            int[][] prev = {new int[0]};
+            org.snn4j.sim.StepHook recorder = new org.snn4j.sim.StepHook() {
+                @Override
+                public void afterStep(Simulation sim, long step) {
+                    if (!record) return;
+                    double[] cur = in.feedbackCurrent();
+                    for (int j : prev[0]) for (int i = 0; i < 12; i++) expected[i][j] -= f * cur[i];
+                    org.snn4j.util.IntBuffer sp = sim.spikes(net.scn.population);
+                    prev[0] = java.util.Arrays.copyOf(sp.raw(), sp.size());
+                }
+            };
+            Simulation sim = new Simulation(net.scn.network, DT, 3, 1);
+            sim.add(in).add(recorder).add(rule).add(net.slow);
+            sim.run(400);
+            w[variant] = net.omegaSlow();
+        }
+        double big = 0;
+        for (int i = 0; i < 12; i++)
+            for (int j = 0; j < 12; j++) {
+                assertEquals(expected[i][j], w[1][i][j] - w[0][i][j], 1e-9 * f + 1e-6 * Math.abs(expected[i][j]), "Omega_slow[" + i + "][" + j + "]");
+                big = Math.max(big, Math.abs(expected[i][j]));
+            }
+        assertTrue(big > 0, "some spikes must have been paired");
     }
 }
