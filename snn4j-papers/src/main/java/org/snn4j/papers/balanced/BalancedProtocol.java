@@ -56,11 +56,15 @@ public final class BalancedProtocol {
      *                      (see {@link BalancedInput}; measured worse: the feedback then acts as a second reset)
      * @param alignedSlow   the slow rule pairs the error with the presynaptic trace of the same time
      *                      ({@link SlowErrorRule#aligned}; removes its spike-timing bias)
+     * @param feedbackBeforeSlow the error feedback is on from the start (true), or only from the slow rule's
+     *                      start (false: a first phase in which the fast weights learn the balance on the
+     *                      command alone, as in a spike-coding network without a teacher)
      */
     public record Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
                          double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                          long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
-                         FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow) {
+                         FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow,
+                         boolean feedbackBeforeSlow) {
         public Config {
             if (testCommands < 1) throw new IllegalArgumentException("test commands must be >= 1: " + testCommands);
         }
@@ -70,7 +74,7 @@ public final class BalancedProtocol {
                       double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                       long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed) {
             this(params, decoder, system, tauSlowMs, dtMs, gainK, etaSlow, epsFast, betaFast, decaySteps, slowStartSteps, fastInitNoise,
-                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false);
+                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false, true);
         }
     }
 
@@ -190,6 +194,16 @@ public final class BalancedProtocol {
         if (cfg.alignedSlow()) slowRule.aligned(net.scn.population);
         IsiMeter isi = new IsiMeter(net.scn.population);
         Simulation sim = new Simulation(net.scn.network, cfg.dtMs(), Rng.stream(cfg.seed(), 0x51AL).nextLong(), 1);
+        if (!cfg.feedbackBeforeSlow() && cfg.slowStartSteps() > 0) {
+            in.setFeedback(false);
+            long on = cfg.slowStartSteps();
+            sim.add(new org.snn4j.sim.StepHook() {   // the teacher's feedback arrives with the slow rule
+                @Override
+                public void beforeStep(Simulation s, long step) {
+                    if (step == on) in.setFeedback(true);
+                }
+            });
+        }
         sim.add(in).add(slowRule);
         if (cfg.epsFast() > 0)
             sim.add(new RecurrentVoltageRule(net.scn, cfg.epsFast(), cfg.betaFast(), p.mu(), sched, null, cfg.resetFromThreshold()));
