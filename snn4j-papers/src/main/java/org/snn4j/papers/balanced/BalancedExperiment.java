@@ -67,9 +67,17 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 .declare("eta_slow", 0.1, "slow learning rate eta", 0, 1e9)
                 .declare("eps_fast", 0.003, "fast (voltage rule) learning rate (0: fast weights fixed)", 0, 1)
                 .declare("beta_fast", 2.0, "voltage scale beta of the fast rule (2: fixed point at the scale of DᵀD + mu I; Brendel et al.'s 1/0.9 shrinks it to ~0.63)", -1e6, 1e6)
-                .declare("lr_decay_s", quick ? 0.0 : 20.0, "learning rates decay as 1/(1 + t/this) (s; 0: constant)", 0, 1e12)
+                .declare("lr_decay_s", quick ? 0.0 : fullLearnS() / 6, "learning rates decay as 1/(1 + t/this) (s; 0: constant; default at full size: learn_s/6, so the rates end at 1/7)", 0, 1e12)
                 .declare("slow_start_s", quick ? quickSize()[2] : 50.0, "the slow rule starts after this much learning (s; the fast rule from the start)", 0, 1e12)
-                .declare("fast_init_noise", 0.1, "initial fast weights: analytic + Gaussian noise of this size relative to the RMS off-diagonal weight (0: analytic)", 0, 1e6)
+                .declareChoice("fast_init", "optimal-perturbed", "initial fast weights: optimal-perturbed (DᵀD + μI plus fast_init_noise), zero (no lateral weights, no reset) or random (symmetric Gaussian, no structure)",
+                        "optimal-perturbed", "zero", "random")
+                .declare("fast_init_noise", 0.1, "fast_init=optimal-perturbed: Gaussian noise of this size relative to the RMS off-diagonal weight (0: analytic)", 0, 1e6)
+                .declareChoice("fast_reset", "threshold", "what the fast rule's self-weight (reset) learns from: threshold (β T_k, no bias) or voltage (β (V_k + μ r_k) + μ at the spike: biased upwards by the overshoot)",
+                        "threshold", "voltage")
+                .declare("fresh_error", false, "while learning, the error uses the readout with the previous step's spikes (true: measured worse, the feedback then acts as a second reset)")
+                .declare("slow_aligned", false, "the slow rule pairs the error current with the presynaptic trace of the same time, without the last spike (true: measured worse, the slow scale drops to ~0.96 and the learned system is over-damped)")
+                .declare("feedback_before_slow", true, "the error feedback is on from the start of learning (false: only from slow_start_s, so that the fast weights first learn the balance on the command alone)")
+                .declare("test_commands", quick ? 1L : 5L, "final autonomous test: fresh commands, errors averaged", 1, 1000)
                 .declare("learn_s", quick ? quickSize()[1] : fullLearnS(), "learning time (s, simulated)", 0, 1e9)
                 .declare("test_s", quick ? 5.0 : 10.0, "autonomous test run (s, simulated)", 1e-3, 1e9)
                 .declare("checkpoints", quick ? 6L : 12L, "measuring points during learning", 1, 1000)
@@ -127,7 +135,9 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 p.getDouble("eps_fast"), p.getDouble("beta_fast"), p.getDouble("lr_decay_s") * 1000 / dt,
                 Math.round(p.getDouble("slow_start_s") * 1000 / dt), p.getDouble("fast_init_noise"),
                 Math.round(p.getDouble("learn_s") * 1000 / dt), Math.max(1, Math.round(p.getDouble("test_s") * 1000 / dt)),
-                p.getInt("checkpoints"), amp, p.getDouble("command_sigma_ms"), p.getDouble("command_block_ms"), seed);
+                p.getInt("checkpoints"), amp, p.getDouble("command_sigma_ms"), p.getDouble("command_block_ms"), seed,
+                BalancedProtocol.FastInit.parse(p.getString("fast_init")), p.getString("fast_reset").equals("threshold"), p.getInt("test_commands"),
+                p.getBoolean("fresh_error"), p.getBoolean("slow_aligned"), p.getBoolean("feedback_before_slow"));
     }
 
     @Override
@@ -142,14 +152,40 @@ public abstract class BalancedExperiment extends ExperimentBase {
         double[][] slowStar = cfg.system().analyticSlowWeights(cfg.decoder(), cfg.params().lambda());
         double[][] fastStar = BalancedNetwork.analyticFast(cfg.decoder(), cfg.params());
         int last = r.timeS.length - 1;
-        run.metric("autonomous_nrmse", r.trained.nrmse);
-        run.metric("autonomous_nrmse_analytic", r.analytic.nrmse);
-        run.metric("autonomous_nrmse_untrained", r.untrained.nrmse);
-        run.metric("autonomous_nrmse_ratio", r.trained.nrmse / r.analytic.nrmse);
+        double learned = BalancedProtocol.mean(r.trainedNrmse), analytic = BalancedProtocol.mean(r.analyticNrmse);
+        double ratio = learned / analytic;
+        run.metric("autonomous_nrmse", learned);
+        run.metric("autonomous_nrmse_analytic", analytic);
+        run.metric("autonomous_nrmse_untrained", BalancedProtocol.mean(r.untrainedNrmse));
+        run.metric("autonomous_nrmse_ratio", ratio);
+        run.metric("autonomous_nrmse_worst_command", max(r.trainedNrmse));
+        run.metric("target_met", learned <= 0.2 && ratio <= 1.5 ? 1 : 0);   // issue 17: nrmse <= 0.2 and <= 1.5 x analytic
+        run.metric("test_commands", r.trainedNrmse.length);
         run.metric("slow_weight_distance", r.slowDistance[last]);
         run.metric("slow_weight_scale", bestScale(r.omegaSlow, slowStar));
+        run.metric("slow_weight_distance_unscaled", r.slowDistanceUnscaled[last]);
         run.metric("fast_weight_distance", r.fastDistance[last]);
         run.metric("fast_weight_distance_initial", r.fastDistance[0]);
+        run.metric("fast_weight_scale", bestScale(r.omegaFast, fastStar));
+        run.metric("fast_weight_distance_unscaled", r.fastDistanceUnscaled[last]);
+        run.metric("fast_weight_distance_unscaled_initial", r.fastDistanceUnscaled[0]);
+        run.metric("fast_diag_ratio", diagRatio(r.omegaFast, fastStar));
+        double[][] eigA = org.snn4j.math.Eigen.eigenvalues(cfg.system().matrix());
+        double[][] aEff = BalancedNetwork.effectiveSystem(cfg.decoder(), r.omegaFast, r.omegaSlow, cfg.params().lambda(), cfg.params().mu());
+        double[][] eigEff = org.snn4j.math.Eigen.eigenvalues(aEff);
+        run.metric("eig_max_re_A", eigA[0][0]);
+        run.metric("eig_max_re_learned", eigEff[0][0]);
+        run.metric("eig_distance_learned", eigenDistance(eigA, eigEff));
+        run.metric("effective_system_error", BalancedProtocol.relativeDistance(aEff, cfg.system().matrix()));
+        double[][] eigFitT = null, eigFitA = null;
+        if (r.fitTrained != null && Double.isFinite(r.fitTrained[0][0]) && Double.isFinite(r.fitAnalytic[0][0])) {
+            eigFitT = org.snn4j.math.Eigen.eigenvalues(r.fitTrained);
+            eigFitA = org.snn4j.math.Eigen.eigenvalues(r.fitAnalytic);
+            run.metric("fit_eig_max_re_learned", eigFitT[0][0]);
+            run.metric("fit_eig_max_re_analytic", eigFitA[0][0]);
+            run.metric("fit_eig_distance_learned", eigenDistance(eigA, eigFitT));
+            run.metric("fit_eig_distance_analytic", eigenDistance(eigA, eigFitA));
+        }
         run.metric("tracking_nrmse_learning", r.trackingNrmseFinal);
         run.metric("cv_isi_median_learning", r.cvLearning);
         run.metric("mean_rate_hz_learning", r.rateLearning);
@@ -179,11 +215,62 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 j, cfg.system(), n, p.getDouble("decoder_norm"), cfg.params().lambda(), cfg.tauSlowMs(), cfg.dtMs(),
                 cfg.learnSteps() * cfg.dtMs() * 1e-3, cfg.gainK(), cfg.etaSlow(), cfg.epsFast(), cfg.betaFast(), r.fastDistance[0],
                 cfg.testSteps() * cfg.dtMs() * 1e-3, r.trained.xRms));
-        run.note(String.format("Autonomous normalised RMS error sqrt(Σ‖x̂ − x‖²/Σ‖x − x̄‖²): learned %.4f, analytic weights %.4f, "
-                        + "untrained %.4f. Slow weights at distance %.4f from Dᵀ(A + λI)D at the best scale (scale %.3f); fast weights %.4f "
-                        + "from DᵀD + μI (initially %.4f).", r.trained.nrmse, r.analytic.nrmse, r.untrained.nrmse, r.slowDistance[last],
-                bestScale(r.omegaSlow, slowStar), r.fastDistance[last], r.fastDistance[0]));
+        run.note(String.format("Autonomous normalised RMS error sqrt(Σ‖x̂ − x‖²/Σ‖x − x̄‖²), mean over %d test commands: learned %.4f "
+                        + "(ratio %.3f to the analytic weights' %.4f; worst command %.4f), untrained %.4f. Slow weights: scale %.4f against Dᵀ(A + λI)D, "
+                        + "distance %.4f at that scale and %.4f without rescaling; fast weights %.4f from DᵀD + μI at the best scale (initially %.4f), "
+                        + "%.4f without rescaling (initially %.4f), diagonal %.4f of the optimum's.", r.trainedNrmse.length, learned, ratio, analytic,
+                max(r.trainedNrmse), BalancedProtocol.mean(r.untrainedNrmse), bestScale(r.omegaSlow, slowStar), r.slowDistance[last],
+                r.slowDistanceUnscaled[last], r.fastDistance[last], r.fastDistance[0], r.fastDistanceUnscaled[last], r.fastDistanceUnscaled[0],
+                diagRatio(r.omegaFast, fastStar)));
+        run.note("Eigenvalues (1/s) of A: " + eigenText(eigA) + "; of the system the learned weights implement, A_eff = Γ⁻¹ G⁻¹DΩˢDᵀG⁻¹ − λI "
+                + "(G = DDᵀ, Γ = G⁻¹DΩᶠDᵀG⁻¹ − μG⁻¹): " + eigenText(eigEff) + String.format(" (largest distance %.3g/s; ‖A_eff − A‖/‖A‖ = %.3g).",
+                eigenDistance(eigA, eigEff), BalancedProtocol.relativeDistance(aEff, cfg.system().matrix())));
+        if (eigFitT != null)
+            run.note("Eigenvalues (1/s) of the system fitted to the autonomous trajectories (Δx̂ = A_fit ∫x̂ + B ∫c over 100 ms windows, "
+                    + r.trainedNrmse.length + " test commands): learned network " + eigenText(eigFitT) + String.format(" (distance %.3g/s to A's)",
+                    eigenDistance(eigA, eigFitT)) + "; analytic network " + eigenText(eigFitA) + String.format(" (%.3g/s).", eigenDistance(eigA, eigFitA)));
         run.finish();
+    }
+
+    static double max(double[] a) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double v : a) m = Math.max(m, v);
+        return m;
+    }
+
+    /** Mean of a's diagonal over mean of b's diagonal. */
+    static double diagRatio(double[][] a, double[][] b) {
+        double sa = 0, sb = 0;
+        for (int i = 0; i < a.length; i++) {
+            sa += a[i][i];
+            sb += b[i][i];
+        }
+        return sa / sb;
+    }
+
+    /** Hausdorff distance between two eigenvalue sets ({re, im}): the largest distance from one to the nearest of the other. */
+    static double eigenDistance(double[][] e1, double[][] e2) {
+        return Math.max(directed(e1, e2), directed(e2, e1));
+    }
+
+    private static double directed(double[][] e1, double[][] e2) {
+        double worst = 0;
+        for (int p = 0; p < e1[0].length; p++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int q = 0; q < e2[0].length; q++) best = Math.min(best, Math.hypot(e1[0][p] - e2[0][q], e1[1][p] - e2[1][q]));
+            worst = Math.max(worst, best);
+        }
+        return worst;
+    }
+
+    static String eigenText(double[][] e) {
+        StringBuilder sb = new StringBuilder();
+        for (int p = 0; p < e[0].length; p++) {
+            if (p > 0) sb.append(", ");
+            sb.append(String.format("%.3f", e[0][p]));
+            if (e[1][p] != 0) sb.append(String.format(" %s %.3fi", e[1][p] < 0 ? "−" : "+", Math.abs(e[1][p])));
+        }
+        return sb.toString();
     }
 
     static double bestScale(double[][] a, double[][] b) {
@@ -210,9 +297,11 @@ public abstract class BalancedExperiment extends ExperimentBase {
             f.save(run.plotPath("phase_plane.png"));
             run.plotted("phase_plane.png", "Phase plane (x1, x2): target, learned and untrained network on the same command");
         }
-        Plots.learningCurve(run.plotPath("weight_distance.png"), "Distance of the weights to the analytic ones (best scale)",
-                "learning time (s)", "relative distance", r.timeS, new double[][] {r.slowDistance, r.fastDistance},
-                new String[] {"slow ‖Ωs − s·Dᵀ(A+λI)D‖/‖Ωs‖", "fast ‖Ωf − s·(DᵀD+μI)‖/‖Ωf‖"}, false);
+        Plots.learningCurve(run.plotPath("weight_distance.png"), "Distance of the weights to the analytic ones",
+                "learning time (s)", "relative distance", r.timeS,
+                new double[][] {r.slowDistance, r.fastDistance, r.slowDistanceUnscaled, r.fastDistanceUnscaled},
+                new String[] {"slow ‖Ωs − s·Dᵀ(A+λI)D‖/‖Ωs‖ (best s)", "fast ‖Ωf − s·(DᵀD+μI)‖/‖Ωf‖ (best s)",
+                        "slow ‖Ωs − Ωs*‖/‖Ωs*‖", "fast ‖Ωf − Ωf*‖/‖Ωf*‖"}, false);
         run.plotted("weight_distance.png", "Weight distances over learning");
         Plots.learningCurve(run.plotPath("learning_curve.png"), "Errors over learning", "learning time (s)", "normalised RMS error",
                 r.timeS, new double[][] {r.autonomousNrmse, r.trackingNrmse},

@@ -26,9 +26,23 @@ public final class BalancedInput implements StepHook {
     private long offset;
     private double gainK;
     private boolean feedback;
+    private final boolean freshReadout;
     private final double[] c, x, xhat, e, ifb, tmp;
 
     public BalancedInput(BalancedNetwork net, LinearSystem system, ScnSignal command, double gainK, boolean feedback) {
+        this(net, system, command, gainK, feedback, false);
+    }
+
+    /**
+     * @param freshReadout the error uses the readout that includes the previous step's spikes,
+     *                     x̂ = D (a r + o_{t−1}) (the value r takes in this step), instead of D r before
+     *                     they are added: the error then has the same spikes as the slow traces that the
+     *                     slow rule pairs it with. Without it, each spike enters the presynaptic trace one
+     *                     step before it leaves the error, and the rule correlates the pre-spike error
+     *                     (which points along D_k: it made neuron k spike) with the spike itself, a bias that
+     *                     does not vanish with dt (ν_k D_k/2 per unit time)
+     */
+    public BalancedInput(BalancedNetwork net, LinearSystem system, ScnSignal command, double gainK, boolean feedback, boolean freshReadout) {
         if (system.dims() != net.j || command.dims() != net.j)
             throw new IllegalArgumentException("balanced input: system has " + system.dims() + " and command " + command.dims()
                     + " dimensions, network " + net.j);
@@ -37,6 +51,7 @@ public final class BalancedInput implements StepHook {
         this.command = command;
         this.gainK = gainK;
         this.feedback = feedback;
+        this.freshReadout = freshReadout;
         c = new double[net.j];
         x = new double[net.j];
         xhat = new double[net.j];
@@ -91,6 +106,14 @@ public final class BalancedInput implements StepHook {
         int jj = net.j, n = net.n;
         command.next(step - offset, c);
         net.readout(xhat);
+        if (freshReadout) {   // x̂ ← a x̂ + Σ_{k spiked at t−1} D_k
+            double a = net.scn.model.decay();
+            for (int q = 0; q < jj; q++) xhat[q] *= a;
+            org.snn4j.util.IntBuffer sp = sim.spikes(net.scn.population);
+            int[] raw = sp.raw();
+            for (int s = 0, ns = sp.size(); s < ns; s++)
+                for (int q = 0; q < jj; q++) xhat[q] += net.decoder[q][raw[s]];
+        }
         for (int q = 0; q < jj; q++) e[q] = x[q] - xhat[q];
         system.step(x, c, dtS, tmp);
         double[] f = net.scn.ff.w, iff = net.scn.model.iFf;

@@ -116,4 +116,84 @@ public final class BalancedNetwork {
     public double fastDistance() {
         return ScnNetwork.omegaDistance(omegaFast(), analyticFast(decoder, scn.params));
     }
+
+    /**
+     * The linear system that weights Ω^f, Ω^s implement, read on the decoder space: with G = D Dᵀ,
+     * P(Ω) = G⁻¹ D Ω Dᵀ G⁻¹ (J×J), the fast weights set the readout gain Γ = P(Ω^f) − μ G⁻¹ and the slow
+     * ones the drive B = P(Ω^s), and
+     * <pre>
+     *   A_eff = Γ⁻¹ B − λ I
+     * </pre>
+     * exactly A for the analytic weights (Γ = I, B = A + λI). A slow-weight scale s (Ω^s = s Ω^s*) gives
+     * A_eff = s A − (1 − s) λ I: an eigenvalue shift of (s − 1) λ, large against a slow system's eigenvalues.
+     *
+     * @throws IllegalArgumentException when D Dᵀ or Γ is singular
+     */
+    public static double[][] effectiveSystem(double[][] d, double[][] omegaFast, double[][] omegaSlow, double lambda, double mu) {
+        int jj = d.length;
+        double[][] g = new double[jj][jj];
+        for (int p = 0; p < jj; p++) for (int q = 0; q < jj; q++) for (int k = 0; k < d[p].length; k++) g[p][q] += d[p][k] * d[q][k];
+        double[][] gi = invert(g, "D Dᵀ");
+        double[][] gamma = project(d, gi, omegaFast), b = project(d, gi, omegaSlow);
+        for (int p = 0; p < jj; p++) for (int q = 0; q < jj; q++) gamma[p][q] -= mu * gi[p][q];
+        double[][] gammaInv = invert(gamma, "the fast weights' readout gain");
+        double[][] a = multiply(gammaInv, b);
+        for (int p = 0; p < jj; p++) a[p][p] -= lambda;
+        return a;
+    }
+
+    /** G⁻¹ D Ω Dᵀ G⁻¹. */
+    private static double[][] project(double[][] d, double[][] gi, double[][] omega) {
+        int jj = d.length, nn = d[0].length;
+        double[][] dw = new double[jj][nn];   // D Ω
+        for (int p = 0; p < jj; p++)
+            for (int i = 0; i < nn; i++) {
+                double v = d[p][i];
+                if (v == 0) continue;
+                double[] row = omega[i];
+                for (int k = 0; k < nn; k++) dw[p][k] += v * row[k];
+            }
+        double[][] m = new double[jj][jj];   // D Ω Dᵀ
+        for (int p = 0; p < jj; p++) for (int q = 0; q < jj; q++) for (int k = 0; k < nn; k++) m[p][q] += dw[p][k] * d[q][k];
+        return multiply(multiply(gi, m), gi);
+    }
+
+    private static double[][] multiply(double[][] x, double[][] y) {
+        int a = x.length, b = y.length, c = y[0].length;
+        double[][] z = new double[a][c];
+        for (int p = 0; p < a; p++) for (int k = 0; k < b; k++) for (int q = 0; q < c; q++) z[p][q] += x[p][k] * y[k][q];
+        return z;
+    }
+
+    /** Inverse of a small square matrix by Gauss-Jordan elimination with partial pivoting. */
+    static double[][] invert(double[][] m, String what) {
+        int jj = m.length;
+        double[][] a = new double[jj][2 * jj];
+        double scale = 0;
+        for (int p = 0; p < jj; p++) {
+            for (int q = 0; q < jj; q++) {
+                a[p][q] = m[p][q];
+                scale = Math.max(scale, Math.abs(m[p][q]));
+            }
+            a[p][jj + p] = 1;
+        }
+        for (int c = 0; c < jj; c++) {
+            int piv = c;
+            for (int p = c + 1; p < jj; p++) if (Math.abs(a[p][c]) > Math.abs(a[piv][c])) piv = p;
+            if (!(Math.abs(a[piv][c]) > 1e-13 * scale)) throw new IllegalArgumentException(what + " is singular");
+            double[] t = a[piv];
+            a[piv] = a[c];
+            a[c] = t;
+            double f = 1 / a[c][c];
+            for (int q = 0; q < 2 * jj; q++) a[c][q] *= f;
+            for (int p = 0; p < jj; p++) {
+                if (p == c || a[p][c] == 0) continue;
+                double e = a[p][c];
+                for (int q = 0; q < 2 * jj; q++) a[p][q] -= e * a[c][q];
+            }
+        }
+        double[][] inv = new double[jj][jj];
+        for (int p = 0; p < jj; p++) System.arraycopy(a[p], jj, inv[p], 0, jj);
+        return inv;
+    }
 }

@@ -47,10 +47,56 @@ public final class BalancedProtocol {
      * @param sigmaMs       sd of the smoothing kernel (ms)
      * @param blockMs       length of one command sequence (ms)
      * @param seed          seed of the commands, the initial weights and the network noise
+     * @param fastInit      where the fast weights start ({@link FastInit})
+     * @param resetFromThreshold the fast rule's self-weight learns from the threshold, not from the
+     *                      voltage at the spike (see {@link RecurrentVoltageRule}; removes the diagonal bias)
+     * @param testCommands  the final autonomous runs are repeated on this many fresh commands and their
+     *                      errors averaged (≥ 1)
+     * @param freshError    while learning, the error uses the readout with the previous step's spikes
+     *                      (see {@link BalancedInput}; measured worse: the feedback then acts as a second reset)
+     * @param alignedSlow   the slow rule pairs the error with the presynaptic trace of the same time
+     *                      ({@link SlowErrorRule#aligned}; removes its spike-timing bias)
+     * @param feedbackBeforeSlow the error feedback is on from the start (true), or only from the slow rule's
+     *                      start (false: a first phase in which the fast weights learn the balance on the
+     *                      command alone, as in a spike-coding network without a teacher)
      */
     public record Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
                          double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
-                         long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed) {
+                         long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
+                         FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow,
+                         boolean feedbackBeforeSlow) {
+        public Config {
+            if (testCommands < 1) throw new IllegalArgumentException("test commands must be >= 1: " + testCommands);
+        }
+
+        /** The configuration of the paper's protocol before issue 17 (perturbed start, voltage reset, one test command). */
+        public Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
+                      double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
+                      long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed) {
+            this(params, decoder, system, tauSlowMs, dtMs, gainK, etaSlow, epsFast, betaFast, decaySteps, slowStartSteps, fastInitNoise,
+                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false, true);
+        }
+    }
+
+    /** Where the fast weights start. */
+    public enum FastInit {
+        /** Ω^f* = DᵀD + μI plus symmetric Gaussian noise off the diagonal ({@code fastInitNoise} relative to its RMS off-diagonal entry). */
+        OPTIMAL_PERTURBED,
+        /** Ω^f = 0: no lateral connections and no reset; the fast rule has to learn the balance from nothing. */
+        ZERO,
+        /** Ω^f: independent Gaussian entries (symmetric, the diagonal included) with the RMS of Ω^f*'s off-diagonal entries: no structure. */
+        RANDOM;
+
+        /** The parameter value: optimal-perturbed, zero or random. */
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        /** Parses optimal-perturbed, zero or random. */
+        public static FastInit parse(String s) {
+            for (FastInit f : values()) if (f.key().equals(s)) return f;
+            throw new org.snn4j.util.InputException("fast_init must be optimal-perturbed, zero or random, got '" + s + "'");
+        }
     }
 
     /** Curves over learning and the final comparison. */
@@ -58,7 +104,14 @@ public final class BalancedProtocol {
         /** Simulated learning time of each measuring point (s). */
         public double[] timeS;
         public double[] slowDistance, fastDistance, autonomousNrmse, trackingNrmse, rateHz, cvIsi;
+        /** Over learning: slow and fast weights' relative distance to the analytic ones without rescaling, ‖Ω − Ω*‖/‖Ω*‖; E/I balance (feedback on). */
+        public double[] slowDistanceUnscaled, fastDistanceUnscaled;
+        /** The autonomous runs on the first final test command (plots, rates, CV, balance). */
         public AutonomousRun.Result trained, analytic, untrained;
+        /** The autonomous errors on each of the final test commands. */
+        public double[] trainedNrmse, analyticNrmse, untrainedNrmse;
+        /** The systems the learned and the analytic network follow in their final autonomous runs ({@link SystemFit}, 100 ms windows). */
+        public double[][] fitTrained, fitAnalytic;
         /** Mean rate and median ISI CV over the last learning segment (feedback on). */
         public double rateLearning, cvLearning, trackingNrmseFinal;
         public double[][] omegaSlow, omegaFast, omegaFast0;
@@ -96,15 +149,25 @@ public final class BalancedProtocol {
         return xRms / rms;
     }
 
-    /** The initial fast weights: Ω^f* with relative Gaussian noise off the diagonal (symmetric). */
+    /**
+     * The initial fast weights ({@link FastInit}): Ω^f* with relative Gaussian noise off the diagonal
+     * (symmetric), zero, or symmetric Gaussian entries with the RMS off-diagonal entry of Ω^f*.
+     */
     public static double[][] initialFast(Config cfg) {
         double[][] o = BalancedNetwork.analyticFast(cfg.decoder(), cfg.params());
         int n = o.length;
-        if (cfg.fastInitNoise() == 0) return o;
+        if (cfg.fastInit() == FastInit.ZERO) return new double[n][n];
         double ss = 0;
         for (int i = 0; i < n; i++) for (int k = 0; k < n; k++) if (i != k) ss += o[i][k] * o[i][k];
-        double s = cfg.fastInitNoise() * Math.sqrt(ss / Math.max(1, n * (n - 1)));
+        double rms = Math.sqrt(ss / Math.max(1, n * (n - 1)));
         Rng rng = Rng.stream(cfg.seed(), 0xFA57L);
+        if (cfg.fastInit() == FastInit.RANDOM) {
+            for (int i = 0; i < n; i++)
+                for (int k = i; k < n; k++) o[i][k] = o[k][i] = rms * rng.nextGaussian();
+            return o;
+        }
+        if (cfg.fastInitNoise() == 0) return o;
+        double s = cfg.fastInitNoise() * rms;
         for (int i = 0; i < n; i++)
             for (int k = i + 1; k < n; k++) {
                 double e = s * rng.nextGaussian();
@@ -125,13 +188,25 @@ public final class BalancedProtocol {
         double[][] slow0 = new double[n][n];
         BalancedNetwork net = new BalancedNetwork(p, d, fast0, slow0, thr, cfg.tauSlowMs());
         BalancedInput in = new BalancedInput(net, cfg.system(), command(j, cfg.commandAmplitude(), cfg.sigmaMs(), cfg.blockMs(), cfg.dtMs(), cfg.seed(), 1),
-                cfg.gainK(), true);
+                cfg.gainK(), true, cfg.freshError());
         LearningSchedule sched = new LearningSchedule(0, -1, cfg.decaySteps());
         SlowErrorRule slowRule = SlowErrorRule.of(net, in, cfg.etaSlow(), new LearningSchedule(cfg.slowStartSteps(), -1, cfg.decaySteps()));
+        if (cfg.alignedSlow()) slowRule.aligned(net.scn.population);
         IsiMeter isi = new IsiMeter(net.scn.population);
         Simulation sim = new Simulation(net.scn.network, cfg.dtMs(), Rng.stream(cfg.seed(), 0x51AL).nextLong(), 1);
+        if (!cfg.feedbackBeforeSlow() && cfg.slowStartSteps() > 0) {
+            in.setFeedback(false);
+            long on = cfg.slowStartSteps();
+            sim.add(new org.snn4j.sim.StepHook() {   // the teacher's feedback arrives with the slow rule
+                @Override
+                public void beforeStep(Simulation s, long step) {
+                    if (step == on) in.setFeedback(true);
+                }
+            });
+        }
         sim.add(in).add(slowRule);
-        if (cfg.epsFast() > 0) sim.add(new RecurrentVoltageRule(net.scn, cfg.epsFast(), cfg.betaFast(), p.mu(), sched));
+        if (cfg.epsFast() > 0)
+            sim.add(new RecurrentVoltageRule(net.scn, cfg.epsFast(), cfg.betaFast(), p.mu(), sched, null, cfg.resetFromThreshold()));
         DecodingErrorMonitor track = new DecodingErrorMonitor(j, net::readout, in::x);   // per segment
         sim.add(net.slow).add(isi).add(track);
 
@@ -141,6 +216,9 @@ public final class BalancedProtocol {
         res.timeS = new double[cp + 1];
         res.slowDistance = new double[cp + 1];
         res.fastDistance = new double[cp + 1];
+        res.slowDistanceUnscaled = new double[cp + 1];
+        res.fastDistanceUnscaled = new double[cp + 1];
+        double[][] slowStar = cfg.system().analyticSlowWeights(d, p.lambda()), fastStar = BalancedNetwork.analyticFast(d, p);
         res.autonomousNrmse = new double[cp + 1];
         res.trackingNrmse = new double[cp + 1];
         res.rateHz = new double[cp + 1];
@@ -157,7 +235,10 @@ public final class BalancedProtocol {
             res.timeS[k] = done * cfg.dtMs() * 1e-3;
             double sd = net.slowDistance(cfg.system());
             res.slowDistance[k] = Double.isNaN(sd) ? 1.0 : sd;   // Ω^s = 0: distance 1 (at the best scale 0)
-            res.fastDistance[k] = net.fastDistance();
+            double fd = net.fastDistance();
+            res.fastDistance[k] = Double.isNaN(fd) ? 1.0 : fd;   // Ω^f = 0: distance 1, as the slow weights
+            res.slowDistanceUnscaled[k] = relativeDistance(net.omegaSlow(), slowStar);
+            res.fastDistanceUnscaled[k] = relativeDistance(net.omegaFast(), fastStar);
             if (track.samples() > 0) {
                 res.trackingNrmse[k] = track.nrmse();
                 res.rateHz[k] = isi.meanRateHz();
@@ -170,8 +251,8 @@ public final class BalancedProtocol {
                 res.autonomousNrmse[k] = a.nrmse;
             }
             if (progress != null)
-                progress.message(String.format("learning %.1f s: slow distance %.3f, fast distance %.3f, tracking nrmse %.3f, rate %.1f Hz%s",
-                        res.timeS[k], res.slowDistance[k], res.fastDistance[k], res.trackingNrmse[k], res.rateHz[k],
+                progress.message(String.format("learning %.1f s: slow distance %.3f (unscaled %.3f), fast distance %.3f (unscaled %.3f), tracking nrmse %.3f, rate %.1f Hz%s",
+                        res.timeS[k], res.slowDistance[k], res.slowDistanceUnscaled[k], res.fastDistance[k], res.fastDistanceUnscaled[k], res.trackingNrmse[k], res.rateHz[k],
                         k < cp ? String.format(", autonomous nrmse %.3f", res.autonomousNrmse[k]) : ""));
         }
         res.rateLearning = res.rateHz[cp];
@@ -181,13 +262,66 @@ public final class BalancedProtocol {
         res.omegaFast = net.omegaFast();
 
         long raster = Math.min(cfg.testSteps(), Math.round(2000 / cfg.dtMs()));
-        res.trained = autonomous(cfg, res.omegaFast, res.omegaSlow, 3, raster);
-        res.autonomousNrmse[cp] = res.trained.nrmse;
         BalancedNetwork an = BalancedNetwork.analytic(p, d, cfg.system(), cfg.tauSlowMs());
-        res.analytic = autonomous(cfg, an.omegaFast(), an.omegaSlow(), 3, raster);
-        res.untrained = autonomous(cfg, fast0, slow0, 3, raster);
+        int tc = cfg.testCommands();
+        res.trainedNrmse = new double[tc];
+        res.analyticNrmse = new double[tc];
+        res.untrainedNrmse = new double[tc];
+        SystemFit fitT = null, fitA = null;
+        for (int c = 0; c < tc; c++) {
+            long stream = testStream(c);
+            AutonomousRun.Result tr = autonomous(cfg, res.omegaFast, res.omegaSlow, stream, c == 0 ? raster : 0);
+            AutonomousRun.Result aa = autonomous(cfg, an.omegaFast(), an.omegaSlow(), stream, c == 0 ? raster : 0);
+            AutonomousRun.Result un = autonomous(cfg, fast0, slow0, stream, c == 0 ? raster : 0);
+            res.trainedNrmse[c] = tr.nrmse;
+            res.analyticNrmse[c] = aa.nrmse;
+            res.untrainedNrmse[c] = un.nrmse;
+            if (tr.timesMs.length > 1) {
+                double sample = (tr.timesMs[1] - tr.timesMs[0]) * 1e-3;
+                if (fitT == null) {
+                    int w = (int) Math.max(1, Math.round(0.1 / sample));
+                    fitT = new SystemFit(cfg.system(), w);
+                    fitA = new SystemFit(cfg.system(), w);
+                }
+                fitT.add(tr.x, tr.xhat, sample);
+                fitA.add(aa.x, aa.xhat, sample);
+            }
+            if (c == 0) {
+                res.trained = tr;
+                res.analytic = aa;
+                res.untrained = un;
+            }
+        }
+        res.autonomousNrmse[cp] = mean(res.trainedNrmse);
+        if (fitT != null) {
+            res.fitTrained = fitT.fit()[0];
+            res.fitAnalytic = fitA.fit()[0];
+        }
         res.runS = (System.nanoTime() - t0) * 1e-9;
         return res;
+    }
+
+    /** The command stream of final test command c: 3 for the first (as before issue 17), then 1000, 1001, … */
+    static long testStream(int c) {
+        return c == 0 ? 3 : 999 + c;
+    }
+
+    static double mean(double[] a) {
+        double s = 0;
+        for (double v : a) s += v;
+        return s / a.length;
+    }
+
+    /** ‖a − b‖_F / ‖b‖_F (NaN when b = 0). */
+    public static double relativeDistance(double[][] a, double[][] b) {
+        double dd = 0, bb = 0;
+        for (int i = 0; i < a.length; i++)
+            for (int k = 0; k < a[i].length; k++) {
+                double e = a[i][k] - b[i][k];
+                dd += e * e;
+                bb += b[i][k] * b[i][k];
+            }
+        return bb == 0 ? Double.NaN : Math.sqrt(dd / bb);
     }
 
     /** An autonomous run (feedback off) from rest on command stream {@code stream}. */

@@ -65,7 +65,7 @@ public final class BalancedWorkload extends WorkloadBase {
             slowRule = SlowErrorRule.of(net, in, 0.1, LearningSchedule.constant());
             mon = new SpikeMonitor(net.scn.population, 0);
             sim = new Simulation(net.scn.network, dt, seed, 1);
-            sim.add(in).add(slowRule).add(new RecurrentVoltageRule(net.scn, 0.003, 2, p.mu(), LearningSchedule.constant()))
+            sim.add(in).add(slowRule).add(new RecurrentVoltageRule(net.scn, 0.003, 2, p.mu(), LearningSchedule.constant(), null, true))
                     .add(net.slow).add(mon);
         }
     }

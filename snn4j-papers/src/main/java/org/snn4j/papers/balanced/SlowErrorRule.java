@@ -23,6 +23,13 @@ import org.snn4j.util.InputException;
  * presynaptic traces and the weight matrix (rows = presynaptic, {@code w[j*N + i]} = Ω^s_ij); it never
  * sees x, x̂, D or A. {@link #reads()} names them for inspection. A non-finite weight stops the run
  * with an {@link InputException} naming the step and the synapse.
+ *
+ * <p>Timing ({@link #aligned}): the error current of step t is computed from the readout before the
+ * spikes of step t−1 reach it, while the presynaptic trace already holds them. Paired as they are, a
+ * spike of j meets the error that made j spike (which points along D_j), and the rule picks up a
+ * bias ⟨I^fb_i o_j⟩ that does not vanish with dt and grows the slow weights past their optimum
+ * scale. Aligned, the rule pairs the current with the trace as it was one step earlier (r_j without
+ * the spike of step t−1: the presynaptic neuron's own last spike, a local quantity).
  */
 public final class SlowErrorRule implements StepHook {
     private final DenseWeights w;
@@ -30,6 +37,8 @@ public final class SlowErrorRule implements StepHook {
     private final double eta;
     private final LearningSchedule schedule;
     private final int nPre, nPost;
+    private org.snn4j.network.Population alignedPre;
+    private final org.snn4j.util.IntBuffer lastSpikes = new org.snn4j.util.IntBuffer(64);
     private long updates;
 
     /**
@@ -55,6 +64,17 @@ public final class SlowErrorRule implements StepHook {
     /** The rule for a balanced network: its slow weights, the input's feedback currents, the slow traces. */
     public static SlowErrorRule of(BalancedNetwork net, BalancedInput input, double eta, LearningSchedule schedule) {
         return new SlowErrorRule(net.slowW, input.feedbackCurrent(), net.slow.trace(), eta, schedule);
+    }
+
+    /**
+     * Pairs the error current with the presynaptic trace of the same readout time: the trace without the
+     * presynaptic spikes of the previous step (see the class comment). {@code pre} is the population
+     * whose neurons are the rows of the weights (its spikes are read from the simulation).
+     */
+    public SlowErrorRule aligned(org.snn4j.network.Population pre) {
+        if (pre.size() != nPre) throw new IllegalArgumentException("slow rule: aligned population has " + pre.size() + " neurons, weights " + nPre);
+        this.alignedPre = pre;
+        return this;
     }
 
     /** What the rule reads: the postsynaptic error current, the presynaptic rate and the synapse's own weight. */
@@ -100,7 +120,23 @@ public final class SlowErrorRule implements StepHook {
     @Override
     public void afterStep(Simulation sim, long step) {
         double g = eta * schedule.factor(step);
-        if (g == 0) return;
-        update(g * sim.dt() * 1e-3, step);
+        if (g != 0) {
+            double f = g * sim.dt() * 1e-3;
+            update(f, step);
+            if (alignedPre != null) {   // r_j − o_j(t−1): remove the pairing of each last spike with its own pre-spike error
+                double[] ww = w.w;
+                int[] raw = lastSpikes.raw();
+                for (int s = 0, ns = lastSpikes.size(); s < ns; s++) {
+                    int row = raw[s] * nPost;
+                    for (int i = 0; i < nPost; i++) ww[row + i] -= f * post[i];
+                }
+            }
+        }
+        if (alignedPre != null) {
+            org.snn4j.util.IntBuffer now = sim.spikes(alignedPre);
+            lastSpikes.clear();
+            int[] raw = now.raw();
+            for (int s = 0, ns = now.size(); s < ns; s++) lastSpikes.add(raw[s]);
+        }
     }
 }

@@ -23,12 +23,20 @@ import org.snn4j.util.IntBuffer;
  * next spike on — a difference of order ε_r from the reference code, which delivers with the new
  * ones. {@link #dale} rectifies the weights after each update so that each presynaptic neuron keeps
  * its sign (for E/I networks). A non-finite weight stops the run with an {@link InputException}.
+ *
+ * <p>The self-weight (the reset) and the overshoot: the voltage V_k of the spiking neuron at its
+ * own spike is its threshold T_k plus the overshoot of the spike decision (the decision noise and the
+ * one-spike-per-step choice pick the neuron furthest above threshold), so the rule's fixed point for
+ * Ω_kk lies above the optimum ‖F_k‖² + μ = 2 T_k − ν. With {@link #resetFromThreshold} the diagonal
+ * learns from the neuron's own threshold instead, Ω_kk ← Ω_kk + ε_r (β T_k − Ω_kk) (a quantity of
+ * the neuron itself, so the rule stays local), whose fixed point is β T_k: the optimum at β = 2.
  */
 public final class RecurrentVoltageRule implements StepHook {
     private final ScnNetwork net;
     private final double epsR, beta, mu;
     private final LearningSchedule schedule;
     private final int[] dale;
+    private final boolean resetFromThreshold;
     private long updates;
 
     public RecurrentVoltageRule(ScnNetwork net, double epsR, double beta, double mu, LearningSchedule schedule) {
@@ -40,6 +48,16 @@ public final class RecurrentVoltageRule implements StepHook {
      *             (inhibitory: C_·k ≤ 0), 0 (unconstrained); the diagonal (self-reset) is never rectified
      */
     public RecurrentVoltageRule(ScnNetwork net, double epsR, double beta, double mu, LearningSchedule schedule, int[] dale) {
+        this(net, epsR, beta, mu, schedule, dale, false);
+    }
+
+    /**
+     * @param resetFromThreshold the self-weight Ω_kk learns towards β T_k (the neuron's threshold)
+     *                           instead of β (V_k + μ r_k) + μ (its voltage at the spike, which includes
+     *                           the overshoot above threshold)
+     */
+    public RecurrentVoltageRule(ScnNetwork net, double epsR, double beta, double mu, LearningSchedule schedule, int[] dale,
+                                boolean resetFromThreshold) {
         if (!(epsR >= 0) || Double.isInfinite(epsR)) throw new IllegalArgumentException("recurrent learning rate must be >= 0: " + epsR);
         if (dale != null && dale.length != net.n) throw new IllegalArgumentException("dale signs: need " + net.n + ", got " + dale.length);
         this.net = net;
@@ -48,6 +66,12 @@ public final class RecurrentVoltageRule implements StepHook {
         this.mu = mu;
         this.schedule = schedule;
         this.dale = dale == null ? null : dale.clone();
+        this.resetFromThreshold = resetFromThreshold;
+    }
+
+    /** Whether the self-weight learns from the threshold (see the class comment). */
+    public boolean resetFromThreshold() {
+        return resetFromThreshold;
     }
 
     public long updates() {
@@ -66,11 +90,12 @@ public final class RecurrentVoltageRule implements StepHook {
         IntBuffer spikes = sim.spikes(net.population);
         int[] raw = spikes.raw();
         int n = net.n;
-        double[] c = net.rec.w, v = net.model.v, r = net.model.r;
+        double[] c = net.rec.w, v = net.model.v, r = net.model.r, thr = net.model.thresh;
         for (int s = 0, ns = spikes.size(); s < ns; s++) {
             int k = raw[s];
             int base = k * n;
             int sign = dale == null ? 0 : dale[k];
+            double self = c[base + k];
             for (int i = 0; i < n; i++) {
                 double w = c[base + i] - eps * (beta * (v[i] + mu * r[i]) + c[base + i] + (i == k ? mu : 0));
                 if (!Double.isFinite(w))
@@ -78,6 +103,7 @@ public final class RecurrentVoltageRule implements StepHook {
                 if (i != k && (sign > 0 && w < 0 || sign < 0 && w > 0)) w = 0;
                 c[base + i] = w;
             }
+            if (resetFromThreshold) c[base + k] = self - eps * (beta * thr[k] + self);   // replaces the voltage update of the self-weight
             updates++;
         }
     }
