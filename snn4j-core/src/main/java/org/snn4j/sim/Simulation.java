@@ -309,16 +309,34 @@ public final class Simulation {
         return done;
     }
 
-    /** Runs {@code steps} steps on t threads (falling back to one, see {@link #runParallel}). */
+    /**
+     * Runs {@code steps} steps on t threads. After a fall-back to one thread (see
+     * {@link #runParallel}) the next {@value #FALLBACK_RETRY_STEPS} steps, in this run and the next
+     * ones, stay on one thread before threads are tried again: many short runs (one per input
+     * presentation) on busy cores then do not each start on a team that mostly waits.
+     */
     private void runSteps(long steps, int t) {
-        long done = t == 1 ? 0 : runParallel(steps, t);
-        for (long s = done; s < steps; s++) {
-            before();
-            phaseA(0, 1);
-            for (int part = 0; part < parts; part++) phaseB(part, step);
-            after();
+        long end = step + steps;
+        while (step < end) {
+            if (t > 1 && step >= serialUntil) {
+                long want = end - step, done = runParallel(want, t);
+                if (done < want) serialUntil = step + FALLBACK_RETRY_STEPS;
+                continue;
+            }
+            long stop = t > 1 ? Math.min(end, serialUntil) : end;
+            while (step < stop) {
+                before();
+                phaseA(0, 1);
+                for (int part = 0; part < parts; part++) phaseB(part, step);
+                after();
+            }
         }
     }
+
+    /** Steps on one thread after a fall-back before threads are tried again. */
+    static final int FALLBACK_RETRY_STEPS = 64 * FALLBACK_CHECK_STEPS;
+    /** Steps before this one run on one thread (after a fall-back). */
+    private long serialUntil;
 
     /**
      * Runs steps on a team of t threads ({@link Parallel}, spinning between its two loops per step:
