@@ -82,9 +82,10 @@ public final class Simulation {
     /**
      * @param dtMs    step length in ms, &gt; 0
      * @param seed    seed of every random stream of the neuron kernels
-     * @param threads threads to use (1 = no worker threads; 0 = automatic: the library's team size,
-     *                {@link Parallel#defaultThreads()}, but only as many as there are
-     *                {@link #MIN_NEURONS_PER_THREAD} neurons for)
+     * @param threads threads to use (1 = no worker threads; 0 = automatic: measured on the first
+     *                steps of a run of at least 8 × {@value #CALIBRATION_STEPS} steps, among 1, 2, 4, …
+     *                up to the library's team size {@link Parallel#defaultThreads()}; before that, and
+     *                for shorter runs, one thread per {@link #MIN_NEURONS_PER_THREAD} neurons)
      */
     public Simulation(Network network, double dtMs, long seed, int threads) {
         if (!(dtMs > 0) || Double.isInfinite(dtMs)) throw new IllegalArgumentException("dt must be positive: " + dtMs);
