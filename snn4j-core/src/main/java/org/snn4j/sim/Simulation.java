@@ -66,6 +66,8 @@ public final class Simulation {
     private long[] streamIds = new long[0];
     /** Steps between checks of the threads' waiting time (a power of two). */
     private static final int FALLBACK_CHECK_STEPS = 256;
+    /** The first check comes sooner, for short runs (e.g. one per input presentation). */
+    private static final int FIRST_FALLBACK_CHECK = 64;
     private int parts = 1;
     /** Whether the projections are partitioned by the owners of their target neurons (merged loop). */
     private boolean aligned;
@@ -353,62 +355,46 @@ public final class Simulation {
         partition(t, merged);
         try (Parallel team = new Parallel(t)) {
             activeTeam = team;
-            team.spinning(() -> done[0] = merged ? mergedSteps(team, steps, t) : parallelSteps(team, steps, t));
+            team.spinning(() -> done[0] = parallelSteps(team, steps, t, merged));
         } finally {
             activeTeam = null;
         }
         return done[0];
     }
 
-    private long parallelSteps(Parallel team, long steps, int t) {
-        Parallel.MemberBody a = (member, part) -> phaseA(part, t), b = (member, part) -> phaseB(part, step);
-        long segmentStart = System.nanoTime(), waitedBefore = team.callerWaitNanos();
-        for (long s = 0; s < steps; s++) {
-            before();
-            team.forEachMember(t, a);
-            team.forEachMember(t, b);
-            after();
-            if ((s & (FALLBACK_CHECK_STEPS - 1)) == FALLBACK_CHECK_STEPS - 1) {
-                long now = System.nanoTime(), waited = team.callerWaitNanos();
-                if (waited - waitedBefore > (now - segmentStart) / 2 || s + 1 == forceFallbackAt) {
-                    parallelFallbacks++;
-                    return s + 1;
-                }
-                segmentStart = now;
-                waitedBefore = waited;
-            }
-        }
-        return steps;
-    }
-
     /**
-     * The merged loop (every hook reads only spikes; projections partitioned by owner): one loop per
-     * step, in which each member first delivers the previous step's spikes (gathered by
-     * {@link #after}) into its own neurons, then advances them. The last step's delivery runs before
-     * returning, so the state is that of the two-loop run.
+     * Steps on the team. Two loops per step (phase A, then phase B), or, merged (every hook reads
+     * only spikes; projections partitioned by owner), one loop per step in which each member first
+     * delivers the previous step's spikes (gathered by {@link #after}) into its own neurons, then
+     * advances them; the last step's delivery then runs before returning, so the state is that of
+     * the two-loop run. Returns the steps done (fewer after a fall-back).
      */
-    private long mergedSteps(Parallel team, long steps, int t) {
-        Parallel.MemberBody first = (member, part) -> phaseA(part, t);
-        Parallel.MemberBody body = (member, part) -> {
+    private long parallelSteps(Parallel team, long steps, int t, boolean merged) {
+        Parallel.MemberBody a = (member, part) -> phaseA(part, t), b = (member, part) -> phaseB(part, step);
+        Parallel.MemberBody deliver = (member, part) -> {
             long s = step;
             for (ProjRuntime pr : projs) pr.deliverGathered(part, s - 1);
+        };
+        Parallel.MemberBody deliverThenA = (member, part) -> {
+            deliver.accept(member, part);
             phaseA(part, t);
         };
-        Parallel.MemberBody last = (member, part) -> {
-            long s = step;
-            for (ProjRuntime pr : projs) pr.deliverGathered(part, s - 1);
-        };
         long segmentStart = System.nanoTime(), waitedBefore = team.callerWaitNanos();
-        boolean owed = false;   // the last completed step's spikes are not delivered yet
+        boolean owed = false;   // merged: the last completed step's spikes are not delivered yet
         try {
             for (long s = 0; s < steps; s++) {
                 before();
-                Parallel.MemberBody loop = owed ? body : first;
-                owed = false;
-                team.forEachMember(t, loop);
+                if (merged) {
+                    Parallel.MemberBody loop = owed ? deliverThenA : a;
+                    owed = false;
+                    team.forEachMember(t, loop);
+                } else {
+                    team.forEachMember(t, a);
+                    team.forEachMember(t, b);
+                }
                 after();
-                owed = true;
-                if ((s & (FALLBACK_CHECK_STEPS - 1)) == FALLBACK_CHECK_STEPS - 1) {
+                owed = merged;
+                if (s + 1 == FIRST_FALLBACK_CHECK || (s & (FALLBACK_CHECK_STEPS - 1)) == FALLBACK_CHECK_STEPS - 1) {
                     long now = System.nanoTime(), waited = team.callerWaitNanos();
                     if (waited - waitedBefore > (now - segmentStart) / 2 || s + 1 == forceFallbackAt) {
                         parallelFallbacks++;
@@ -420,7 +406,7 @@ public final class Simulation {
             }
             return steps;
         } finally {
-            if (owed) team.forEachMember(t, last);
+            if (owed) team.forEachMember(t, deliver);
         }
     }
 
