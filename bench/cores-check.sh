@@ -14,3 +14,4 @@ run exact-qif --batch 64
 run cuba --neurons 64000 --duration 1
 run cuba --neurons 16000 --duration 1
 run ff-lif --neurons 1024
+run erbp --hidden 200 --samples 100 --warmup 20

@@ -31,6 +31,11 @@ public final class SpikeMonitor implements StepHook {
     }
 
     @Override
+    public boolean readsOnlySpikes() {
+        return true;
+    }
+
+    @Override
     public void afterStep(Simulation sim, long step) {
         if (firstStep < 0) firstStep = step;
         lastStep = step;

@@ -100,7 +100,9 @@ public final class BlankoutWeights implements Weights {
     @Override
     public void partition(int[] colBounds) {
         bounds = colBounds.clone();
-        count = new long[colBounds.length - 1][w.rows()];
+        long[] delivered = count[0];   // every part counts every delivery: the counts go on under the new partition
+        count = new long[colBounds.length - 1][];
+        for (int k = 0; k < count.length; k++) count[k] = delivered.clone();
         draws = new byte[colBounds.length - 1][(w.cols() + 7) & ~7];
     }
 

@@ -27,6 +27,15 @@ import org.snn4j.util.Rng;
  *   <li>{@link StepHook#afterStep} of every hook (monitors, learning rules, trainers).</li>
  * </ol>
  *
+ * <p>Threads: one team ({@link Parallel}) spinning between loops. With hooks that all read only
+ * spikes ({@link StepHook#readsOnlySpikes}, e.g. spike monitors) and batch 1, each member owns a
+ * contiguous share of the chunks and delivers into exactly its own neurons, so the delivery of a
+ * step's spikes runs in the same loop as the next step's update: one synchronisation per step
+ * (owner computes). Otherwise phases A and B are two loops per step, the hooks seeing the state
+ * after the delivery. The automatic thread count (threads = 0) is measured: the run's first steps
+ * are timed at 1, 2, 4, … threads (up to the library's team size and the number of chunks) and the
+ * fastest count runs the rest; runs too short for that take an estimate from the network size.
+ *
  * <p>Determinism: chunk boundaries and their random streams depend only on the network and the
  * seed; each postsynaptic target receives its additions in spike order whatever thread adds them;
  * so a run gives bit-identical results with 1 or more threads.
@@ -35,11 +44,12 @@ public final class Simulation {
     /** Neurons per kernel call; fixed so that random streams do not depend on the thread count. */
     public static final int CHUNK = 2048;
     /**
-     * Below this many neurons (summed over populations and batch entries) per extra thread, the
-     * automatic thread count stays at 1: measured on 2 cores, a 4000- or 16000-neuron CUBA step is
-     * a few microseconds of work and three barriers per step cost more than the second core gives.
+     * The automatic thread count's estimate before it is measured (and for runs too short to
+     * measure): one thread per this many neurons (summed over populations and batch entries).
      */
     public static final int MIN_NEURONS_PER_THREAD = 24_576;
+    /** Steps timed per candidate thread count when the automatic count is measured. */
+    static final int CALIBRATION_STEPS = 128;
 
     private final Network network;
     private final double dt;
@@ -56,17 +66,28 @@ public final class Simulation {
     private long[] streamIds = new long[0];
     /** Steps between checks of the threads' waiting time (a power of two). */
     private static final int FALLBACK_CHECK_STEPS = 256;
+    /** The first check comes sooner, for short runs (e.g. one per input presentation). */
+    private static final int FIRST_FALLBACK_CHECK = 64;
     private int parts = 1;
+    /** Whether the projections are partitioned by the owners of their target neurons (merged loop). */
+    private boolean aligned;
+    /** The measured automatic thread count (0: not measured yet). */
+    private int measuredThreads;
     private int parallelFallbacks;
+    /** The team of the multi-threaded run in progress (null otherwise). */
+    private volatile Parallel activeTeam;
+    /** Tests: how the last parallel run looped (true: the merged loop, one synchronisation per step). */
+    boolean lastParallelMerged;
     /** Tests: fall back to one thread after this many parallel steps (a multiple of the check interval). */
     long forceFallbackAt = -1;
 
     /**
      * @param dtMs    step length in ms, &gt; 0
      * @param seed    seed of every random stream of the neuron kernels
-     * @param threads threads to use (1 = no worker threads; 0 = automatic: the library's team size,
-     *                {@link Parallel#defaultThreads()}, but only as many as there are
-     *                {@link #MIN_NEURONS_PER_THREAD} neurons for)
+     * @param threads threads to use (1 = no worker threads; 0 = automatic: measured on the first
+     *                steps of a run of at least 8 × {@value #CALIBRATION_STEPS} steps, among 1, 2, 4, …
+     *                up to the library's team size {@link Parallel#defaultThreads()}; before that, and
+     *                for shorter runs, one thread per {@link #MIN_NEURONS_PER_THREAD} neurons)
      */
     public Simulation(Network network, double dtMs, long seed, int threads) {
         if (!(dtMs > 0) || Double.isInfinite(dtMs)) throw new IllegalArgumentException("dt must be positive: " + dtMs);
@@ -95,11 +116,16 @@ public final class Simulation {
         return seed;
     }
 
-    /** Threads actually used (no more than there are chunks of work). */
+    /**
+     * Threads used (no more than there are chunks of work); in automatic mode, the measured count
+     * once a run has measured it, before that the estimate from the network size.
+     */
     public int threads() {
         prepare();
         int t = threads;
-        if (t == 0) {
+        if (t == 0 && measuredThreads > 0) {
+            t = measuredThreads;
+        } else if (t == 0) {
             long neurons = 0;
             for (PopRuntime r : pops) neurons += (long) r.population.size() * r.population.batch();
             t = (int) Math.max(1, Math.min(Parallel.defaultThreads(), neurons / MIN_NEURONS_PER_THREAD));
@@ -113,6 +139,18 @@ public final class Simulation {
      */
     public int parallelFallbacks() {
         return parallelFallbacks;
+    }
+
+    /**
+     * The thread team of the multi-threaded run in progress, for a hook that splits its own work
+     * (e.g. a learning rule's updates over its target columns) between the loops of a step, while
+     * the members spin; null when the run goes on one thread. A hook that uses it must give the same
+     * result for any team size.
+     *
+     * @return the team, or null
+     */
+    public Parallel team() {
+        return activeTeam;
     }
 
     /** Steps completed so far. */
@@ -176,6 +214,7 @@ public final class Simulation {
             Population p = ps.get(pi);
             p.model().prepare(dt);
             PopRuntime r = new PopRuntime(p);
+            r.firstChunk = cs.size();
             int n = p.size() * p.batch();
             int nc = (n + CHUNK - 1) / CHUNK;
             r.chunks = new Chunk[nc];
@@ -190,10 +229,45 @@ public final class Simulation {
         chunks = cs.toArray(new Chunk[0]);
         prepared = true;
         int t = threads();
-        parts = t;
         List<Projection> prs = network.projections();
         projs = new ProjRuntime[prs.size()];
-        for (int k = 0; k < prs.size(); k++) projs[k] = new ProjRuntime(prs.get(k), popIndex.get(prs.get(k).pre().population()), t);
+        for (int k = 0; k < prs.size(); k++)
+            projs[k] = new ProjRuntime(prs.get(k), popIndex.get(prs.get(k).pre().population()), popIndex.get(prs.get(k).post().population()));
+        partition(t, false);
+    }
+
+    /**
+     * Splits every projection's target columns into {@code t} parts: evenly, or (owned) as the
+     * members of a t-thread team own the target neurons' chunks in phase A.
+     */
+    private void partition(int t, boolean owned) {
+        if (partitioned && t == parts && owned == aligned) return;
+        for (ProjRuntime pr : projs) {
+            int[] b = new int[t + 1];
+            for (int k = 0; k <= t; k++) b[k] = owned ? ownedColumn(pr, k, t) : (int) ((long) pr.cols * k / t);
+            pr.partition(b);
+        }
+        parts = t;
+        aligned = owned;
+        partitioned = true;
+    }
+
+    private boolean partitioned;
+
+    /** The first target column of {@code pr} that member k of t updates in phase A (k = t: the end). */
+    private int ownedColumn(ProjRuntime pr, int k, int t) {
+        int c = (int) ((long) chunks.length * k / t);   // member k's first chunk (phaseA's split)
+        PopRuntime post = pr.post;
+        int local = Math.max(0, Math.min(post.chunks.length, c - post.firstChunk));
+        int neuron = Math.min(post.population.size(), local * CHUNK);
+        return Math.max(0, Math.min(pr.cols, neuron - pr.postStart));
+    }
+
+    /** Whether the merged loop (delivery with the next step's update) gives the same run: see {@link StepHook#readsOnlySpikes}. */
+    private boolean mergeable() {
+        for (StepHook h : hooks) if (!h.readsOnlySpikes()) return false;
+        for (ProjRuntime pr : projs) if (pr.batch != 1) return false;
+        return true;
     }
 
     // ------------------------------------------------------------------ the loop
@@ -202,19 +276,70 @@ public final class Simulation {
     public void run(long steps) {
         if (steps < 0) throw new IllegalArgumentException("steps must be >= 0: " + steps);
         prepare();
-        int t = threads();
         try {
-            long done = t == 1 ? 0 : runParallel(steps, t);
-            for (long s = done; s < steps; s++) {
-                before();
-                phaseA(0, 1);
-                for (int part = 0; part < parts; part++) phaseB(part);
-                after();
-            }
+            long done = 0;
+            int most = Math.min(Parallel.defaultThreads(), chunks.length);
+            if (threads == 0 && measuredThreads == 0 && most > 1 && steps >= 8L * CALIBRATION_STEPS) done = calibrate(most);
+            runSteps(steps - done, threads());
         } finally {
             for (StepHook h : hooks) h.afterRun(this);
         }
     }
+
+    /**
+     * Measures the automatic thread count: after {@value #CALIBRATION_STEPS} steps on one thread (the
+     * JIT's warm-up), {@value #CALIBRATION_STEPS} timed steps at each of 1, 2, 4, … threads up to
+     * {@code most}; keeps the fastest (a larger count only when at least 5 % faster). Returns the
+     * steps run, which are steps of the run like any other.
+     */
+    private long calibrate(int most) {
+        runSteps(CALIBRATION_STEPS, 1);
+        long done = CALIBRATION_STEPS;
+        long best = Long.MAX_VALUE;
+        int bestT = 1;
+        for (int t = 1; ; t = Math.min(most, 2 * t)) {
+            long t0 = System.nanoTime();
+            runSteps(CALIBRATION_STEPS, t);
+            long ns = System.nanoTime() - t0;
+            done += CALIBRATION_STEPS;
+            if (ns < best - best / 20) {
+                best = ns;
+                bestT = t;
+            }
+            if (t == most) break;
+        }
+        measuredThreads = bestT;
+        return done;
+    }
+
+    /**
+     * Runs {@code steps} steps on t threads. After a fall-back to one thread (see
+     * {@link #runParallel}) the next {@value #FALLBACK_RETRY_STEPS} steps, in this run and the next
+     * ones, stay on one thread before threads are tried again: many short runs (one per input
+     * presentation) on busy cores then do not each start on a team that mostly waits.
+     */
+    private void runSteps(long steps, int t) {
+        long end = step + steps;
+        while (step < end) {
+            if (t > 1 && step >= serialUntil) {
+                long want = end - step, done = runParallel(want, t);
+                if (done < want) serialUntil = step + FALLBACK_RETRY_STEPS;
+                continue;
+            }
+            long stop = t > 1 ? Math.min(end, serialUntil) : end;
+            while (step < stop) {
+                before();
+                phaseA(0, 1);
+                for (int part = 0; part < parts; part++) phaseB(part, step);
+                after();
+            }
+        }
+    }
+
+    /** Steps on one thread after a fall-back before threads are tried again. */
+    static final int FALLBACK_RETRY_STEPS = 64 * FALLBACK_CHECK_STEPS;
+    /** Steps before this one run on one thread (after a fall-back). */
+    private long serialUntil;
 
     /**
      * Runs steps on a team of t threads ({@link Parallel}, spinning between its two loops per step:
@@ -225,31 +350,64 @@ public final class Simulation {
      */
     private long runParallel(long steps, int t) {
         long[] done = {0};
+        boolean merged = mergeable();
+        lastParallelMerged = merged;
+        partition(t, merged);
         try (Parallel team = new Parallel(t)) {
-            team.spinning(() -> done[0] = parallelSteps(team, steps, t));
+            activeTeam = team;
+            team.spinning(() -> done[0] = parallelSteps(team, steps, t, merged));
+        } finally {
+            activeTeam = null;
         }
         return done[0];
     }
 
-    private long parallelSteps(Parallel team, long steps, int t) {
-        Parallel.MemberBody a = (member, part) -> phaseA(part, t), b = (member, part) -> phaseB(part);
+    /**
+     * Steps on the team. Two loops per step (phase A, then phase B), or, merged (every hook reads
+     * only spikes; projections partitioned by owner), one loop per step in which each member first
+     * delivers the previous step's spikes (gathered by {@link #after}) into its own neurons, then
+     * advances them; the last step's delivery then runs before returning, so the state is that of
+     * the two-loop run. Returns the steps done (fewer after a fall-back).
+     */
+    private long parallelSteps(Parallel team, long steps, int t, boolean merged) {
+        Parallel.MemberBody a = (member, part) -> phaseA(part, t), b = (member, part) -> phaseB(part, step);
+        Parallel.MemberBody deliver = (member, part) -> {
+            long s = step;
+            for (ProjRuntime pr : projs) pr.deliverGathered(part, s - 1);
+        };
+        Parallel.MemberBody deliverThenA = (member, part) -> {
+            deliver.accept(member, part);
+            phaseA(part, t);
+        };
         long segmentStart = System.nanoTime(), waitedBefore = team.callerWaitNanos();
-        for (long s = 0; s < steps; s++) {
-            before();
-            team.forEachMember(t, a);
-            team.forEachMember(t, b);
-            after();
-            if ((s & (FALLBACK_CHECK_STEPS - 1)) == FALLBACK_CHECK_STEPS - 1) {
-                long now = System.nanoTime(), waited = team.callerWaitNanos();
-                if (waited - waitedBefore > (now - segmentStart) / 2 || s + 1 == forceFallbackAt) {
-                    parallelFallbacks++;
-                    return s + 1;
+        boolean owed = false;   // merged: the last completed step's spikes are not delivered yet
+        try {
+            for (long s = 0; s < steps; s++) {
+                before();
+                if (merged) {
+                    Parallel.MemberBody loop = owed ? deliverThenA : a;
+                    owed = false;
+                    team.forEachMember(t, loop);
+                } else {
+                    team.forEachMember(t, a);
+                    team.forEachMember(t, b);
                 }
-                segmentStart = now;
-                waitedBefore = waited;
+                after();
+                owed = merged;
+                if (s + 1 == FIRST_FALLBACK_CHECK || (s & (FALLBACK_CHECK_STEPS - 1)) == FALLBACK_CHECK_STEPS - 1) {
+                    long now = System.nanoTime(), waited = team.callerWaitNanos();
+                    if (waited - waitedBefore > (now - segmentStart) / 2 || s + 1 == forceFallbackAt) {
+                        parallelFallbacks++;
+                        return s + 1;
+                    }
+                    segmentStart = now;
+                    waitedBefore = waited;
+                }
             }
+            return steps;
+        } finally {
+            if (owed) team.forEachMember(t, deliver);
         }
-        return steps;
     }
 
     private void before() {
@@ -275,9 +433,8 @@ public final class Simulation {
         }
     }
 
-    /** Phase B for thread {@code part}: deliver this step's spikes into its columns of every projection. */
-    private void phaseB(int part) {
-        long s = step;
+    /** Phase B for thread {@code part}: deliver the spikes of step s (the one in progress) into its columns of every projection. */
+    private void phaseB(int part, long s) {
         for (ProjRuntime pr : projs) pr.deliver(part, s);
     }
 
@@ -331,6 +488,8 @@ public final class Simulation {
     private static final class PopRuntime {
         final Population population;
         Chunk[] chunks;
+        /** Index of this population's first chunk among all chunks. */
+        int firstChunk;
         final IntBuffer spikes = new IntBuffer(64);
 
         PopRuntime(Population population) {
@@ -348,15 +507,16 @@ public final class Simulation {
 
     private static final class ProjRuntime {
         final Projection projection;
-        final PopRuntime pre;
+        final PopRuntime pre, post;
         final double[] target;
         final double[][] ring;   // null when every delay is 0
-        final int[] colBounds;
-        final int preSize, preStart, preCount, postSize, postStart, batch;
+        int[] colBounds;
+        final int preSize, preStart, preCount, postSize, postStart, batch, cols;
 
-        ProjRuntime(Projection p, PopRuntime pre, int parts) {
+        ProjRuntime(Projection p, PopRuntime pre, PopRuntime postRuntime) {
             this.projection = p;
             this.pre = pre;
+            this.post = postRuntime;
             this.target = p.post().population().variable(p.receptor());
             Population post = p.post().population();
             this.preSize = p.pre().population().size();
@@ -365,30 +525,50 @@ public final class Simulation {
             this.postSize = post.size();
             this.postStart = p.post().start();
             this.batch = post.batch();
-            int cols = p.post().count();
-            colBounds = new int[parts + 1];
-            for (int k = 0; k <= parts; k++) colBounds[k] = (int) ((long) cols * k / parts);
-            p.weights().partition(colBounds);
+            this.cols = p.post().count();
             int maxDelay = p.maxDelay();
             ring = maxDelay == 0 ? null : new double[maxDelay + 1][batch * postSize];
         }
 
+        void partition(int[] bounds) {
+            colBounds = bounds;
+            projection.weights().partition(bounds);
+        }
+
+        /** Delivers the spikes of step {@code step}, still in the chunks' buffers (phase B). */
         void deliver(int part, long step) {
-            var w = projection.weights();
             int slot = ring == null ? 0 : (int) (step % ring.length);
+            for (Chunk c : pre.chunks) deliverSpikes(c.spikes.raw(), c.spikes.size(), part, slot);
+            flushRing(part, slot);
+        }
+
+        /**
+         * Delivers the spikes of step {@code step} from the population's gathered list (the merged
+         * loop, while the chunks' buffers fill with the next step's spikes): the same spikes in the
+         * same order as {@link #deliver}.
+         */
+        void deliverGathered(int part, long step) {
+            int slot = ring == null ? 0 : (int) (step % ring.length);
+            deliverSpikes(pre.spikes.raw(), pre.spikes.size(), part, slot);
+            flushRing(part, slot);
+        }
+
+        private void deliverSpikes(int[] raw, int n, int part, int slot) {
+            var w = projection.weights();
             int delay = projection.delay();
-            for (Chunk c : pre.chunks) {
-                int[] raw = c.spikes.raw();
-                for (int k = 0, n = c.spikes.size(); k < n; k++) {
-                    int flat = raw[k];
-                    int b = batch == 1 ? 0 : flat / preSize;
-                    int i = flat - b * preSize - preStart;
-                    if (i < 0 || i >= preCount) continue;
-                    int offset = b * postSize + postStart;
-                    if (ring == null) w.deliverRow(i, part, target, offset);
-                    else w.deliverRowDelayed(i, part, ring, slot, delay, offset);
-                }
+            for (int k = 0; k < n; k++) {
+                int flat = raw[k];
+                int b = batch == 1 ? 0 : flat / preSize;
+                int i = flat - b * preSize - preStart;
+                if (i < 0 || i >= preCount) continue;
+                int offset = b * postSize + postStart;
+                if (ring == null) w.deliverRow(i, part, target, offset);
+                else w.deliverRowDelayed(i, part, ring, slot, delay, offset);
             }
+        }
+
+        /** Adds this part's columns of the ring slot due now into the target and clears them. */
+        private void flushRing(int part, int slot) {
             if (ring != null) {
                 double[] due = ring[slot];
                 int lo = colBounds[part], hi = colBounds[part + 1];

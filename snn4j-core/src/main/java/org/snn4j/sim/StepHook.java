@@ -18,6 +18,17 @@ public interface StepHook {
     default void afterStep(Simulation sim, long step) {
     }
 
+    /**
+     * True when this hook only reads this step's spikes ({@link Simulation#spikes}) and its own
+     * fields: it reads no state variable and writes nothing that the neurons or the delivery read.
+     * When every hook of a multi-threaded run says so, the loop delivers a step's spikes together with
+     * the next step's neuron update (one synchronisation of the threads per step instead of two); the
+     * spikes, and the state at the end of the run, are the same. Monitors of spikes return true.
+     */
+    default boolean readsOnlySpikes() {
+        return false;
+    }
+
     /** Once, when a run ends (also when it ends with an error). */
     default void afterRun(Simulation sim) {
     }

@@ -22,6 +22,14 @@ class DeterminismTest {
     }
 
     private static Object[] run(int threads, long forceFallbackAt) {
+        return run(threads, forceFallbackAt, false);
+    }
+
+    /**
+     * @param stateHook whether to add a hook that reads a state variable after each step (its sums
+     *                  are returned too): the loop must then deliver before the hooks run
+     */
+    private static Object[] run(int threads, long forceFallbackAt, boolean stateHook) {
         CubaNetwork cuba = new CubaNetwork(5000, 0.02, 3);
         Network net = cuba.network;
         Population noise = net.add(new Population("noise", new PoissonSource(3000, 5.0)));
@@ -32,9 +40,23 @@ class DeterminismTest {
         SpikeMonitor m = new SpikeMonitor(cuba.neurons);
         SpikeMonitor n = new SpikeMonitor(noise);
         sim.add(m).add(n);
+        double[] geSums = new double[3000];
+        if (stateHook) {
+            double[] ge = cuba.neurons.variable("ge");
+            sim.add(new StepHook() {
+                @Override
+                public void afterStep(Simulation s, long step) {
+                    double sum = 0;
+                    for (double g : ge) sum += g;
+                    geSums[(int) step] = sum;
+                }
+            });
+        }
         sim.run(3000);
-        assertEquals(threads, sim.threads());
-        return new Object[] {m.steps(), m.indices(), n.steps(), n.indices(), ((LifCuba) cuba.neurons.model()).v.clone()};
+        if (threads > 0) assertEquals(threads, sim.threads());
+        if (threads > 1 && forceFallbackAt < 0) assertEquals(!stateHook, sim.lastParallelMerged);
+        return new Object[] {m.steps(), m.indices(), n.steps(), n.indices(), ((LifCuba) cuba.neurons.model()).v.clone(), geSums,
+                cuba.neurons.variable("ge").clone()};
     }
 
     @Test
@@ -48,6 +70,28 @@ class DeterminismTest {
             assertArrayEquals((int[]) one[3], (int[]) other[3]);
             assertArrayEquals((double[]) one[4], (double[]) other[4], 0.0);
         }
+    }
+
+    @Test
+    void hooksThatReadStateSeeTheDeliveredStateAtAnyThreadCount() {
+        Object[] one = run(1, -1, true), two = run(2, -1, true), three = run(3, -1, true);
+        for (Object[] other : new Object[][] {two, three}) {
+            assertArrayEquals((int[]) one[1], (int[]) other[1]);
+            assertArrayEquals((double[]) one[5], (double[]) other[5], 0.0);   // after each step, as on one thread
+            assertArrayEquals((double[]) one[6], (double[]) other[6], 0.0);
+        }
+        // the merged loop (spike monitors only) ends a run with the same delivered state
+        Object[] merged = run(2);
+        assertArrayEquals((double[]) one[6], (double[]) merged[6], 0.0);
+        assertArrayEquals((int[]) one[1], (int[]) merged[1]);
+    }
+
+    @Test
+    void automaticThreadCountIsMeasuredAndChangesNothing() {
+        Object[] one = run(1), auto = run(0);
+        assertArrayEquals((int[]) one[1], (int[]) auto[1]);
+        assertArrayEquals((int[]) one[3], (int[]) auto[3]);
+        assertArrayEquals((double[]) one[6], (double[]) auto[6], 0.0);
     }
 
     @Test

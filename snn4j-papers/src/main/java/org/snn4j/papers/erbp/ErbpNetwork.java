@@ -61,7 +61,17 @@ public final class ErbpNetwork {
     /** Range of the dendrite U in low-precision states (error input keeps |U| well below 1). */
     public static final double STATE_U_MAX = 1;
 
+    /** A network on one thread. */
     public ErbpNetwork(ErbpConfig cfg) {
+        this(cfg, 1);
+    }
+
+    /**
+     * @param threads threads of its simulation (1: one; 0: automatic, measured by the simulation
+     *                loop): the delivery of each step's spikes and the full-precision weight updates
+     *                of the rules are split by target columns; the result is the same for any count
+     */
+    public ErbpNetwork(ErbpConfig cfg, int threads) {
         this.cfg = cfg;
         int nc = cfg.classes();
         TwoCompartmentParams np = cfg.blankout() ? TwoCompartmentParams.erbp() : TwoCompartmentParams.erbpPlus();
@@ -110,7 +120,7 @@ public final class ErbpNetwork {
         }
         outCounts = new int[nc];
         outDrive = new double[nc];
-        sim = new Simulation(net, cfg.dtMs(), seed, 1);
+        sim = new Simulation(net, cfg.dtMs(), seed, threads);
         for (ErbpRule r : rules) sim.add(r);
         sim.add(counter);
         if (cfg.stateBits() < 32) {

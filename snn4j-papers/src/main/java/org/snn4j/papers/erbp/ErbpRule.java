@@ -5,6 +5,7 @@ import org.snn4j.network.BlankoutWeights;
 import org.snn4j.network.DenseWeights;
 import org.snn4j.network.Projection;
 import org.snn4j.network.Weights;
+import org.snn4j.math.Parallel;
 import org.snn4j.sim.Simulation;
 import org.snn4j.sim.StepHook;
 import org.snn4j.util.IntBuffer;
@@ -163,41 +164,78 @@ public final class ErbpRule implements StepHook {
             m[j] = v;
             any |= v != 0;
         }
-        int[] raw = s.raw();
+        Parallel team = sim.team();
+        // full-precision updates split over the team by target columns (each weight is touched by one
+        // member, the same additions in the same order); stochastic rounding draws in one order: one thread
+        int parts = team == null || delta != 0 ? 1 : Math.min(team.threads(), Math.max(1, cols / MIN_COLUMNS_PER_PART));
+        if (parts == 1) {
+            updates += update(s.raw(), n, 0, cols, any);
+            return;
+        }
+        if (partUpdates.length < parts) partUpdates = new long[parts];
+        stepSpikes = s.raw();
+        stepCount = n;
+        stepAny = any;
+        stepParts = parts;
+        team.forEach(parts, partBody);
+        for (int k = 0; k < parts; k++) updates += partUpdates[k];
+    }
+
+    /** Target columns per member, at least, when the updates are split over the simulation's team. */
+    static final int MIN_COLUMNS_PER_PART = 32;
+    private long[] partUpdates = new long[0];
+    private int[] stepSpikes;
+    private int stepCount, stepParts;
+    private boolean stepAny;
+    /** One member's columns of this step's updates (a field: no allocation per step). */
+    private final java.util.function.IntConsumer partBody = this::updatePart;
+
+    private void updatePart(int k) {
+        partUpdates[k] = update(stepSpikes, stepCount, (int) ((long) cols * k / stepParts), (int) ((long) cols * (k + 1) / stepParts), stepAny);
+    }
+
+    /**
+     * The updates of this step's presynaptic spikes {@code raw[0, n)} to target columns [j0, j1);
+     * returns the synaptic updates made (transmitted synapses, gate open or not).
+     */
+    private long update(int[] raw, int n, int j0, int j1, boolean any) {
+        final double[] m = this.m;
+        long made = 0;
         for (int k = 0; k < n; k++) {
             int row = raw[k] - preStart;
             if (row < 0 || row >= preCount) continue;
             int base = row * cols;
             if (blankout == null) {
-                updates += cols;
+                made += j1 - j0;
                 if (!any) continue;
                 if (delta == 0) {
-                    for (int j = 0; j < cols; j++) w[base + j] += m[j];
+                    for (int j = j0; j < j1; j++) w[base + j] += m[j];
                 } else {
-                    for (int j = 0; j < cols; j++) if (m[j] != 0) w[base + j] = round(w[base + j] + m[j]);
+                    for (int j = j0; j < j1; j++) if (m[j] != 0) w[base + j] = round(w[base + j] + m[j]);
                 }
             } else {
                 final byte[] tr = blankout.transmittedMask();
                 int c = 0;
                 if (any && delta == 0) {
                     // one branch-free pass (transmissions are random): count and update, m·0 adds nothing
-                    for (int j = 0; j < cols; j++) {
+                    for (int j = j0; j < j1; j++) {
                         int t = tr[base + j];
                         c += t;
                         w[base + j] += t * m[j];
                     }
-                    updates += c;
+                    made += c;
                     continue;
                 }
-                for (int j = 0; j < cols; j++) c += tr[base + j];
-                updates += c;
+                for (int j = j0; j < j1; j++) c += tr[base + j];
+                made += c;
                 if (!any) continue;
-                for (int j = 0; j < cols; j++) {   // low-precision weights: only transmitted synapses with m ≠ 0 draw a rounding
+                for (int j = j0; j < j1; j++) {   // low-precision weights: only transmitted synapses with m ≠ 0 draw a rounding
                     if (tr[base + j] == 0 || m[j] == 0) continue;
                     w[base + j] = round(w[base + j] + m[j]);
                 }
             }
         }
+        return made;
     }
 
     private double round(double x) {

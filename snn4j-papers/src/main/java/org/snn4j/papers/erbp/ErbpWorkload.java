@@ -30,7 +30,8 @@ public final class ErbpWorkload extends WorkloadBase {
                 .declare("dt_ms", 0.1, "time step (ms)", 1e-3, 10)
                 .declare("present_ms", 250.0, "presentation time (ms)", 1, 1e5)
                 .declare("data_dir", "", "data folder (empty: default)")
-                .declare("seed", 42L, "seed");
+                .declare("seed", 42L, "seed")
+                .declare("threads", 1L, "threads of the simulation loop and the learning rule (0 = automatic: measured; same result for any count)", 0, 256);
     }
 
     @Override
@@ -46,7 +47,7 @@ public final class ErbpWorkload extends WorkloadBase {
         boolean blank = p.getString("variant").equals("times");
         double t = p.getDouble("present_ms");
         ErbpConfig cfg = ErbpConfig.paper(hidden, blank, p.getLong("seed")).withTimes(p.getDouble("dt_ms"), t, t, Math.min(50, t / 5));
-        ErbpNetwork net = new ErbpNetwork(cfg);
+        ErbpNetwork net = new ErbpNetwork(cfg, p.getInt("threads"));
         float[] x = new float[train.dim()];
         int warm = p.getInt("warmup"), n = p.getInt("samples");
         for (int k = 0; k < warm; k++) {
@@ -69,7 +70,7 @@ public final class ErbpWorkload extends WorkloadBase {
         m.put("T", t);
         m.put("dt_ms", cfg.dtMs());
         m.put("samples", n);
-        m.put("threads", 1);
+        m.put("threads", net.simulation().threads());
         m.put("run_s", runS);
         m.put("train_samples_per_s", n / runS);
         m.put("synaptic_events", net.synops());

@@ -1,5 +1,6 @@
 package org.snn4j.papers.erbp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -160,5 +161,39 @@ class ErbpTest {
             if (net.present(x, all.label(k), false) == all.label(k)) ok++;
         }
         assertTrue(ok > 50, "eRBP+ with 16-bit states: " + ok + "/100 correct");
+    }
+
+    @Test
+    void anyThreadCountGivesBitIdenticalLearning() {
+        Dataset all = prototypes(6, 5);
+        for (boolean blankout : new boolean[] {false, true}) {
+            double[][] w1 = new double[2][], w2 = new double[2][];
+            int[][] pred = new int[2][6];
+            int[] counts = {1, 2};   // (3 threads: DeterminismTest covers the loop; the rule splits 80 columns in 2 parts at most)
+            for (int c = 0; c < counts.length; c++) {
+                ErbpConfig cfg = ErbpConfig.paper(new int[] {80}, blankout, 11).withInputs(64).withTimes(0.1, 20, 20, 5)
+                        .withEta(blankout ? 3e-2 : 1e-2);
+                ErbpNetwork net = new ErbpNetwork(cfg, counts[c]);
+                double[] initial = net.weights(1).clone();
+                float[] x = new float[64];
+                for (int k = 0; k < 4; k++) {
+                    all.image(k, x);
+                    pred[c][k] = net.present(x, all.label(k), true);
+                }
+                for (int k = 4; k < 6; k++) {
+                    all.image(k, x);
+                    pred[c][k] = net.present(x, all.label(k), false);
+                }
+                assertEquals(counts[c], net.simulation().threads());
+                assertTrue(!java.util.Arrays.equals(initial, net.weights(1)), "the rule must have learned something");
+                w1[c] = net.weights(1).clone();
+                w2[c] = net.weights(2).clone();
+            }
+            for (int c = 1; c < counts.length; c++) {
+                assertArrayEquals(w1[0], w1[c], 0.0, "layer 1 at " + counts[c] + " threads, blank-out " + blankout);
+                assertArrayEquals(w2[0], w2[c], 0.0, "layer 2 at " + counts[c] + " threads, blank-out " + blankout);
+                assertArrayEquals(pred[0], pred[c]);
+            }
+        }
     }
 }

@@ -55,6 +55,36 @@ class TrainerTest {
         }
     }
 
+    /** A net large enough (N 100: 10,000+ parameters) that the batch gradient is reduced in column blocks on the team. */
+    @Test
+    void batchGradientOfALargeNetIsTheSameAtOneAndTwoThreads() {
+        int n = 100, k = 100, b = 5;
+        QifNet net = new QifNet(n, 2, 1, DT, QifGateParams.defaults()).randomize(Rng.stream(4, 2), 5, 1, 0.1, 0.1, 10);
+        org.snn4j.train.exact.Trial[] batch = new org.snn4j.train.exact.Trial[b];
+        Rng r = Rng.stream(4, 3);
+        for (int t = 0; t < b; t++) {
+            double[] x = new double[k * 2], y = new double[k], mask = new double[k];
+            for (int q = 0; q < x.length; q++) x[q] = r.nextGaussian();
+            for (int q = 0; q < k; q++) {
+                y[q] = 0.1 * r.nextGaussian();
+                mask[q] = 1;
+            }
+            batch[t] = new org.snn4j.train.exact.Trial(k, x, y, mask, 0);
+        }
+        assertTrue(net.size() >= 8192, "two reduction blocks: " + net.size());
+        double[][] g = new double[2][net.size()];
+        double[] loss = new double[2];
+        for (int threads = 1; threads <= 2; threads++)
+            try (BatchGradient bg = new BatchGradient(net, k, 0, 0.0, threads)) {
+                loss[threads - 1] = bg.lossAndGradient(batch, g[threads - 1], null);
+            }
+        assertEquals(loss[0], loss[1], 0.0);
+        assertArrayEquals(g[0], g[1], 0.0);
+        double sum = 0;
+        for (double v : g[0]) sum += Math.abs(v);
+        assertTrue(sum > 0, "a gradient at all");
+    }
+
     @Test
     void resultsDoNotDependOnTheThreadCount() throws Exception {
         assertArrayEquals(train(1, "adam", null, 0, 3), train(2, "adam", null, 0, 3), 0.0);

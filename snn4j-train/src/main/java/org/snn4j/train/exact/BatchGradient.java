@@ -76,19 +76,18 @@ public final class BatchGradient implements AutoCloseable {
             mses[k] = w.lastMse();
             spikes[k] = w.lastSpikes();
         });
-        java.util.Arrays.fill(grad, 0);
+        // the mean gradient, in column blocks on the team: each entry sums the trials in trial order
+        int blocks = Math.min(threads, Math.max(1, grad.length / MIN_REDUCE_COLUMNS));
+        team.forEach(blocks, part -> reduce(grad, b, (int) ((long) part * grad.length / blocks), (int) ((long) (part + 1) * grad.length / blocks)));
         double loss = 0, mse = 0, t0 = 0, t1 = 0;
         long sp = 0;
         for (int k = 0; k < b; k++) {
-            double[] g = perTrial[k];
-            for (int q = 0; q < grad.length; q++) grad[q] += g[q];
             loss += losses[k];
             mse += mses[k];
             sp += spikes[k];
             t0 += perTau[k][0];
             t1 += perTau[k][1];
         }
-        for (int q = 0; q < grad.length; q++) grad[q] /= b;
         if (gradTau != null) {
             gradTau[0] = t0 / b;
             gradTau[1] = t1 / b;
@@ -96,6 +95,19 @@ public final class BatchGradient implements AutoCloseable {
         lastMse = mse / b;
         lastSpikes = sp;
         return loss / b;
+    }
+
+    /** Entries per block of the parallel gradient reduction (at least). */
+    private static final int MIN_REDUCE_COLUMNS = 4096;
+
+    /** grad[q] = (Σ_k perTrial[k][q]) / b for q in [q0, q1), the trials summed in order. */
+    private void reduce(double[] grad, int b, int q0, int q1) {
+        java.util.Arrays.fill(grad, q0, q1, 0);
+        for (int k = 0; k < b; k++) {
+            double[] g = perTrial[k];
+            for (int q = q0; q < q1; q++) grad[q] += g[q];
+        }
+        for (int q = q0; q < q1; q++) grad[q] /= b;
     }
 
     /** Forward passes only: the readout of each trial ([k · nOut + o]) and its spike count. */
@@ -119,8 +131,12 @@ public final class BatchGradient implements AutoCloseable {
         void run(ExactGradient w, int trial);
     }
 
+    /** Trials handed out one at a time (their costs differ with their spike counts); member m uses workspace m. */
     private void forEach(int count, Task task) {
-        team.forEachMember(count, (member, k) -> runOne(task, ws[member], k));   // member m uses workspace m
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        team.forEachMember(Math.min(count, threads), (member, part) -> {
+            for (int k = next.getAndIncrement(); k < count; k = next.getAndIncrement()) runOne(task, ws[member], k);
+        });
     }
 
     private static void runOne(Task task, ExactGradient w, int k) {

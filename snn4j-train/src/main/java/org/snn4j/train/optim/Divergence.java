@@ -1,5 +1,8 @@
 package org.snn4j.train.optim;
 
+import java.util.List;
+import org.snn4j.math.Parallel;
+
 import org.snn4j.util.DivergenceException;
 
 /**
@@ -39,6 +42,55 @@ public final class Divergence {
      */
     public static void checkValues(ParamSet ps, String label, long step) {
         check(ps, false, label, step, " after the update (learning rate too large?)");
+    }
+
+    /**
+     * {@link #checkGrads(ParamSet, String, long)} on a thread team: the tensors are scanned in
+     * parallel (a branch-free pass the JIT vectorises), and only when one holds a NaN or an infinity
+     * does the serial check run to name the first; the message is the same whatever the team size.
+     *
+     * @param team the team to scan on
+     */
+    public static void checkGrads(ParamSet ps, String label, long step, Parallel team) {
+        if (!allFinite(ps, true, team)) checkGrads(ps, label, step);
+    }
+
+    /**
+     * {@link #checkValues(ParamSet, String, long)} on a thread team (see
+     * {@link #checkGrads(ParamSet, String, long, Parallel)}).
+     *
+     * @param team the team to scan on
+     */
+    public static void checkValues(ParamSet ps, String label, long step, Parallel team) {
+        if (!allFinite(ps, false, team)) checkValues(ps, label, step);
+    }
+
+    /** True when every gradient (or value) of every tensor is finite; tensors split over the team. */
+    private static boolean allFinite(ParamSet ps, boolean grads, Parallel team) {
+        List<Param> list = ps.params();
+        boolean[] bad = {false};   // only ever set to true; read after the loop's join
+        team.forEach(list.size(), i -> {
+            Param p = list.get(i);
+            int o = p.offset(), e = o + p.length();
+            boolean ok = p.isFloat() ? finite(grads ? p.floatGrads() : p.floatValues(), o, e)
+                    : finite(grads ? p.doubleGrads() : p.doubleValues(), o, e);
+            if (!ok) bad[0] = true;
+        });
+        return !bad[0];
+    }
+
+    /** True when a[o, e) holds no NaN or infinity: the largest exponent field is not all ones (no early exit: vectorised). */
+    static boolean finite(float[] a, int o, int e) {
+        int m = 0;
+        for (int i = o; i < e; i++) m = Math.max(m, Float.floatToRawIntBits(a[i]) & 0x7f80_0000);
+        return m != 0x7f80_0000;
+    }
+
+    /** As {@link #finite(float[], int, int)} for doubles. */
+    static boolean finite(double[] a, int o, int e) {
+        long m = 0;
+        for (int i = o; i < e; i++) m = Math.max(m, Double.doubleToRawLongBits(a[i]) & 0x7ff0_0000_0000_0000L);
+        return m != 0x7ff0_0000_0000_0000L;
     }
 
     private static void check(ParamSet ps, boolean grads, String label, long step, String hint) {

@@ -339,13 +339,13 @@ public final class SgNet implements AutoCloseable {
     private double finish(double mean) {
         trainSteps++;
         Divergence.checkLoss("training step", trainSteps, mean);
-        Divergence.checkGrads(paramSet(), "training step", trainSteps);
+        Divergence.checkGrads(paramSet(), "training step", trainSteps, pool);
         return mean;
     }
 
     /** Checks the parameters after an update; throws {@link DivergenceException} naming the first bad one. */
     public void checkParams() {
-        Divergence.checkValues(paramSet(), "training step", trainSteps);
+        Divergence.checkValues(paramSet(), "training step", trainSteps, pool);
     }
 
     /** Runs the optimiser's update on the team (each tensor split into one chunk per thread). */

@@ -2,6 +2,7 @@ package org.snn4j.train.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -254,5 +255,32 @@ class OptimizerTest {
         e = assertThrows(DivergenceException.class, () -> Divergence.checkLoss("iteration", 2, Double.NaN));
         assertEquals("loss", e.tensor());
         assertTrue(e instanceof org.snn4j.util.InputException);   // the CLI: one line, exit 2
+    }
+
+    @Test
+    void parallelDivergenceCheckFindsTheSameFirstEntryAtAnyTeamSize() {
+        assertTrue(Divergence.finite(new float[] {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -0f}, 0, 4));
+        assertTrue(Divergence.finite(new double[] {Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE, -0.0}, 0, 4));
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY})
+            assertFalse(Divergence.finite(new float[] {1f, bad, 2f}, 0, 3));
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+            assertFalse(Divergence.finite(new double[] {1.0, 2.0, bad}, 0, 3));
+        assertTrue(Divergence.finite(new double[] {Double.NaN, 1.0}, 1, 2));   // only the range is read
+        String[] msg = new String[2];
+        for (int threads = 1; threads <= 2; threads++)
+            try (org.snn4j.math.Parallel team = new org.snn4j.math.Parallel(threads)) {
+                ParamSet.Builder b = ParamSet.builder();
+                float[][] g = new float[40][50];
+                for (int k = 0; k < g.length; k++) b.add("row" + k, new float[50], g[k]);
+                ParamSet ps = b.build();
+                Divergence.checkGrads(ps, "training step", 3, team);
+                Divergence.checkValues(ps, "training step", 3, team);
+                g[31][7] = Float.NEGATIVE_INFINITY;   // in the second member's half ...
+                g[33][1] = Float.NaN;
+                g[12][40] = Float.NaN;                  // ... and the first one in the first member's half
+                msg[threads - 1] = assertThrows(DivergenceException.class, () -> Divergence.checkGrads(ps, "training step", 3, team)).getMessage();
+            }
+        assertEquals("training step 3: gradient of row12[40] is NaN", msg[0]);
+        assertEquals(msg[0], msg[1]);
     }
 }

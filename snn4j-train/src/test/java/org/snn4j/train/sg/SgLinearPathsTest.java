@@ -45,6 +45,36 @@ class SgLinearPathsTest {
                 assertEquals(perThread.get(b, t, 0) + x.get(b, t, 0), again.get(b, t, 0), 1e-5);
     }
 
+    /** The table forward's blocks of rows give each row the floats of one row at a time (nibble rows through addRows). */
+    @Test
+    void blockedTableRowsAreBitIdenticalToOneRowAtATime() {
+        int in = 130, out = 80, T = 21, B = 7;   // 147 rows: blocks of 32 and a partial one
+        Linear lin = new Linear(in, out, 5);
+        lin.allocate(T, B);
+        Seq x = new Seq(in, true);
+        x.ensure(T, B);
+        Rng r = new Rng(6);
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < T; t++) {
+                double density = (b * T + t) % 5 == 0 ? 0.03 : 0.1 + 0.8 * r.nextDouble();   // rows far apart in the table too
+                for (int i = 0; i < in; i++) if (r.nextDouble() < density) x.set(b, t, i, 1);
+            }
+        Seq y = new Seq(out, false);
+        y.ensure(T, B);
+        lin.forward(x, y, 0, B, new Layer.Scratch(in + 1));
+        float[][] table = new float[16 * ((in + 3) / 4)][out];
+        org.snn4j.math.Blas.subsetTable(lin.weights(), in, out, table);
+        int[] idx = new int[(in + 3) / 4];
+        float[] acc = new float[out];
+        for (int row = 0; row < T * B; row++) {
+            System.arraycopy(lin.bias(), 0, acc, 0, out);
+            int nz = org.snn4j.math.Blas.nibbleIndices(x.bits, row * x.words, x.words, idx);
+            org.snn4j.math.Blas.addRows(table, idx, 0, nz, acc, 0, out);
+            for (int j = 0; j < out; j++)
+                assertEquals(Float.floatToRawIntBits(acc[j]), Float.floatToRawIntBits(y.dense[row * out + j]), "row " + row + ", column " + j);
+        }
+    }
+
     /** ∂L/∂W of a wide layer (the subset-sum gradient kernel) equals Σ_{b,t} x_tᵀ g_t. */
     @Test
     void wideWeightGradientEqualsTheNaiveProduct() {
