@@ -69,9 +69,9 @@ public final class ScnLearningExperiment extends ExperimentBase {
     @Override
     public java.util.List<org.snn4j.experiment.Preset> presets() {
         return java.util.List.of(new org.snn4j.experiment.Preset("poisson",
-                "N = 200 with 10x the voltage noise (sigma_v = 0.01), same rules and rates: the Poisson-like, independent regime of "
-                        + "Bourdoukan et al. 2012 (docs/scn.md)",
-                java.util.Map.of("neurons", 200L, "sigma_v", 0.01)));
+                "Brendel Fig. 2 (N = 20) with 30x the voltage noise (sigma_v = 0.03), same rules and rates: the Poisson-like, "
+                        + "independent regime of Bourdoukan et al. 2012 (docs/scn.md)",
+                java.util.Map.of("sigma_v", 0.03)));
     }
 
     static ScnParams.SpikeRule rule(String s) {
