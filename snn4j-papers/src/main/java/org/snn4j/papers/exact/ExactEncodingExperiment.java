@@ -86,13 +86,16 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 .declare("threads", 0L, "worker threads (0: all processors)", 0, 256);
     }
 
-    /** The warm start from the hand-built spike-coding structure at the finer step where the model's ceiling allows it (issue 17; docs/exact-gradient.md). */
+    /**
+     * The warm start from the hand-built spike-coding structure at the finer step where the model's ceiling allows it
+     * (issue 17; docs/exact-gradient.md); it works for seed 1's decoder, not yet for most others.
+     */
     @Override
     public java.util.List<org.snn4j.experiment.Preset> presets() {
         return java.util.List.of(new org.snn4j.experiment.Preset("scn-warm",
-                "dt = 0.25 ms, input x, W, U, I_0 started from the hand-built spike-coding structure (a = 32), 300 iterations of 16 trials: "
-                        + "nrmse within 1.5x the analytic network at equal spikes per neuron (docs/exact-gradient.md)",
-                java.util.Map.of("dt_ms", 0.25, "input", "x", "init", "scn", "init_gain", 32.0, "iterations", 300L, "batch", 16L,
+                "dt = 0.25 ms, input x, W, U, I_0 started from the hand-built spike-coding structure (a = 32), 100 iterations of 16 trials; "
+                        + "seed 1 only: the decoders of other seeds diverge at this gain or in training (docs/exact-gradient.md)",
+                java.util.Map.of("dt_ms", 0.25, "input", "x", "init", "scn", "init_gain", 32.0, "iterations", 100L, "batch", 16L,
                         "diag_gradient_batches", 0L, "handbuilt_gains", "16,32,48")));
     }
 
