@@ -77,6 +77,8 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                         + "of the initial random decoder O built in by hand (U = a·Oᵀ, W = −a·OᵀO, I_0 = −a|O_i|²/2τ_s, a = init_gain; needs input=x)",
                         "random", "scn")
                 .declare("init_gain", 2.0, "init=scn: the gain a of the hand-built structure", 1e-6, 1e9)
+                .declareChoice("gain_per_neuron", "no", "hand-built structure and init=scn: yes scales neuron i's gain by "
+                        + "mean|O|²/|O_i|² (the same self-loop W_ii for every neuron), no: one gain a", "no", "yes")
                 .declare("handbuilt_gains", "0.25,0.5,1,2,4", "gains a tried for the hand-built spike-coding structure (the model's ceiling; best kept)")
                 .declare("test_signals", quick ? 5L : 20L, "held-out test signals", 1, 1e6)
                 .declare("test_s", 2.0, "length of each test signal (s)", 0.01, 1000)
@@ -138,7 +140,7 @@ public final class ExactEncodingExperiment extends ExperimentBase {
             net.sync();
         } else if (!uInit.equals("random")) throw new org.snn4j.util.InputException("u_init must be random or decoder, not '" + uInit + "'");
         if (p.getString("init").equals("scn")) {
-            scnStructure(net, net, p.getDouble("init_gain"), tauS);
+            scnStructure(net, net, p.getDouble("init_gain"), tauS, perNeuron(p));
             net.sync();
         }
         int maxSteps = Math.max(task.steps, test.steps);
@@ -196,7 +198,7 @@ public final class ExactEncodingExperiment extends ExperimentBase {
             double[] snr = gb > 1 ? gradientNoise(net, bg, task, batch, gb, (long) iters * batch) : new double[] {Double.NaN, Double.NaN, Double.NaN};
             // (2) the ceiling of this QIF network with the analytic network's structure built in by hand (input x,
             // U = a·Oᵀ, W = −a·OᵀO, I_0 = −a|O_i|²/(2τ_s): current = a·(D_iᵀ(x − x̂) − threshold) τ_s), best over gains a
-            double[] hand = handBuilt(net, test.withInputX(true), nTest, dt, tauS, p.getDoubleList("handbuilt_gains", 1e-9, 1e9));
+            double[] hand = handBuilt(net, test.withInputX(true), nTest, dt, tauS, p.getDoubleList("handbuilt_gains", 1e-9, 1e9), perNeuron(p));
             double[] handA = Double.isNaN(hand[2]) ? new double[] {Double.NaN, Double.NaN, Double.NaN}
                     : analyticAtRate(d, sp0, test, nTest, run.seed(), hand[2]);
 
@@ -309,12 +311,12 @@ public final class ExactEncodingExperiment extends ExperimentBase {
     }
 
     /** {nrmse, gain a, spikes/neuron/s} of the best hand-built network (see run), NaN if every gain diverged. */
-    static double[] handBuilt(QifNet learned, EncodingTask test, int nTest, double dt, double tauS, double[] gains) {
+    static double[] handBuilt(QifNet learned, EncodingTask test, int nTest, double dt, double tauS, double[] gains, boolean perNeuron) {
         int n = learned.n;
         double[] best = {Double.NaN, Double.NaN, Double.NaN};
         for (double a : gains) {
             QifNet net = learned.withModel(learned.model);
-            scnStructure(learned, net, a, tauS);
+            scnStructure(learned, net, a, tauS, perNeuron);
             net.sync();
             ExactGradient eg = new ExactGradient(net, test.steps, 0, 0);
             double err = 0, pow = 0;
@@ -341,18 +343,20 @@ public final class ExactEncodingExperiment extends ExperimentBase {
 
     /**
      * Writes into {@code dst} the spike-coding structure of {@code src}'s readout O in current form (input x):
-     * U = a·Oᵀ, W = −a·OᵀO (diagonal included: the self-reset), I_0 = −a|O_i|²/(2τ_s). {@code src} may be {@code dst};
-     * the caller syncs.
+     * U = a·Oᵀ, W = −a·OᵀO (diagonal included: the self-reset), I_0 = −a|O_i|²/(2τ_s). With {@code perNeuron}, row i
+     * (neuron i's whole current, which keeps the sign of its coding error) has the gain a_i = a·mean_k|O_k|²/|O_i|², so
+     * that every neuron's self-loop W_ii = −a·mean|O|² is the same. {@code src} may be {@code dst}; the caller syncs.
      */
-    static void scnStructure(QifNet src, QifNet dst, double a, double tauS) {
+    static void scnStructure(QifNet src, QifNet dst, double gain, double tauS, boolean perNeuron) {
         int n = src.n, dims = src.nOut;
         double[] o = java.util.Arrays.copyOfRange(src.w, src.offO, src.offO + dims * n);
+        double mean = 0;
+        for (double v : o) mean += v * v / n;
         for (int i = 0; i < n; i++) {
             double oo = 0;
-            for (int q = 0; q < dims; q++) {
-                oo += o[q * n + i] * o[q * n + i];
-                dst.w[dst.offU + i * dims + q] = a * o[q * n + i];
-            }
+            for (int q = 0; q < dims; q++) oo += o[q * n + i] * o[q * n + i];
+            double a = perNeuron && oo > 0 ? gain * mean / oo : gain;
+            for (int q = 0; q < dims; q++) dst.w[dst.offU + i * dims + q] = a * o[q * n + i];
             dst.w[dst.offI0 + i] = -a * oo / (2 * tauS);
             for (int j = 0; j < n; j++) {
                 double d = 0;
@@ -413,6 +417,10 @@ public final class ExactEncodingExperiment extends ExperimentBase {
             if (hi - lo < 1e-3) break;
         }
         return new double[] {best[0], best[1], Math.exp(hi)};
+    }
+
+    static boolean perNeuron(Params p) {
+        return p.getString("gain_per_neuron").equals("yes");
     }
 
     static boolean inputX(Params p) {
