@@ -65,6 +65,15 @@ public final class ScnLearningExperiment extends ExperimentBase {
                 .declare("corr_window_ms", 10.0, "window of the pairwise count correlations (ms)", 1e-3, 1e9);
     }
 
+    /** The regime where the code becomes Poisson-like and independent (issue 17; docs/scn.md). */
+    @Override
+    public java.util.List<org.snn4j.experiment.Preset> presets() {
+        return java.util.List.of(new org.snn4j.experiment.Preset("poisson",
+                "Brendel Fig. 2 (N = 20) with 30x the voltage noise (sigma_v = 0.03), same rules and rates: the Poisson-like, "
+                        + "independent regime of Bourdoukan et al. 2012 (docs/scn.md)",
+                java.util.Map.of("sigma_v", 0.03)));
+    }
+
     static ScnParams.SpikeRule rule(String s) {
         switch (s) {
             case "one": return ScnParams.SpikeRule.ONE_PER_STEP;
@@ -144,7 +153,11 @@ public final class ScnLearningExperiment extends ExperimentBase {
         run.metric("cv_isi_signal_start", r0[11]);
         run.metric("decoding_error_analytic", an.decodingError);
         run.metric("mean_rate_hz_analytic", an.meanRateHz);
+        run.metric("cv_isi_median_analytic", an.cvIsiMedian);
+        run.metric("fano_median_analytic", an.fanoMedian);
+        run.metric("pairwise_corr_mean_analytic", an.pairwiseCorrMean);
         run.metric("decoding_error_vs_analytic", rl[3] / an.decodingError);
+        run.metric("mean_rate_vs_analytic", rl[5] / an.meanRateHz);
         run.metric("decoding_error_drop", r0[3] / rl[3]);
         run.metric("mean_rate_drop", r0[5] / rl[5]);
         run.metric("noise_factor", nf);
@@ -161,6 +174,14 @@ public final class ScnLearningExperiment extends ExperimentBase {
         run.metric("target_cv_isi", rl[6] >= 0.8);
         run.metric("target_corr_lower", rl[8] < r0[8]);
         run.metric("target_loss", lost.decodingError <= 2 * rl[3]);
+        // Issue 17's reading of Bourdoukan et al. 2012: learning makes the code Poisson-like and independent.
+        boolean poisson = rl[6] >= 0.8, independent = Math.abs(rl[8]) <= 0.05, rateDrop2 = rl[5] * 2 <= r0[5],
+                nearAnalytic = rl[3] <= 1.2 * an.decodingError;
+        run.metric("target_poisson_cv", poisson);
+        run.metric("target_independent", independent);
+        run.metric("target_rate_drop_2x", rateDrop2);
+        run.metric("target_error_vs_analytic_1_2", nearAnalytic);
+        run.metric("target_poisson_regime", poisson && independent && rateDrop2 && nearAnalytic);
         run.metric("train_run_s", trainS);
         run.metric("eval_run_s", evalS);
         run.metric("train_steps_per_s", total / Math.max(trainS, 1e-9));
