@@ -111,15 +111,12 @@ public final class CudaSgCnnWorkload implements Workload {
                     double t = (System.nanoTime() - t0) * 1e-9;
                     double last = dev.loss();
                     long n = (long) iters * B;
-                    m.put("train_samples_per_s", round(n / t, 1));
-                    m.put("train_ms_per_batch", round(1000 * t / iters, 3));
-                    m.put("train_loss_first", round(Double.isNaN(first) ? last : first, 4));
-                    m.put("train_loss_last", round(last, 4));
+                    CudaSgMlpWorkload.putTraining(m, n, t, iters, first, last);
                     StringBuilder rates = new StringBuilder();
                     for (int l = 0; l < dev.convs.length; l++)
-                        rates.append(l == 0 ? "" : ",").append(round(dev.spikeCount(l) / ((double) B * T * dev.convs[l].out), 4));
+                        rates.append(l == 0 ? "" : ",").append(CudaSgMlpWorkload.round(dev.spikeCount(l) / ((double) B * T * dev.convs[l].out), 4));
                     m.put("spike_rates_per_step", rates.toString());
-                    m.put("run_s", round(t, 4));
+                    m.put("run_s", CudaSgMlpWorkload.round(t, 4));
                 }
                 if (!mode.equals("train")) {
                     long t0 = 0;
@@ -138,24 +135,13 @@ public final class CudaSgCnnWorkload implements Workload {
                     long right = 0;
                     for (int k = 0; k < pr.length; k++) if (pr[k] == y[warm * B + k]) right++;
                     long n = (long) iters * B;
-                    m.put("infer_samples_per_s", round(n / t, 1));
-                    m.put("infer_ms_per_batch", round(1000 * t / iters, 3));
-                    m.put("infer_acc_on_timed_batches", round(right / (double) n, 4));
-                    if (!m.containsKey("run_s")) m.put("run_s", round(t, 4));
+                    CudaSgMlpWorkload.putInference(m, n, t, iters, right);
                 }
-                m.put("gpu_alloc_mb", round(dev.peakDeviceBytes() / 1048576.0, 1));
-                if (dev.backend() instanceof CudaBackend cb) {
-                    m.put("gpu_process_mb", round(cb.usedSinceOpen() / 1048576.0, 1));
-                    m.put("gpu_device_used_mb", round(cb.usedOnDevice() / 1048576.0, 1));
-                }
+                CudaSgMlpWorkload.putMemory(m, dev);
                 d.close();
             }
             return m;
         }
     }
 
-    static double round(double v, int digits) {
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
-    }
 }

@@ -141,10 +141,7 @@ public final class CudaSgMlpWorkload implements Workload {
                 double tTotal = (System.nanoTime() - t0) * 1e-9;
                 double last = dev.loss();
                 long n = (long) iters * B;
-                m.put("train_samples_per_s", round(n / tTotal, 1));
-                m.put("train_ms_per_batch", round(1000 * tTotal / iters, 3));
-                m.put("train_loss_first", round(Double.isNaN(first) ? last : first, 4));
-                m.put("train_loss_last", round(last, 4));
+                putTraining(m, n, tTotal, iters, first, last);
                 m.put("hidden_rate_per_step", round(dev.hiddenSpikeCount() / ((double) B * T * H), 4));
                 float[] c = dev.outputCounts();
                 double sc = 0;
@@ -169,16 +166,9 @@ public final class CudaSgMlpWorkload implements Workload {
                 int[] pr = dev.loggedPredictions(iters);
                 for (int k = 0; k < pr.length; k++) if (pr[k] == y[warm * B + k]) correct++;
                 long n = (long) iters * B;
-                m.put("infer_samples_per_s", round(n / tTotal, 1));
-                m.put("infer_ms_per_batch", round(1000 * tTotal / iters, 3));
-                m.put("infer_acc_on_timed_batches", round(correct / (double) n, 4));
-                if (!m.containsKey("run_s")) m.put("run_s", round(tTotal, 4));
+                putInference(m, n, tTotal, iters, correct);
             }
-            m.put("gpu_alloc_mb", round(dev.peakDeviceBytes() / 1048576.0, 1));
-            if (dev.backend() instanceof CudaBackend cb) {
-                m.put("gpu_process_mb", round(cb.usedSinceOpen() / 1048576.0, 1));
-                m.put("gpu_device_used_mb", round(cb.usedOnDevice() / 1048576.0, 1));
-            }
+            putMemory(m, dev);
             dd.close();
         }
         return m;
@@ -199,6 +189,31 @@ public final class CudaSgMlpWorkload implements Workload {
             dev.input(in);
             System.arraycopy(y, i * B, labels, 0, B);
             dev.labels(labels);
+        }
+    }
+
+    /** The timed training loop's figures, in the same fields for every device workload. */
+    static void putTraining(Map<String, Object> m, long samples, double seconds, int iters, double firstLoss, double lastLoss) {
+        m.put("train_samples_per_s", round(samples / seconds, 1));
+        m.put("train_ms_per_batch", round(1000 * seconds / iters, 3));
+        m.put("train_loss_first", round(Double.isNaN(firstLoss) ? lastLoss : firstLoss, 4));
+        m.put("train_loss_last", round(lastLoss, 4));
+    }
+
+    /** The timed inference loop's figures; run_s is the inference time when no training was timed. */
+    static void putInference(Map<String, Object> m, long samples, double seconds, int iters, long correct) {
+        m.put("infer_samples_per_s", round(samples / seconds, 1));
+        m.put("infer_ms_per_batch", round(1000 * seconds / iters, 3));
+        m.put("infer_acc_on_timed_batches", round(correct / (double) samples, 4));
+        if (!m.containsKey("run_s")) m.put("run_s", round(seconds, 4));
+    }
+
+    /** GPU memory: the engine's peak buffers, and on a real device what the process and the device use. */
+    static void putMemory(Map<String, Object> m, DeviceNet dev) {
+        m.put("gpu_alloc_mb", round(dev.peakDeviceBytes() / 1048576.0, 1));
+        if (dev.backend() instanceof CudaBackend cb) {
+            m.put("gpu_process_mb", round(cb.usedSinceOpen() / 1048576.0, 1));
+            m.put("gpu_device_used_mb", round(cb.usedOnDevice() / 1048576.0, 1));
         }
     }
 
