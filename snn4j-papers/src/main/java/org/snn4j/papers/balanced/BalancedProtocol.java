@@ -59,12 +59,14 @@ public final class BalancedProtocol {
      * @param feedbackBeforeSlow the error feedback is on from the start (true), or only from the slow rule's
      *                      start (false: a first phase in which the fast weights learn the balance on the
      *                      command alone, as in a spike-coding network without a teacher)
+     * @param fastExcludesFeedback the fast rule reads the voltage minus the feedback's share of it
+     *                      ({@link BalancedInput#feedbackVoltage()}): the balance error without the teacher's drive
      */
     public record Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
                          double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                          long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
                          FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow,
-                         boolean feedbackBeforeSlow) {
+                         boolean feedbackBeforeSlow, boolean fastExcludesFeedback) {
         public Config {
             if (testCommands < 1) throw new IllegalArgumentException("test commands must be >= 1: " + testCommands);
         }
@@ -74,7 +76,7 @@ public final class BalancedProtocol {
                       double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                       long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed) {
             this(params, decoder, system, tauSlowMs, dtMs, gainK, etaSlow, epsFast, betaFast, decaySteps, slowStartSteps, fastInitNoise,
-                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false, true);
+                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false, true, false);
         }
     }
 
@@ -206,7 +208,8 @@ public final class BalancedProtocol {
         }
         sim.add(in).add(slowRule);
         if (cfg.epsFast() > 0)
-            sim.add(new RecurrentVoltageRule(net.scn, cfg.epsFast(), cfg.betaFast(), p.mu(), sched, null, cfg.resetFromThreshold()));
+            sim.add(new RecurrentVoltageRule(net.scn, cfg.epsFast(), cfg.betaFast(), p.mu(), sched, null, cfg.resetFromThreshold())
+                    .excluding(cfg.fastExcludesFeedback() ? in.feedbackVoltage() : null));
         DecodingErrorMonitor track = new DecodingErrorMonitor(j, net::readout, in::x);   // per segment
         sim.add(net.slow).add(isi).add(track);
 
