@@ -61,12 +61,14 @@ public final class BalancedProtocol {
      *                      command alone, as in a spike-coding network without a teacher)
      * @param fastExcludesFeedback the fast rule reads the voltage minus the feedback's share of it
      *                      ({@link BalancedInput#feedbackVoltage()}): the balance error without the teacher's drive
+     * @param feedbackRampSteps the feedback gain rises linearly from 0 to K over this many steps from the
+     *                      moment the feedback starts (0: K at once)
      */
     public record Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
                          double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                          long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
                          FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow,
-                         boolean feedbackBeforeSlow, boolean fastExcludesFeedback) {
+                         boolean feedbackBeforeSlow, boolean fastExcludesFeedback, long feedbackRampSteps) {
         public Config {
             if (testCommands < 1) throw new IllegalArgumentException("test commands must be >= 1: " + testCommands);
         }
@@ -76,7 +78,7 @@ public final class BalancedProtocol {
                       double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                       long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed) {
             this(params, decoder, system, tauSlowMs, dtMs, gainK, etaSlow, epsFast, betaFast, decaySteps, slowStartSteps, fastInitNoise,
-                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false, true, false);
+                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false, true, false, 0);
         }
     }
 
@@ -196,13 +198,14 @@ public final class BalancedProtocol {
         if (cfg.alignedSlow()) slowRule.aligned(net.scn.population);
         IsiMeter isi = new IsiMeter(net.scn.population);
         Simulation sim = new Simulation(net.scn.network, cfg.dtMs(), Rng.stream(cfg.seed(), 0x51AL).nextLong(), 1);
-        if (!cfg.feedbackBeforeSlow() && cfg.slowStartSteps() > 0) {
-            in.setFeedback(false);
-            long on = cfg.slowStartSteps();
-            sim.add(new org.snn4j.sim.StepHook() {   // the teacher's feedback arrives with the slow rule
+        long on = !cfg.feedbackBeforeSlow() && cfg.slowStartSteps() > 0 ? cfg.slowStartSteps() : 0, ramp = cfg.feedbackRampSteps();
+        if (on > 0 || ramp > 0) {
+            if (on > 0) in.setFeedback(false);
+            sim.add(new org.snn4j.sim.StepHook() {   // the teacher's feedback arrives with the slow rule, its gain rising over the ramp
                 @Override
                 public void beforeStep(Simulation s, long step) {
-                    if (step == on) in.setFeedback(true);
+                    if (step == on && on > 0) in.setFeedback(true);
+                    if (ramp > 0 && step >= on && step <= on + ramp) in.setGain(cfg.gainK() * (step - on) / ramp);
                 }
             });
         }

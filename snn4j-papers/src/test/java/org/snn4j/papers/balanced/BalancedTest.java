@@ -321,11 +321,11 @@ class BalancedTest {
         BalancedProtocol.Config c = config(20, 0, 1, 0.003, 0.1, 4);
         BalancedProtocol.Config zero = new BalancedProtocol.Config(c.params(), c.decoder(), c.system(), c.tauSlowMs(), c.dtMs(), c.gainK(),
                 c.etaSlow(), c.epsFast(), c.betaFast(), c.decaySteps(), c.slowStartSteps(), c.fastInitNoise(), c.learnSteps(), c.testSteps(),
-                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.ZERO, true, 1, false, false, true, false);
+                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.ZERO, true, 1, false, false, true, false, 0);
         for (double[] row : BalancedProtocol.initialFast(zero)) for (double v : row) assertEquals(0, v, 0);
         BalancedProtocol.Config rnd = new BalancedProtocol.Config(c.params(), c.decoder(), c.system(), c.tauSlowMs(), c.dtMs(), c.gainK(),
                 c.etaSlow(), c.epsFast(), c.betaFast(), c.decaySteps(), c.slowStartSteps(), c.fastInitNoise(), c.learnSteps(), c.testSteps(),
-                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.RANDOM, true, 1, false, false, true, false);
+                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.RANDOM, true, 1, false, false, true, false, 0);
         double[][] o = BalancedProtocol.initialFast(rnd), star = BalancedNetwork.analyticFast(c.decoder(), c.params());
         for (int i = 0; i < 20; i++) for (int k = 0; k < 20; k++) assertEquals(o[i][k], o[k][i], 0);
         double cos = 0, aa = 0, bb = 0;
