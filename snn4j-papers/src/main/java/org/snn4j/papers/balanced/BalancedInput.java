@@ -81,6 +81,11 @@ public final class BalancedInput implements StepHook {
         gainK = k;
     }
 
+    /** The feedback gain K now (1/s). */
+    public double gain() {
+        return gainK;
+    }
+
     /** The target state x of the current step (live). */
     public double[] x() {
         return x;

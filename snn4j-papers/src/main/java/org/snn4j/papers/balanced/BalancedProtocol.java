@@ -199,16 +199,7 @@ public final class BalancedProtocol {
         IsiMeter isi = new IsiMeter(net.scn.population);
         Simulation sim = new Simulation(net.scn.network, cfg.dtMs(), Rng.stream(cfg.seed(), 0x51AL).nextLong(), 1);
         long on = !cfg.feedbackBeforeSlow() && cfg.slowStartSteps() > 0 ? cfg.slowStartSteps() : 0, ramp = cfg.feedbackRampSteps();
-        if (on > 0 || ramp > 0) {
-            if (on > 0) in.setFeedback(false);
-            sim.add(new org.snn4j.sim.StepHook() {   // the teacher's feedback arrives with the slow rule, its gain rising over the ramp
-                @Override
-                public void beforeStep(Simulation s, long step) {
-                    if (step == on && on > 0) in.setFeedback(true);
-                    if (ramp > 0 && step >= on && step <= on + ramp) in.setGain(cfg.gainK() * (step - on) / ramp);
-                }
-            });
-        }
+        if (on > 0 || ramp > 0) sim.add(feedbackSchedule(in, cfg.gainK(), on, ramp));
         sim.add(in).add(slowRule);
         if (cfg.epsFast() > 0)
             sim.add(new RecurrentVoltageRule(net.scn, cfg.epsFast(), cfg.betaFast(), p.mu(), sched, null, cfg.resetFromThreshold())
@@ -305,6 +296,22 @@ public final class BalancedProtocol {
         }
         res.runS = (System.nanoTime() - t0) * 1e-9;
         return res;
+    }
+
+    /**
+     * The teacher's schedule (a step hook, to add before {@code in}): the feedback is off before step
+     * {@code on} (when {@code on} &gt; 0), and its gain rises linearly from 0 at step {@code on} to K at
+     * step {@code on + ramp} (when {@code ramp} &gt; 0).
+     */
+    static org.snn4j.sim.StepHook feedbackSchedule(BalancedInput in, double gainK, long on, long ramp) {
+        if (on > 0) in.setFeedback(false);
+        return new org.snn4j.sim.StepHook() {
+            @Override
+            public void beforeStep(Simulation s, long step) {
+                if (step == on && on > 0) in.setFeedback(true);
+                if (ramp > 0 && step >= on && step <= on + ramp) in.setGain(gainK * (step - on) / ramp);
+            }
+        };
     }
 
     /** The command stream of final test command c: 3 for the first (as before issue 17), then 1000, 1001, … */

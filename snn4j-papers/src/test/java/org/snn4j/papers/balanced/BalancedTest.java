@@ -315,6 +315,27 @@ class BalancedTest {
         assertTrue(maxFb[0] > 1, "the feedback must dominate the voltage at some point: " + maxFb[0]);
     }
 
+    /** The teacher's schedule: feedback off before the start, then the gain rises linearly to K over the ramp and stays. */
+    @Test
+    void feedbackScheduleRampsTheGain() {
+        BalancedProtocol.Config c = config(6, 0, 1, 0, 0, 2);
+        BalancedNetwork net = new BalancedNetwork(c.params(), c.decoder(), new double[6][6], new double[6][6], new double[6], 50);
+        BalancedInput in = new BalancedInput(net, c.system(), BalancedProtocol.command(2, 1, 50, 1000, DT, 2, 1), 500, true);
+        org.snn4j.sim.StepHook h = BalancedProtocol.feedbackSchedule(in, 500, 100, 50);
+        assertTrue(!in.feedback(), "off before the start");
+        for (long t = 0; t < 100; t++) h.beforeStep(null, t);
+        assertTrue(!in.feedback());
+        h.beforeStep(null, 100);
+        assertTrue(in.feedback());
+        assertEquals(0, in.gain(), 0);
+        h.beforeStep(null, 125);
+        assertEquals(250, in.gain(), 1e-12);
+        h.beforeStep(null, 150);
+        assertEquals(500, in.gain(), 1e-12);
+        h.beforeStep(null, 1000);
+        assertEquals(500, in.gain(), 0);
+    }
+
     /** Fast weights from zero: no lateral weights and no reset at the start; from random: no structure (symmetric). */
     @Test
     void fastInitialisations() {
