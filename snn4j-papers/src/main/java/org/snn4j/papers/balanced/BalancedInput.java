@@ -27,7 +27,7 @@ public final class BalancedInput implements StepHook {
     private double gainK;
     private boolean feedback;
     private final boolean freshReadout;
-    private final double[] c, x, xhat, e, ifb, tmp;
+    private final double[] c, x, xhat, e, ifb, tmp, vfb;
 
     public BalancedInput(BalancedNetwork net, LinearSystem system, ScnSignal command, double gainK, boolean feedback) {
         this(net, system, command, gainK, feedback, false);
@@ -58,6 +58,7 @@ public final class BalancedInput implements StepHook {
         e = new double[net.j];
         ifb = new double[net.n];
         tmp = new double[net.j];
+        vfb = new double[net.n];
     }
 
     /** Replaces the command from step {@code nextStep} on (its steps count from there) and clears x. */
@@ -80,6 +81,11 @@ public final class BalancedInput implements StepHook {
         gainK = k;
     }
 
+    /** The feedback gain K now (1/s). */
+    public double gain() {
+        return gainK;
+    }
+
     /** The target state x of the current step (live). */
     public double[] x() {
         return x;
@@ -98,6 +104,16 @@ public final class BalancedInput implements StepHook {
     /** The error-driven input current K (F e)_i of each neuron in the current step (1/s; live). */
     public double[] feedbackCurrent() {
         return ifb;
+    }
+
+    /**
+     * The part of each neuron's voltage that the feedback current has put there (live): the feedback
+     * input integrated with the membrane's own leak, u ← a u + dt I^fb (a = e^{−λ dt}, the same
+     * update as the voltage's), so that after the neuron step it is exactly the feedback's share of V.
+     * A neuron can hold it locally (a separate input compartment); the fast rule can read V − u.
+     */
+    public double[] feedbackVoltage() {
+        return vfb;
     }
 
     @Override
@@ -125,7 +141,11 @@ public final class BalancedInput implements StepHook {
                 for (int k = 0; k < n; k++) ifb[k] += f[base + k] * eq;
             }
         }
-        for (int k = 0; k < n; k++) iff[k] = dtS * ifb[k];
+        double a = net.scn.model.decay();
+        for (int k = 0; k < n; k++) {
+            iff[k] = dtS * ifb[k];
+            vfb[k] = a * vfb[k] + iff[k];
+        }
         for (int q = 0; q < jj; q++) {
             double cq = dtS * c[q];
             int base = q * n;

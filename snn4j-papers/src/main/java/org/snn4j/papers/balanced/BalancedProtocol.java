@@ -59,12 +59,16 @@ public final class BalancedProtocol {
      * @param feedbackBeforeSlow the error feedback is on from the start (true), or only from the slow rule's
      *                      start (false: a first phase in which the fast weights learn the balance on the
      *                      command alone, as in a spike-coding network without a teacher)
+     * @param fastExcludesFeedback the fast rule reads the voltage minus the feedback's share of it
+     *                      ({@link BalancedInput#feedbackVoltage()}): the balance error without the teacher's drive
+     * @param feedbackRampSteps the feedback gain rises linearly from 0 to K over this many steps from the
+     *                      moment the feedback starts (0: K at once)
      */
     public record Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
                          double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                          long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
                          FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow,
-                         boolean feedbackBeforeSlow) {
+                         boolean feedbackBeforeSlow, boolean fastExcludesFeedback, long feedbackRampSteps) {
         public Config {
             if (testCommands < 1) throw new IllegalArgumentException("test commands must be >= 1: " + testCommands);
         }
@@ -74,7 +78,7 @@ public final class BalancedProtocol {
                       double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                       long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed) {
             this(params, decoder, system, tauSlowMs, dtMs, gainK, etaSlow, epsFast, betaFast, decaySteps, slowStartSteps, fastInitNoise,
-                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false, true);
+                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false, true, false, 0);
         }
     }
 
@@ -194,19 +198,12 @@ public final class BalancedProtocol {
         if (cfg.alignedSlow()) slowRule.aligned(net.scn.population);
         IsiMeter isi = new IsiMeter(net.scn.population);
         Simulation sim = new Simulation(net.scn.network, cfg.dtMs(), Rng.stream(cfg.seed(), 0x51AL).nextLong(), 1);
-        if (!cfg.feedbackBeforeSlow() && cfg.slowStartSteps() > 0) {
-            in.setFeedback(false);
-            long on = cfg.slowStartSteps();
-            sim.add(new org.snn4j.sim.StepHook() {   // the teacher's feedback arrives with the slow rule
-                @Override
-                public void beforeStep(Simulation s, long step) {
-                    if (step == on) in.setFeedback(true);
-                }
-            });
-        }
+        long on = !cfg.feedbackBeforeSlow() && cfg.slowStartSteps() > 0 ? cfg.slowStartSteps() : 0, ramp = cfg.feedbackRampSteps();
+        if (on > 0 || ramp > 0) sim.add(feedbackSchedule(in, cfg.gainK(), on, ramp));
         sim.add(in).add(slowRule);
         if (cfg.epsFast() > 0)
-            sim.add(new RecurrentVoltageRule(net.scn, cfg.epsFast(), cfg.betaFast(), p.mu(), sched, null, cfg.resetFromThreshold()));
+            sim.add(new RecurrentVoltageRule(net.scn, cfg.epsFast(), cfg.betaFast(), p.mu(), sched, null, cfg.resetFromThreshold())
+                    .excluding(cfg.fastExcludesFeedback() ? in.feedbackVoltage() : null));
         DecodingErrorMonitor track = new DecodingErrorMonitor(j, net::readout, in::x);   // per segment
         sim.add(net.slow).add(isi).add(track);
 
@@ -299,6 +296,22 @@ public final class BalancedProtocol {
         }
         res.runS = (System.nanoTime() - t0) * 1e-9;
         return res;
+    }
+
+    /**
+     * The teacher's schedule (a step hook, to add before {@code in}): the feedback is off before step
+     * {@code on} (when {@code on} &gt; 0), and its gain rises linearly from 0 at step {@code on} to K at
+     * step {@code on + ramp} (when {@code ramp} &gt; 0).
+     */
+    static org.snn4j.sim.StepHook feedbackSchedule(BalancedInput in, double gainK, long on, long ramp) {
+        if (on > 0) in.setFeedback(false);
+        return new org.snn4j.sim.StepHook() {
+            @Override
+            public void beforeStep(Simulation s, long step) {
+                if (step == on && on > 0) in.setFeedback(true);
+                if (ramp > 0 && step >= on && step <= on + ramp) in.setGain(gainK * (step - on) / ramp);
+            }
+        };
     }
 
     /** The command stream of final test command c: 3 for the first (as before issue 17), then 1000, 1001, … */

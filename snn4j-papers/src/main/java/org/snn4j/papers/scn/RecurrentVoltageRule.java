@@ -37,6 +37,7 @@ public final class RecurrentVoltageRule implements StepHook {
     private final LearningSchedule schedule;
     private final int[] dale;
     private final boolean resetFromThreshold;
+    private double[] excluded;
     private long updates;
 
     public RecurrentVoltageRule(ScnNetwork net, double epsR, double beta, double mu, LearningSchedule schedule) {
@@ -69,6 +70,18 @@ public final class RecurrentVoltageRule implements StepHook {
         this.resetFromThreshold = resetFromThreshold;
     }
 
+    /**
+     * The rule reads V − {@code part} instead of V: {@code part} (live, one entry per neuron) is a
+     * component of each neuron's own voltage that the neuron knows separately, e.g. the leaky integral
+     * of an external teaching current (a separate input compartment), which then does not enter the
+     * weights. Null: the whole voltage (the default).
+     */
+    public RecurrentVoltageRule excluding(double[] part) {
+        if (part != null && part.length != net.n) throw new IllegalArgumentException("excluded voltage: need " + net.n + ", got " + part.length);
+        this.excluded = part;
+        return this;
+    }
+
     /** Whether the self-weight learns from the threshold (see the class comment). */
     public boolean resetFromThreshold() {
         return resetFromThreshold;
@@ -90,14 +103,15 @@ public final class RecurrentVoltageRule implements StepHook {
         IntBuffer spikes = sim.spikes(net.population);
         int[] raw = spikes.raw();
         int n = net.n;
-        double[] c = net.rec.w, v = net.model.v, r = net.model.r, thr = net.model.thresh;
+        double[] c = net.rec.w, v = net.model.v, r = net.model.r, thr = net.model.thresh, ex = excluded;
         for (int s = 0, ns = spikes.size(); s < ns; s++) {
             int k = raw[s];
             int base = k * n;
             int sign = dale == null ? 0 : dale[k];
             double self = c[base + k];
             for (int i = 0; i < n; i++) {
-                double w = c[base + i] - eps * (beta * (v[i] + mu * r[i]) + c[base + i] + (i == k ? mu : 0));
+                double vi = ex == null ? v[i] : v[i] - ex[i];
+                double w = c[base + i] - eps * (beta * (vi + mu * r[i]) + c[base + i] + (i == k ? mu : 0));
                 if (!Double.isFinite(w))
                     throw new InputException("SCN recurrent learning diverged at step " + step + ": Omega[" + i + "][" + k + "] = " + (-w));
                 if (i != k && (sign > 0 && w < 0 || sign < 0 && w > 0)) w = 0;

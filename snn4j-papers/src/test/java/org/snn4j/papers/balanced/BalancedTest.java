@@ -276,17 +276,77 @@ class BalancedTest {
             }
     }
 
+    /**
+     * The feedback's share of the voltage is exact: in a silent network (thresholds out of reach, no
+     * noise, no weights) V − u is the leaky integral of the command current alone, V_t = a V_{t−1} + dt F c_t,
+     * although the feedback K F e (e = x, x̂ = 0) drives V far above it.
+     */
+    @Test
+    void feedbackVoltageIsTheFeedbacksShareOfTheVoltage() {
+        ScnParams p = new ScnParams(LAMBDA, 1e-4, 0, 0, 0, ScnParams.SpikeRule.ONE_PER_STEP);
+        int n = 6;
+        double[][] d = ScnNetwork.randomDecoder(2, n, DN, new Rng(3));
+        double[] thr = new double[n];
+        java.util.Arrays.fill(thr, 1e9);
+        BalancedNetwork net = new BalancedNetwork(p, d, new double[n][n], new double[n][n], thr, 50);
+        LinearSystem sys = LinearSystem.dampedOscillator(1, 1);
+        BalancedInput in = new BalancedInput(net, sys, BalancedProtocol.command(2, 5, 50, 1000, DT, 7, 1), 500, true);
+        Simulation sim = new Simulation(net.scn.network, DT, 11, 1);
+        double[] w = new double[n];
+        double dtS = DT * 1e-3;
+        double[] maxFb = {0, 0};
+        sim.add(in).add(new org.snn4j.sim.StepHook() {
+            @Override
+            public void afterStep(Simulation s, long step) {
+                double[] c = in.c(), v = net.scn.model.v, u = in.feedbackVoltage();
+                maxFb[1] += s.spikes(net.scn.population).size();
+                double a = net.scn.model.decay();   // set when the run starts
+                for (int i = 0; i < n; i++) {
+                    double fc = 0;
+                    for (int q = 0; q < 2; q++) fc += d[q][i] * c[q];
+                    w[i] = a * w[i] + dtS * fc;
+                    assertEquals(w[i], v[i] - u[i], 1e-9 * (1 + Math.abs(v[i])), "neuron " + i + " step " + step);
+                    maxFb[0] = Math.max(maxFb[0], Math.abs(u[i]) / (1e-12 + Math.abs(w[i])));
+                }
+            }
+        });
+        sim.run(2000);
+        assertEquals(0, maxFb[1], "the network must stay silent");
+        assertTrue(maxFb[0] > 1, "the feedback must dominate the voltage at some point: " + maxFb[0]);
+    }
+
+    /** The teacher's schedule: feedback off before the start, then the gain rises linearly to K over the ramp and stays. */
+    @Test
+    void feedbackScheduleRampsTheGain() {
+        BalancedProtocol.Config c = config(6, 0, 1, 0, 0, 2);
+        BalancedNetwork net = new BalancedNetwork(c.params(), c.decoder(), new double[6][6], new double[6][6], new double[6], 50);
+        BalancedInput in = new BalancedInput(net, c.system(), BalancedProtocol.command(2, 1, 50, 1000, DT, 2, 1), 500, true);
+        org.snn4j.sim.StepHook h = BalancedProtocol.feedbackSchedule(in, 500, 100, 50);
+        assertTrue(!in.feedback(), "off before the start");
+        for (long t = 0; t < 100; t++) h.beforeStep(null, t);
+        assertTrue(!in.feedback());
+        h.beforeStep(null, 100);
+        assertTrue(in.feedback());
+        assertEquals(0, in.gain(), 0);
+        h.beforeStep(null, 125);
+        assertEquals(250, in.gain(), 1e-12);
+        h.beforeStep(null, 150);
+        assertEquals(500, in.gain(), 1e-12);
+        h.beforeStep(null, 1000);
+        assertEquals(500, in.gain(), 0);
+    }
+
     /** Fast weights from zero: no lateral weights and no reset at the start; from random: no structure (symmetric). */
     @Test
     void fastInitialisations() {
         BalancedProtocol.Config c = config(20, 0, 1, 0.003, 0.1, 4);
         BalancedProtocol.Config zero = new BalancedProtocol.Config(c.params(), c.decoder(), c.system(), c.tauSlowMs(), c.dtMs(), c.gainK(),
                 c.etaSlow(), c.epsFast(), c.betaFast(), c.decaySteps(), c.slowStartSteps(), c.fastInitNoise(), c.learnSteps(), c.testSteps(),
-                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.ZERO, true, 1, false, false, true);
+                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.ZERO, true, 1, false, false, true, false, 0);
         for (double[] row : BalancedProtocol.initialFast(zero)) for (double v : row) assertEquals(0, v, 0);
         BalancedProtocol.Config rnd = new BalancedProtocol.Config(c.params(), c.decoder(), c.system(), c.tauSlowMs(), c.dtMs(), c.gainK(),
                 c.etaSlow(), c.epsFast(), c.betaFast(), c.decaySteps(), c.slowStartSteps(), c.fastInitNoise(), c.learnSteps(), c.testSteps(),
-                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.RANDOM, true, 1, false, false, true);
+                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.RANDOM, true, 1, false, false, true, false, 0);
         double[][] o = BalancedProtocol.initialFast(rnd), star = BalancedNetwork.analyticFast(c.decoder(), c.params());
         for (int i = 0; i < 20; i++) for (int k = 0; k < 20; k++) assertEquals(o[i][k], o[k][i], 0);
         double cos = 0, aa = 0, bb = 0;
