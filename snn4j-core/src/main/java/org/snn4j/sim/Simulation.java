@@ -66,7 +66,7 @@ public final class Simulation {
     private long[] streamIds = new long[0];
     /** Steps between checks of the threads' waiting time (a power of two). */
     private static final int FALLBACK_CHECK_STEPS = 256;
-    /** The first check comes sooner, for short runs (e.g. one per input presentation). */
+    /** Steps of the first segment (the JIT's warm-up): they set the waiting baseline and never cause a fall-back. */
     private static final int FIRST_FALLBACK_CHECK = 64;
     private int parts = 1;
     /** Whether the projections are partitioned by the owners of their target neurons (merged loop). */
@@ -396,7 +396,10 @@ public final class Simulation {
                 owed = merged;
                 if (s + 1 == FIRST_FALLBACK_CHECK || (s & (FALLBACK_CHECK_STEPS - 1)) == FALLBACK_CHECK_STEPS - 1) {
                     long now = System.nanoTime(), waited = team.callerWaitNanos();
-                    if (waited - waitedBefore > (now - segmentStart) / 2 || s + 1 == forceFallbackAt) {
+                    // the first segment includes the JIT's warm-up, when members are unevenly slow: it only
+                    // sets the baseline (falling back there put whole runs on one thread on a quiet machine)
+                    boolean warmUp = s + 1 == FIRST_FALLBACK_CHECK;
+                    if ((!warmUp && waited - waitedBefore > (now - segmentStart) / 2) || s + 1 == forceFallbackAt) {
                         parallelFallbacks++;
                         return s + 1;
                     }
