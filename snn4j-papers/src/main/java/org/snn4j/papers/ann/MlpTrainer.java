@@ -3,7 +3,9 @@ package org.snn4j.papers.ann;
 import org.snn4j.data.Dataset;
 import org.snn4j.progress.Progress;
 import org.snn4j.progress.ProgressListener;
+import org.snn4j.train.optim.Adam;
 import org.snn4j.train.optim.Divergence;
+import org.snn4j.train.optim.Optimizer;
 import org.snn4j.train.optim.Sgd;
 import org.snn4j.util.DivergenceException;
 import org.snn4j.util.Rng;
@@ -13,12 +15,21 @@ import org.snn4j.util.Rng;
  * from the seed and the epoch number), in batches of {@code batch} samples, with learning rate
  * {@code lr}. Deterministic for a seed. Divergence (a non-finite loss or weight) stops training with
  * a {@link DivergenceException} naming the epoch, the batch, the layer and the value.
+ *
+ * <p>The optimiser is plain SGD on the batch mean (the default) or Adam ({@link #withAdam}, whose
+ * moments persist across the epochs of one network); {@link #withLrDecay} multiplies the rate by a
+ * factor after each epoch (epoch e trains at lr · decay^(e−1)).
  */
 public final class MlpTrainer {
     private final int batch;
     private final double lr;
     private final long seed;
     private int augmentShift;
+    private boolean adam;
+    private double lrDecay = 1;
+    /** Adam's state and the network it belongs to (a new network starts from zero moments). */
+    private Optimizer adamOpt;
+    private Mlp adamNet;
 
     public MlpTrainer(int batch, double lr, long seed) {
         if (batch <= 0) throw new IllegalArgumentException("batch must be positive: " + batch);
@@ -38,6 +49,19 @@ public final class MlpTrainer {
         return this;
     }
 
+    /** Adam (β 0.9 / 0.999, ε 1e-8) instead of SGD, at the same {@code lr}; its moments carry across epochs. */
+    public MlpTrainer withAdam() {
+        adam = true;
+        return this;
+    }
+
+    /** Multiplies the learning rate by {@code decay} (in (0, 1]) after each epoch. */
+    public MlpTrainer withLrDecay(double decay) {
+        if (!(decay > 0 && decay <= 1)) throw new IllegalArgumentException("learning-rate decay must be in (0, 1]: " + decay);
+        lrDecay = decay;
+        return this;
+    }
+
     /** One epoch; returns the mean training loss. */
     public double epoch(Mlp net, Dataset train, Mlp.Feedback fb, int epoch) {
         int[] order = Dataset.permutation(train.size(), Rng.stream(seed, 0x5A17, epoch));
@@ -45,8 +69,20 @@ public final class MlpTrainer {
         float[] shifted = augmentShift > 0 ? new float[train.dim()] : null;
         Rng shiftRng = Rng.stream(seed, 0x5A17, epoch, 0x5F);
         int span = 2 * augmentShift + 1;
-        Sgd sgd = new Sgd(lr, 0);   // stateless, so one per epoch is the same as one per run
-        sgd.initialise(net.params());
+        double lrE = lr * Math.pow(lrDecay, epoch - 1);
+        Optimizer opt;
+        if (adam) {
+            if (adamNet != net) {
+                adamOpt = new Adam(lrE);
+                adamOpt.initialise(net.params());
+                adamNet = net;
+            }
+            opt = adamOpt;
+            opt.learningRate(lrE);   // Adam's step does not depend on the gradient's scale: sums over the batch are fine
+        } else {
+            opt = new Sgd(lrE, 0);   // stateless, so one per epoch is the same as one per run
+            opt.initialise(net.params());
+        }
         double total = 0;
         for (int start = 0, bi = 0; start < order.length; start += batch, bi++) {
             int end = Math.min(order.length, start + batch);
@@ -64,8 +100,8 @@ public final class MlpTrainer {
                 throw new DivergenceException(bi, "loss", "MLP (" + fb + ") training diverged in epoch " + epoch + ", batch " + bi + ": loss = " + bl
                         + " (lower the learning rate)");
             // the gradients are sums over the batch: plain SGD at lr / batch size gives the mean's step
-            sgd.learningRate(lr / (end - start));
-            sgd.step();
+            if (!adam) opt.learningRate(lrE / (end - start));
+            opt.step();
             total += bl;
         }
         Divergence.checkValues(net.params(), "MLP (" + fb + ") training diverged in epoch", epoch);

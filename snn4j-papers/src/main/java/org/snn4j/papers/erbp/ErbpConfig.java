@@ -90,6 +90,11 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
         return copy(c -> { c.weightRange = r; });
     }
 
+    /** Data neuron input current I = β·pixel + γ for non-zero pixels (paper: β 0.5, γ −0.215). */
+    public ErbpConfig withInputCurrent(double beta, double gamma) {
+        return copy(c -> { c.beta = beta; c.gamma = gamma; });
+    }
+
     /** Multiplier of the random feedback weights G onto the hidden dendrites (1: G ~ U(±√(7/(classes + n_h)))). */
     public ErbpConfig withFeedbackScale(double f) {
         return copy(c -> { c.feedbackScale = f; });

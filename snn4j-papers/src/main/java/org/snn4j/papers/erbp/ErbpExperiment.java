@@ -61,9 +61,14 @@ public final class ErbpExperiment extends ExperimentBase {
                 .declare("test_ms", quick ? 100.0 : 250.0, "presentation time of a test image (ms)", 1, 1e5)
                 .declare("learn_delay_ms", quick ? 20.0 : 50.0, "learning off at the start of each training presentation (ms)", 0, 1e5)
                 .declare("augment_shift", 0L, "training-time augmentation: translate each training image by up to this many pixels (eRBP and the ANN baselines alike)", 0, 10)
+                .declare("input_beta", 0.5, "data neuron current per unit of pixel intensity, I = input_beta*pixel + input_gamma (paper: 0.5); "
+                        + "rate 100 Hz*exp((I - 0.1)/0.05), 4 ms dead time", 1e-6, 100)
+                .declare("input_gamma", -0.215, "data neuron current offset for non-zero pixels (paper: -0.215)", -100, 100)
                 .declare("ann_epochs", -1L, "epochs of the artificial RBP and BP baselines (-1: as many as eRBP)", -1, 10000)
                 .declare("ann_lr", 0.01, "learning rate of the artificial baselines (SGD)", 1e-9, 100)
-                .declare("ann_batch", 1L, "mini-batch size of the artificial baselines (1: online, as eRBP)", 1, 1e6);
+                .declare("ann_batch", 1L, "mini-batch size of the artificial baselines (1: online, as eRBP)", 1, 1e6)
+                .declareChoice("ann_optimizer", "sgd", "optimiser of the artificial baselines: sgd (on the batch mean) or adam (at ann_lr)", "sgd", "adam")
+                .declare("ann_lr_decay", 1.0, "the baselines' learning rate is multiplied by this after each epoch", 1e-6, 1);
     }
 
     static int[] parseHidden(Params p) {
@@ -154,8 +159,7 @@ public final class ErbpExperiment extends ExperimentBase {
             Mlp mlp = new Mlp(sizes, seed);
             long t0 = System.nanoTime();
             double[] curve = annEpochs == 0 ? new double[0]
-                    : new MlpTrainer(p.getInt("ann_batch"), p.getDouble("ann_lr"), seed).withAugmentShift(p.getInt("augment_shift")).train(mlp, train, test, fb, annEpochs,
-                    run.progressListener());
+                    : annTrainer(p, seed).train(mlp, train, test, fb, annEpochs, run.progressListener());
             double acc = annEpochs == 0 ? mlp.accuracy(test) : curve[annEpochs - 1];
             annAcc[fb.ordinal()] = acc;
             annCurves.add(curve);
@@ -177,7 +181,7 @@ public final class ErbpExperiment extends ExperimentBase {
                 .withGates(p.getDouble("gate"), p.getDouble("gate_deep")).withBlankP(p.getDouble("blank_p"))
                 .withWeightBits(p.getInt("weight_bits")).withStateBits(p.getInt("state_bits"))
                 .withInitScales(p.getDouble("init_scale"), p.getDouble("init_scale_out")).withWeightRange(p.getDouble("weight_range"))
-                .withFeedbackScale(p.getDouble("feedback_scale"));
+                .withFeedbackScale(p.getDouble("feedback_scale")).withInputCurrent(p.getDouble("input_beta"), p.getDouble("input_gamma"));
         if (p.getDouble("eta") > 0) cfg = cfg.withEta(p.getDouble("eta"));
         ErbpNetwork net = new ErbpNetwork(cfg);
         // optional twin with 8-bit weights: same initial weights (same seed, rounded), same data order
@@ -217,6 +221,7 @@ public final class ErbpExperiment extends ExperimentBase {
             // each epoch starts from a state that depends only on (seed, e): resumable from the weights alone
             net.resetState(STREAM_TRAIN, e);
             if (net8 != null) net8.resetState(STREAM_TRAIN, e);
+            for (ErbpRule r : net.rules()) r.resetGateStats();
             long t0 = System.nanoTime();
             long trainCorrect = 0;
             Rng shiftRng = Rng.stream(seed, 0x5F1F7, e);
@@ -251,6 +256,22 @@ public final class ErbpExperiment extends ExperimentBase {
                 }
             }
             trainSeconds += (System.nanoTime() - t0) * 1e-9;
+            // gate occupancy of this epoch's training, per plastic layer (hidden layers, then the prediction layer)
+            int nl = net.rules().size();
+            double[] gBelow = new double[nl], gOpen = new double[nl], gAbove = new double[nl];
+            StringBuilder gates = new StringBuilder();
+            for (int l = 0; l < nl; l++) {
+                double[] g = net.rules().get(l).gateOccupancy();
+                gBelow[l] = g[0];
+                gOpen[l] = g[1];
+                gAbove[l] = g[2];
+                gates.append(l == 0 ? "" : "; ").append(net.rules().get(l).projection().name())
+                        .append(String.format(" %.3f below / %.3f open / %.3f above", g[0], g[1], g[2]));
+            }
+            run.metric("gate_below_by_layer", gBelow);
+            run.metric("gate_open_by_layer", gOpen);
+            run.metric("gate_above_by_layer", gAbove);
+            run.progress("epoch " + e + " gate occupancy (learning steps): " + gates);
             net.resetSynops();
             net.resetState(STREAM_TEST, e);
             Evaluation ev = evaluateDetailed(net, test, x);
@@ -337,11 +358,20 @@ public final class ErbpExperiment extends ExperimentBase {
         run.note(String.format("eRBP%s on %s, network %s, %d epochs of %d images (dt %.2f ms, %.0f ms per training and %.0f ms per test "
                         + "presentation, eta %.3g x %.3g per epoch, initial weight scales %.3g / %.3g), weights in %d bits, states in %d bits. "
                         + "Test accuracy %.4f%s; the same MLP trained with random back-propagation: %.4f, with exact back-propagation: %.4f "
-                        + "(%d epochs of SGD, batch %d, lr %.3g).",
+                        + "(%d epochs of %s, batch %d, lr %.3g). Gate occupancy in the last epoch's training (fraction of neurons whose "
+                        + "synaptic current is inside the boxcar on learning steps), per plastic layer: %s.",
                 blank ? "x" : "+", dsName, java.util.Arrays.toString(sizes), epochs, train.size(), cfg.dtMs(), cfg.trainMs(), cfg.testMs(),
                 cfg.eta(), etaDecay, cfg.initScale(), cfg.initScaleOut(), cfg.weightBits(), cfg.stateBits(), acc,
                 net8 == null ? "" : String.format(" (8-bit weights, same run: %.4f)", acc8), rbpAcc, bpAcc, annEpochs,
-                p.getInt("ann_batch"), p.getDouble("ann_lr")));
+                p.getString("ann_optimizer").equals("adam") ? "Adam" : "SGD", p.getInt("ann_batch"), p.getDouble("ann_lr"),
+                java.util.Arrays.toString((double[]) run.metrics().getOrDefault("gate_open_by_layer", new double[0]))));
+    }
+
+    /** The artificial baselines' trainer as the parameters set it. */
+    static MlpTrainer annTrainer(Params p, long seed) {
+        MlpTrainer t = new MlpTrainer(p.getInt("ann_batch"), p.getDouble("ann_lr"), seed).withAugmentShift(p.getInt("augment_shift"))
+                .withLrDecay(p.getDouble("ann_lr_decay"));
+        return p.getString("ann_optimizer").equals("adam") ? t.withAdam() : t;
     }
 
     /** Test accuracy: each image presented with learning off and no label; prediction = most output spikes. */

@@ -43,6 +43,8 @@ public final class ErbpRule implements StepHook {
     private final double[] m;
     private boolean enabled = true;
     private long updates;
+    // gate occupancy: post neurons counted on learning steps with presynaptic spikes, and how many had I below, inside, above the gate
+    private long gateCounted, gateBelow, gateOpen;
     // quantisation
     private double delta;
     private double qMax;
@@ -113,6 +115,25 @@ public final class ErbpRule implements StepHook {
     }
 
     /**
+     * Gate occupancy since the last {@link #resetGateStats}: of the post neurons on every learning
+     * step with at least one presynaptic spike (the steps on which this rule can change a weight),
+     * the fractions whose synaptic current I was at or below b_min, inside (b_min, b_max) (the
+     * gate open: these learn) and at or above b_max; NaN before any such step.
+     *
+     * @return {below, open, above}
+     */
+    public double[] gateOccupancy() {
+        if (gateCounted == 0) return new double[] {Double.NaN, Double.NaN, Double.NaN};
+        double n = gateCounted;
+        return new double[] {gateBelow / n, gateOpen / n, (gateCounted - gateBelow - gateOpen) / n};
+    }
+
+    /** Starts counting {@link #gateOccupancy} afresh. */
+    public void resetGateStats() {
+        gateCounted = gateBelow = gateOpen = 0;
+    }
+
+    /**
      * Stores the weights in {@code bits} bits from now on: Δ = wMax/(2^{bits−1} − 1), the current
      * weights rounded to the nearest grid value and clipped to ±wMax; updates rounded stochastically.
      */
@@ -158,12 +179,19 @@ public final class ErbpRule implements StepHook {
         final double[] iSyn = post.iSyn, u = post.u, m = this.m;
         final double lo = bMin, hi = bMax, eta = this.eta;
         boolean any = false;
+        int open = 0, below = 0;
         for (int j = 0; j < cols; j++) {
             double ii = iSyn[postStart + j];
-            double v = (ii > lo && ii < hi) ? eta * u[postStart + j] : 0;
+            boolean inside = ii > lo && ii < hi;
+            open += inside ? 1 : 0;
+            below += ii <= lo ? 1 : 0;
+            double v = inside ? eta * u[postStart + j] : 0;
             m[j] = v;
             any |= v != 0;
         }
+        gateCounted += cols;
+        gateOpen += open;
+        gateBelow += below;
         Parallel team = sim.team();
         // full-precision updates split over the team by target columns (each weight is touched by one
         // member, the same additions in the same order); stochastic rounding draws in one order: one thread

@@ -108,4 +108,26 @@ class MlpTest {
             assertTrue(accA > 0.9, fb + " accuracy " + accA + " (chance 0.1)");
         }
     }
+
+    @Test
+    void adamWithDecayLearnsDeterministicallyAndDecayScalesTheSgdStep() {
+        Dataset all = prototypes(2500, 8, 8, 0.25, 1);
+        int[] tr = new int[2000], te = new int[500];
+        for (int k = 0; k < 2000; k++) tr[k] = k;
+        for (int k = 0; k < 500; k++) te[k] = 2000 + k;
+        Dataset train = all.subset(tr), test = all.subset(te);
+        Mlp a = new Mlp(new int[] {64, 30, 10}, 7), b = new Mlp(new int[] {64, 30, 10}, 7);
+        double accA = new MlpTrainer(32, 2e-3, 9).withAdam().withLrDecay(0.7).train(a, train, test, Mlp.Feedback.RBP, 3, null)[2];
+        double accB = new MlpTrainer(32, 2e-3, 9).withAdam().withLrDecay(0.7).train(b, train, test, Mlp.Feedback.RBP, 3, null)[2];
+        assertArrayEquals(a.weights(1), b.weights(1), 0);
+        assertEquals(accA, accB, 0, "deterministic");
+        assertTrue(accA > 0.9, "Adam RBP accuracy " + accA + " (chance 0.1)");
+        // SGD, epoch 2 with decay d at lr equals epoch 2 without decay at lr*d (from the same weights after epoch 1)
+        Mlp c = new Mlp(new int[] {64, 30, 10}, 7), d = new Mlp(new int[] {64, 30, 10}, 7);
+        new MlpTrainer(20, 0.1, 9).epoch(c, train, Mlp.Feedback.BP, 1);
+        new MlpTrainer(20, 0.1, 9).epoch(d, train, Mlp.Feedback.BP, 1);
+        new MlpTrainer(20, 0.1, 9).withLrDecay(0.5).epoch(c, train, Mlp.Feedback.BP, 2);
+        new MlpTrainer(20, 0.05, 9).epoch(d, train, Mlp.Feedback.BP, 2);
+        assertArrayEquals(d.weights(1), c.weights(1), 1e-15);
+    }
 }

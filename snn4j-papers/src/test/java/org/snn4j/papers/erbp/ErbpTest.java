@@ -37,6 +37,7 @@ class ErbpTest {
         sim.add(rule);
         double eS = Math.exp(-0.1 / p.tauSyn()), eU = Math.exp(-0.1 / p.tauU());
         double[] expected = new double[3];
+        double[] gates = new double[3];   // below, open, above: post neurons on the steps with a presynaptic spike
         for (int s = 0; s < 30; s++) {
             double[][] before = w.toDense();
             sim.run(1);
@@ -45,6 +46,7 @@ class ErbpTest {
                 double iNow = i0[j] * Math.pow(eS, s + 1), uNow = u0[j] * Math.pow(eU, s + 1);
                 boolean inside = iNow > -1.15 && iNow < 1.15;
                 if (spike && inside) expected[j] += eta * uNow;
+                if (spike) gates[iNow <= -1.15 ? 0 : inside ? 1 : 2]++;
                 assertEquals(expected[j], w.get(0, j), 1e-15, "step " + s + " post " + j);
                 assertEquals(0.0, w.get(1, j), "no presynaptic spike, no change");
                 if (!spike) assertEquals(before[0][j], w.get(0, j), "no change without a spike");
@@ -54,6 +56,12 @@ class ErbpTest {
         assertEquals(0.0, w.get(0, 2), "below the gate: no change");
         // post 1 (I0 = 3) has decayed into the gate by step 20 (3·e^{-2.1/4} ≈ 1.78: still outside)
         assertEquals(0.0, w.get(0, 1));
+        // gate occupancy: 2 spike steps x 3 neurons (one inside, one above, one below on both)
+        double[] occ = rule.gateOccupancy();
+        for (int k = 0; k < 3; k++) assertEquals(gates[k] / 6, occ[k], 1e-15, "gate fraction " + k);
+        assertArrayEquals(new double[] {2, 2, 2}, gates);
+        rule.resetGateStats();
+        assertTrue(Double.isNaN(rule.gateOccupancy()[1]), "no learning step counted yet");
         // disabled: no learning
         rule.setEnabled(false);
         double before = w.get(0, 0);
