@@ -30,6 +30,22 @@ import java.util.List;
  * product); both are static kernels over a contiguous range of flat indices so that a learner uses
  * the same code as the simulation loop.
  *
+ * <p>Semi-implicit variant (the {@code selfW} overloads), for strong currents at coarse steps. Two
+ * loops are stiff there. (1) Below threshold θ relaxes to its rest phase at the rate
+ * ∂f/∂θ = sin θ (1 − I)/τ_v ≈ −2√|I|/τ_v, so the explicit step oscillates and diverges once
+ * |I| &gt; (τ_v/dt)² (100 at τ_v = 10 ms, dt = 1 ms), which strong recurrent inhibition reaches. (2)
+ * A neuron's own synapse feeds back on its current through a self-coupling d = W_ii &lt; 0. The
+ * semi-implicit step linearises both about the state before the step, J = min(∂f/∂θ, 0) and
+ * I = I_k + d·(s' − s), and solves the linear equations for the rate F exactly:
+ * <pre>
+ *   f_e = ((1 − cos θ) + (1 + cos θ) · I_k) / τ_v,   q = (1 + cos θ)/τ_v,   J = min(sin θ (1 − I_k)/τ_v, 0)
+ *   F   = (f_e − (dt/τ_s) · q · d · s) / (1 − dt · J − (dt/τ_s) · g · q · d)
+ *   s'  = s + (dt/τ_s) · (g(θ) · F − s),             θ' = wrap(θ + dt · F)
+ * </pre>
+ * The denominator is ≥ 1 (J ≤ 0, d ≤ 0: callers pass min(W_ii, 0)); the step is first-order accurate
+ * like the explicit one, which it equals where J = 0 and d = 0 (a neuron moving towards its spike with
+ * I &lt; 1 and no self-coupling).
+ *
  * <p>Variables: {@code theta} (rad), {@code s} (1/ms), {@code i} (the total input current I, read
  * every step and never reset by the kernel: whoever drives the population writes it, e.g. a hook
  * that sets I = W s + U x + I_0 before each step; a projection adding into it makes a step current).
@@ -72,9 +88,22 @@ public final class QifGate extends ArrayStateModel {
         return dt;
     }
 
+    private double[] selfCoupling;
+
+    /**
+     * Makes {@link #step} semi-implicit in each neuron's self-coupling: {@code d[i]} (≤ 0, length
+     * size·batch, flat index as the state) is the part of the current I that the driver computes as
+     * d_i·s_i; null restores the explicit step. See the class comment.
+     */
+    public void semiImplicitSelf(double[] d) {
+        if (d != null && d.length != theta.length)
+            throw new IllegalArgumentException("self-coupling needs " + theta.length + " values, got " + d.length);
+        selfCoupling = d;
+    }
+
     @Override
     public void step(StepContext ctx) {
-        advance(p, ctx.dt(), theta, s, current, ctx.from(), ctx.to(), ctx);
+        advance(p, ctx.dt(), theta, s, current, ctx.from(), ctx.to(), ctx, null, selfCoupling, 0);
     }
 
     /**
@@ -94,6 +123,20 @@ public final class QifGate extends ArrayStateModel {
      */
     public static void advance(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int from, int to,
                                StepContext spikes, double[] cosOut) {
+        advance(p, dt, theta, s, cur, from, to, spikes, cosOut, null, 0);
+    }
+
+    /**
+     * The step with the self-coupling of neuron i, {@code selfW[i - selfOffset]} (≤ 0; see the class
+     * comment), taken semi-implicitly; {@code selfW == null} is the explicit step. {@code cur} holds the
+     * current computed from the state before the step (self term included).
+     */
+    public static void advance(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int from, int to,
+                               StepContext spikes, double[] cosOut, double[] selfW, int selfOffset) {
+        if (selfW != null) {
+            advanceSemiImplicit(p, dt, theta, s, cur, from, to, spikes, cosOut, selfW, selfOffset);
+            return;
+        }
         final double invTv = 1 / p.tauV(), a = dt / p.tauS(), h = 0.5 * p.zoneWidth();
         final GateShape shape = p.shape();
         for (int i = from; i < to; i++) {
@@ -103,6 +146,30 @@ public final class QifGate extends ArrayStateModel {
             double u = PI - Math.abs(th);
             double g = u < h ? shape.value(u, h) : 0.0;
             double si = s[i];
+            s[i] = si + a * (g * f - si);
+            double thn = th + dt * f;
+            if (thn >= PI) {
+                thn -= TWO_PI;
+                if (spikes != null) spikes.spike(i);
+            } else if (thn < -PI) thn += TWO_PI;
+            theta[i] = thn;
+        }
+    }
+
+    private static void advanceSemiImplicit(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int from,
+                                            int to, StepContext spikes, double[] cosOut, double[] selfW, int selfOffset) {
+        final double invTv = 1 / p.tauV(), a = dt / p.tauS(), h = 0.5 * p.zoneWidth();
+        final GateShape shape = p.shape();
+        for (int i = from; i < to; i++) {
+            double th = theta[i], c = Math.cos(th), in = cur[i], d = selfW[i - selfOffset];
+            if (cosOut != null) cosOut[i] = c;
+            double q = (1 + c) * invTv;
+            double fe = (1 - c) * invTv + q * in;
+            double jac = Math.min(Math.sin(th) * (1 - in) * invTv, 0.0);
+            double u = PI - Math.abs(th);
+            double g = u < h ? shape.value(u, h) : 0.0;
+            double si = s[i];
+            double f = (fe - a * q * d * si) / (1 - dt * jac - a * g * q * d);
             s[i] = si + a * (g * f - si);
             double thn = th + dt * f;
             if (thn >= PI) {
@@ -137,6 +204,29 @@ public final class QifGate extends ArrayStateModel {
      */
     public static void backward(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int so,
                                 double[] lamTheta, double[] lamS, double[] gI, int ao, int n, double[] gTau, double[] cos) {
+        backward(p, dt, theta, s, cur, so, lamTheta, lamS, gI, ao, n, gTau, cos, null, null);
+    }
+
+    /**
+     * The vector-Jacobian product of the semi-implicit step with self-couplings {@code selfW[j]} (j = 0 …
+     * n−1, ≤ 0; null: the explicit step). Besides the explicit overload's outputs it adds ∂L/∂d_j of this
+     * step to {@code gSelf[j]} (may be null). Here λ_s also holds the path of s through the self term;
+     * the caller adds only the recurrent path through I_k, as for the explicit step. With F = N/D as in
+     * the class comment:
+     * <pre>
+     *   λ_F = dt λ_θ' + (dt/τ_s) g λ_s';   λ_N = λ_F/D;   λ_D = −λ_F F/D
+     *   ∂L/∂I_k = q λ_N − (sin θ/τ_v) λ_J,   λ_J = −dt λ_D where sin θ (1 − I_k) &lt; 0, else 0
+     *   λ_s = (1 − dt/τ_s) λ_s' − (dt/τ_s) q d λ_N;   ∂L/∂d = −(dt/τ_s) q (s λ_N + g λ_D)
+     * </pre>
+     * and λ_θ collects the paths through cos θ (f_e, q), sin θ (J) and g(θ).
+     */
+    public static void backward(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int so,
+                                double[] lamTheta, double[] lamS, double[] gI, int ao, int n, double[] gTau, double[] cos,
+                                double[] selfW, double[] gSelf) {
+        if (selfW != null) {
+            backwardSemiImplicit(p, dt, theta, s, cur, so, lamTheta, lamS, gI, ao, n, gTau, cos, selfW, gSelf);
+            return;
+        }
         final double invTv = 1 / p.tauV(), a = dt / p.tauS(), h = 0.5 * p.zoneWidth(), oneMinusA = 1 - a;
         final GateShape shape = p.shape();
         double dTv = 0, dTs = 0;
@@ -158,6 +248,50 @@ public final class QifGate extends ArrayStateModel {
             if (gTau != null) {
                 dTv -= lf * f * invTv;
                 dTs -= ls * (g * f - s[so + j]) * a / p.tauS();
+            }
+        }
+        if (gTau != null) {
+            gTau[0] += dTv;
+            gTau[1] += dTs;
+        }
+    }
+
+    private static void backwardSemiImplicit(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int so,
+                                             double[] lamTheta, double[] lamS, double[] gI, int ao, int n, double[] gTau,
+                                             double[] cos, double[] selfW, double[] gSelf) {
+        final double invTv = 1 / p.tauV(), a = dt / p.tauS(), h = 0.5 * p.zoneWidth();
+        final GateShape shape = p.shape();
+        double dTv = 0, dTs = 0;
+        for (int j = 0; j < n; j++) {
+            double th = theta[so + j], c = cos != null ? cos[so + j] : Math.cos(th), in = cur[so + j], si = s[so + j];
+            double d = selfW[j], sn = Math.sin(th);
+            double q = (1 + c) * invTv;
+            double fe = (1 - c) * invTv + q * in;
+            double jraw = sn * (1 - in) * invTv, jac = Math.min(jraw, 0.0);
+            double u = PI - Math.abs(th);
+            double g = 0, gth = 0;
+            if (u < h) {
+                g = shape.value(u, h);
+                double slope = shape.slope(u, h);
+                gth = th >= 0 ? -slope : slope;
+            }
+            double den = 1 - dt * jac - a * g * q * d, num = fe - a * q * d * si, f = num / den;
+            double lt = lamTheta[ao + j], ls = lamS[ao + j];
+            double lf = dt * lt + a * g * ls;                  // F → θ', s'
+            double lnum = lf / den, lden = -lf * f / den;
+            double lq = -lnum * a * d * si - lden * a * g * d;
+            double lg = a * f * ls - lden * a * q * d;
+            double lj = jraw < 0 ? -dt * lden : 0;
+            double lin = lnum * q - lj * sn * invTv;           // through f_e and J
+            double lc = lnum * (in - 1) * invTv + lq * invTv;  // through f_e and q
+            gI[ao + j] = lin;
+            lamTheta[ao + j] = lt - sn * lc + gth * lg + lj * c * (1 - in) * invTv;
+            lamS[ao + j] = ls * (1 - a) - lnum * a * q * d;
+            if (gSelf != null) gSelf[j] += -lnum * a * q * si - lden * a * g * q;
+            if (gTau != null) {
+                dTv -= (lnum * fe + lq * q + lj * jac) * invTv;
+                double la = ls * (g * f - si) - lnum * q * d * si - lden * g * q * d;
+                dTs -= la * a / p.tauS();
             }
         }
         if (gTau != null) {

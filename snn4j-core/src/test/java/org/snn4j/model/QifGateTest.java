@@ -111,4 +111,59 @@ class QifGateTest {
         }
         assertTrue(prevErr < 0.01, "spike times within 0.01 ms at zone 0.1 rad: " + prevErr);
     }
+
+    /**
+     * Strong inhibition at a coarse step: at I = −1000 the rest phase θ* (cos θ* = (1 + I)/(1 − I)) relaxes
+     * at the rate 2√|I|/τ_v ≈ 6.3/ms, so the explicit step at dt = 1 ms overshoots by a factor |1 − 6.3| and
+     * never settles, while the semi-implicit step contracts by 1/(1 + 6.3) per step onto θ* (a fixed point of
+     * both maps, since f(θ*) = 0).
+     */
+    @Test
+    void semiImplicitStepSettlesAtTheRestPhaseWhereTheExplicitStepDoesNot() {
+        QifGateParams p = new QifGateParams(10, 10, 1.0, GateShape.COSINE);
+        double in = -1000, rest = -Math.acos((1 + in) / (1 - in));
+        double[] semi = {-0.5}, explicit = {-0.5}, s1 = {0}, s2 = {0}, cur = {in}, self = {0};
+        for (int k = 0; k < 200; k++) {
+            QifGate.advance(p, 1.0, semi, s1, cur, 0, 1, null, null, self, 0);
+            QifGate.advance(p, 1.0, explicit, s2, cur, 0, 1, null);
+        }
+        assertEquals(rest, semi[0], 1e-9);
+        assertTrue(Math.abs(explicit[0] - rest) > 0.1, "explicit step settled: " + explicit[0] + " vs " + rest);
+        assertTrue(Math.abs(s1[0]) < 1e-6, "a resting neuron's synapse decays: " + s1[0]);
+    }
+
+    /**
+     * At a fine step both steps integrate the same flow: a neuron with self-inhibition d = −5 (driven through
+     * {@link QifGate#step}, semi-implicit) fires as many spikes in 1 s as the explicit step gives.
+     */
+    @Test
+    void semiImplicitStepAgreesWithTheExplicitStepAtFineSteps() {
+        QifGateParams p = new QifGateParams(10, 10, 1.0, GateShape.COSINE);
+        for (double in : new double[] {0.25, 1.0, 4.0}) {
+            QifGate m = new QifGate(p, 1);
+            m.semiImplicitSelf(new double[] {-5.0});
+            int[] spikes = {0};
+            StepContext ctx = new StepContext() {
+                public int from() { return 0; }
+                public int to() { return 1; }
+                public long step() { return 0; }
+                public double dt() { return 0.002; }
+                public org.snn4j.util.Rng rng() { return null; }
+                public void spike(int i) { spikes[0]++; }
+            };
+            // I = in + d·s with d = −5: the self-inhibition lowers the rate; compare with the explicit step at the same fine dt
+            QifGate ref = new QifGate(p, 1);
+            int[] refSpikes = {0};
+            for (int k = 0; k < 500_000; k++) {
+                m.current[0] = in - 5.0 * m.s[0];
+                m.step(ctx);
+                ref.current[0] = in - 5.0 * ref.s[0];
+                double before = ref.theta[0];
+                QifGate.advance(p, 0.002, ref.theta, ref.s, ref.current, 0, 1, null);
+                if (before - ref.theta[0] > Math.PI) refSpikes[0]++;
+            }
+            assertEquals(refSpikes[0], spikes[0], 1.0, "I = " + in);
+            assertTrue(spikes[0] > 0);
+        }
+    }
 }

@@ -50,6 +50,9 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 .declare("tau_s_ms", 20.0, "synaptic time constant τ_s (ms) = the signal's τ_x = 1/λ", 1e-3, 1e4)
                 .declare("zone_width", 1.0, "gate active-zone width (rad)", 1e-6, 6.28)
                 .declareChoice("gate_shape", "cosine", "gate shape: rect, triangle or cosine", "rect", "triangle", "cosine")
+                .declareChoice("step", "explicit", "integration step: explicit Euler, or semi-implicit (θ's relaxation and each neuron's "
+                        + "self-inhibition min(W_ii, 0) linearly implicit: stable for the strong currents of a spike-coding structure at dt = 1 ms)",
+                        "explicit", "semi-implicit")
                 .declare("signal_sigma_ms", 30.0, "s.d. of the Gaussian smoothing kernel of the command (ms)", 0.1, 1e5)
                 .declare("signal_amplitude", 1000.0, "amplitude A of the command c (1/s)", 0, 1e9)
                 .declare("skip_ms", 50.0, "initial part of each trial left out of the loss and the error (ms)", 0, 1e6)
@@ -131,7 +134,7 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 p.getDouble("signal_amplitude"), p.getDouble("skip_ms"), inputX(p));
         EncodingTask test = new EncodingTask(run.seed(), 1, dims, dt, p.getDouble("test_s") * 1000, tauS, p.getDouble("signal_sigma_ms"),
                 p.getDouble("signal_amplitude"), p.getDouble("skip_ms"), inputX(p));
-        QifNet net = new QifNet(n, dims, dims, dt, ExactXorExperiment.model(p)).randomize(Rng.stream(run.seed(), 0xe5cL),
+        QifNet net = new QifNet(n, dims, dims, dt, ExactXorExperiment.model(p), p.getString("step").equals("semi-implicit")).randomize(Rng.stream(run.seed(), 0xe5cL),
                 p.getDouble("w_gain"), p.getDouble("u_gain"), p.getDouble("i0_mean"), p.getDouble("i0_sd"), p.getDouble("o_gain"));
         String uInit = p.getString("u_init");
         if (uInit.equals("decoder")) {
@@ -198,7 +201,9 @@ public final class ExactEncodingExperiment extends ExperimentBase {
             double[] snr = gb > 1 ? gradientNoise(net, bg, task, batch, gb, (long) iters * batch) : new double[] {Double.NaN, Double.NaN, Double.NaN};
             // (2) the ceiling of this QIF network with the analytic network's structure built in by hand (input x,
             // U = a·Oᵀ, W = −a·OᵀO, I_0 = −a|O_i|²/(2τ_s): current = a·(D_iᵀ(x − x̂) − threshold) τ_s), best over gains a
-            double[] hand = handBuilt(net, test.withInputX(true), nTest, dt, tauS, p.getDoubleList("handbuilt_gains", 1e-9, 1e9), perNeuron(p));
+            double[] gains = p.getDoubleList("handbuilt_gains", 1e-9, 1e9);
+            double[][] byGain = new double[2][gains.length];
+            double[] hand = handBuilt(net, test.withInputX(true), nTest, dt, tauS, gains, perNeuron(p), byGain);
             double[] handA = Double.isNaN(hand[2]) ? new double[] {Double.NaN, Double.NaN, Double.NaN}
                     : analyticAtRate(d, sp0, test, nTest, run.seed(), hand[2]);
 
@@ -226,6 +231,8 @@ public final class ExactEncodingExperiment extends ExperimentBase {
             run.metric("w_grad_noise_norm", snr[1]);
             run.metric("w_grad_snr", snr[2]);
             run.metric("nrmse_handbuilt_scn_structure", hand[0]);
+            run.metric("handbuilt_nrmse_by_gain", finiteOrNull(byGain[0]));
+            run.metric("handbuilt_spikes_per_neuron_s_by_gain", finiteOrNull(byGain[1]));
             run.metric("handbuilt_gain", hand[1]);
             run.metric("spikes_per_neuron_s_handbuilt", hand[2]);
             run.metric("nrmse_analytic_at_handbuilt_spikes", handA[0]);
@@ -310,11 +317,24 @@ public final class ExactEncodingExperiment extends ExperimentBase {
         return new double[] {Math.sqrt(mean2), Math.sqrt(var), Math.sqrt(mean2 / var)};
     }
 
-    /** {nrmse, gain a, spikes/neuron/s} of the best hand-built network (see run), NaN if every gain diverged. */
-    static double[] handBuilt(QifNet learned, EncodingTask test, int nTest, double dt, double tauS, double[] gains, boolean perNeuron) {
+    /** The values as a list for metrics.json, with null for a gain that diverged. */
+    static java.util.List<Double> finiteOrNull(double[] v) {
+        java.util.List<Double> l = new java.util.ArrayList<>();
+        for (double x : v) l.add(Double.isFinite(x) ? x : null);
+        return l;
+    }
+
+    /**
+     * {nrmse, gain a, spikes/neuron/s} of the best hand-built network (see run), NaN if every gain diverged;
+     * {@code byGain} (may be null) receives every gain's nrmse and spikes/neuron/s (NaN where it diverged).
+     */
+    static double[] handBuilt(QifNet learned, EncodingTask test, int nTest, double dt, double tauS, double[] gains, boolean perNeuron,
+                              double[][] byGain) {
         int n = learned.n;
         double[] best = {Double.NaN, Double.NaN, Double.NaN};
-        for (double a : gains) {
+        for (int gi = 0; gi < gains.length; gi++) {
+            double a = gains[gi];
+            if (byGain != null) byGain[0][gi] = byGain[1][gi] = Double.NaN;
             QifNet net = learned.withModel(learned.model);
             scnStructure(learned, net, a, tauS, perNeuron);
             net.sync();
@@ -335,8 +355,12 @@ public final class ExactEncodingExperiment extends ExperimentBase {
             } catch (DivergenceException e) {
                 continue; // the Euler step diverges at this gain
             }
-            double nrmse = Math.sqrt(err / pow);
-            if (!(nrmse >= best[0])) best = new double[] {nrmse, a, spikes / (double) n / (nTest * test.steps * dt / 1000)};
+            double nrmse = Math.sqrt(err / pow), rate = spikes / (double) n / (nTest * test.steps * dt / 1000);
+            if (byGain != null) {
+                byGain[0][gi] = nrmse;
+                byGain[1][gi] = rate;
+            }
+            if (!(nrmse >= best[0])) best = new double[] {nrmse, a, rate};
         }
         return best;
     }

@@ -26,6 +26,9 @@ import org.snn4j.util.Rng;
  * which is the exact gradient of the discrete loss (equal to central finite differences up to
  * rounding), plus ∂L/∂τ_v and ∂L/∂τ_s.
  *
+ * <p>With {@link QifNet#semiImplicitSelf} the step is the core's semi-implicit one with d_i = min(W_ii, 0)
+ * (see {@link QifGate}), and its adjoint adds ∂L/∂d_i to ∂L/∂W_ii where W_ii &lt; 0.
+ *
  * <p>Memory: with {@code checkpointEvery = 0} the whole trajectory is kept (θ, s, I and cos θ per
  * step, plus ∂L/∂I for the deferred weight gradient: 5·K·n doubles); with m &gt; 0 only every m-th
  * state is kept and each segment is recomputed (by the same code, so the gradient is bit-for-bit the
@@ -56,6 +59,8 @@ public final class ExactGradient {
     // checkpoints (checkpoint mode only)
     private final double[] ckTheta, ckS;
     private final double[] dout, lamTheta, lamS;
+    // semi-implicit step: d_i = min(W_ii, 0) for the current trial and ∂L/∂d_i (null for the explicit step)
+    private final double[] selfW, gSelf;
     /** Readout o_k of the last trial: [k * nOut + o]. */
     public final double[] outputs;
     private double lastMse, lastActivity;
@@ -91,6 +96,8 @@ public final class ExactGradient {
         outputs = new double[maxSteps * nOut];
         lamTheta = new double[n];
         lamS = new double[n];
+        selfW = net.semiImplicitSelf ? new double[n] : null;
+        gSelf = net.semiImplicitSelf ? new double[n] : null;
     }
 
     /** Doubles held by this workspace (for memory reports). */
@@ -138,6 +145,7 @@ public final class ExactGradient {
         double actScale = activityCost / ((double) K * n);
         Arrays.fill(cell.theta, 0);
         Arrays.fill(cell.s, 0);
+        if (selfW != null) for (int i = 0; i < n; i++) selfW[i] = Math.min(net.w[net.offW + i * n + i], 0.0);
         lastSpikes = 0;
         double mse = 0, act = 0;
         int nSeg = (K + m - 1) / m;
@@ -180,6 +188,7 @@ public final class ExactGradient {
         final double[] x = t.x();
         for (double[] r : gW) Arrays.fill(r, 0);
         for (double[] r : gO) Arrays.fill(r, 0);
+        if (gSelf != null) Arrays.fill(gSelf, 0);
         final double[][] wRows = net.wRows, oRows = net.oRows;
         final int offU = net.offU, offI0 = net.offI0;
         for (int seg = nSeg - 1; seg >= 0; seg--) {
@@ -209,7 +218,7 @@ public final class ExactGradient {
                     for (int i = 0; i < n; i++) lamS[i] += c2 * sNext[i];
                 }
                 final double[] gI = segG[j];
-                QifGate.backward(net.model, net.dt, segTheta[j], sNow, segCur[j], 0, lamTheta, lamS, gI, 0, n, gradTau, segCos[j]);
+                QifGate.backward(net.model, net.dt, segTheta[j], sNow, segCur[j], 0, lamTheta, lamS, gI, 0, n, gradTau, segCos[j], selfW, gSelf);
                 for (int i = 0; i < n; i++) {
                     double g = gI[i];
                     grad[offI0 + i] += g;
@@ -225,6 +234,7 @@ public final class ExactGradient {
             double[] r = gW[i];
             int b = net.offW + i * n;
             for (int jj = 0; jj < n; jj++) grad[b + jj] += r[jj];
+            if (gSelf != null && net.w[b + i] < 0) grad[b + i] += gSelf[i];
         }
         for (int o = 0; o < nOut; o++) {
             double[] r = gO[o];
@@ -257,7 +267,7 @@ public final class ExactGradient {
         ctx.k = k;
         ctx.record = record;
         // the core model's step kernel (what cell.step runs), also keeping cos θ for the adjoint when storing
-        QifGate.advance(net.model, net.dt, cell.theta, s, cur, 0, n, ctx, store >= 0 ? segCos[store] : null);
+        QifGate.advance(net.model, net.dt, cell.theta, s, cur, 0, n, ctx, store >= 0 ? segCos[store] : null, selfW, 0);
         double sum = 0;
         for (int i = 0; i < n; i++) sum += s[i] + cell.theta[i];
         if (!Double.isFinite(sum)) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.snn4j.model.GateShape;
+import org.snn4j.model.QifGate;
 import org.snn4j.model.QifGateParams;
 import org.snn4j.io.ModelFile;
 import org.snn4j.io.ModelProvenance;
@@ -25,6 +26,11 @@ import org.snn4j.util.Rng;
  * neuron i receives per unit rate of neuron j (in spikes/ms). Every trial starts from θ = 0, s = 0.
  * After changing {@link #w}, call {@link #sync()} (it refreshes the transposed copy of W used by the
  * forward pass).
+ *
+ * <p>Step: explicit Euler ({@link QifGate#advance}), or with {@link #semiImplicitSelf} the semi-implicit
+ * step that takes each neuron's negative self-coupling min(W_ii, 0) at the new synaptic value (see
+ * {@link QifGate}): what a spike-coding structure with strong self-inhibition needs to be stable at
+ * dt ≈ 1 ms.
  */
 public final class QifNet {
     public final int n, nIn, nOut;
@@ -33,6 +39,8 @@ public final class QifNet {
     /** Neuron model (τ_v, τ_s, gate). */
     public final QifGateParams model;
     public final int offW, offU, offI0, offO;
+    /** Whether the step treats min(W_ii, 0) semi-implicitly (see {@link QifGate}); false: explicit Euler. */
+    public final boolean semiImplicitSelf;
     /** All trainable parameters. */
     public final double[] w;
     /**
@@ -43,6 +51,11 @@ public final class QifNet {
     final double[][] wtRows, wRows, oRows;
 
     public QifNet(int n, int nIn, int nOut, double dtMs, QifGateParams model) {
+        this(n, nIn, nOut, dtMs, model, false);
+    }
+
+    /** @param semiImplicitSelf take each neuron's negative self-coupling semi-implicitly (see {@link QifGate}) */
+    public QifNet(int n, int nIn, int nOut, double dtMs, QifGateParams model, boolean semiImplicitSelf) {
         if (n <= 0 || nIn < 0 || nOut <= 0) throw new InputException("network sizes must be positive: n=" + n + " nIn=" + nIn + " nOut=" + nOut);
         if (!(dtMs > 0)) throw new InputException("dt must be positive: " + dtMs);
         this.n = n;
@@ -50,6 +63,7 @@ public final class QifNet {
         this.nOut = nOut;
         this.dt = dtMs;
         this.model = model;
+        this.semiImplicitSelf = semiImplicitSelf;
         offW = 0;
         offU = n * n;
         offI0 = offU + n * nIn;
@@ -109,6 +123,9 @@ public final class QifNet {
         return "O[" + (k - offO) / n + "," + (k - offO) % n + "]";
     }
 
+    /** The value of the model file's "step" entry for {@link #semiImplicitSelf}. */
+    public static final String STEP_SEMI_IMPLICIT = "semi-implicit-self";
+
     /** The model file format of {@link #save}. */
     public static final String FORMAT = "snn4j-exact-qif";
 
@@ -137,6 +154,7 @@ public final class QifNet {
         m.put("tau_s_ms", model.tauS());
         m.put("zone_width", model.zoneWidth());
         m.put("gate_shape", model.shape().name().toLowerCase());
+        m.put("step", semiImplicitSelf ? STEP_SEMI_IMPLICIT : "explicit");
         t.f64("W", java.util.Arrays.copyOfRange(w, offW, offU), n, n).f64("U", java.util.Arrays.copyOfRange(w, offU, offI0), n, nIn)
                 .f64("I0", java.util.Arrays.copyOfRange(w, offI0, offO), n).f64("O", java.util.Arrays.copyOfRange(w, offO, w.length), nOut, n);
         return m;
@@ -163,8 +181,11 @@ public final class QifNet {
         try {
             QifGateParams p = new QifGateParams(ModelFile.num(m, "tau_v_ms", file), ModelFile.num(m, "tau_s_ms", file),
                     ModelFile.num(m, "zone_width", file), GateShape.parse(ModelFile.str(m, "gate_shape", file)));
+            Object step = m.getOrDefault("step", "explicit");
+            if (!"explicit".equals(step) && !STEP_SEMI_IMPLICIT.equals(step))
+                throw new InputException(file + ": unknown step \"" + step + "\" (expected explicit or " + STEP_SEMI_IMPLICIT + ")");
             return new QifNet((int) ModelFile.num(m, "n", file), (int) ModelFile.num(m, "n_in", file), (int) ModelFile.num(m, "n_out", file),
-                    ModelFile.num(m, "dt_ms", file), p);
+                    ModelFile.num(m, "dt_ms", file), p, STEP_SEMI_IMPLICIT.equals(step));
         } catch (IllegalArgumentException e) {
             throw new InputException(file + ": malformed model file: " + e.getMessage());
         }
@@ -202,7 +223,7 @@ public final class QifNet {
 
     /** A copy with the same parameters and a different neuron model (e.g. for gradients w.r.t. τ). */
     public QifNet withModel(QifGateParams m) {
-        QifNet c = new QifNet(n, nIn, nOut, dt, m);
+        QifNet c = new QifNet(n, nIn, nOut, dt, m, semiImplicitSelf);
         System.arraycopy(w, 0, c.w, 0, w.length);
         c.sync();
         return c;
