@@ -147,13 +147,17 @@ public final class QifGate extends ArrayStateModel {
             double g = u < h ? shape.value(u, h) : 0.0;
             double si = s[i];
             s[i] = si + a * (g * f - si);
-            double thn = th + dt * f;
-            if (thn >= PI) {
-                thn -= TWO_PI;
-                if (spikes != null) spikes.spike(i);
-            } else if (thn < -PI) thn += TWO_PI;
-            theta[i] = thn;
+            theta[i] = wrap(th + dt * f, i, spikes);
         }
+    }
+
+    /** θ after the step, wrapped into [−π, π); a passage through π is reported to {@code spikes} (may be null). */
+    private static double wrap(double thn, int i, StepContext spikes) {
+        if (thn >= PI) {
+            if (spikes != null) spikes.spike(i);
+            return thn - TWO_PI;
+        }
+        return thn < -PI ? thn + TWO_PI : thn;
     }
 
     private static void advanceSemiImplicit(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int from,
@@ -171,12 +175,7 @@ public final class QifGate extends ArrayStateModel {
             double si = s[i];
             double f = (fe - a * q * d * si) / (1 - dt * jac - a * g * q * d);
             s[i] = si + a * (g * f - si);
-            double thn = th + dt * f;
-            if (thn >= PI) {
-                thn -= TWO_PI;
-                if (spikes != null) spikes.spike(i);
-            } else if (thn < -PI) thn += TWO_PI;
-            theta[i] = thn;
+            theta[i] = wrap(th + dt * f, i, spikes);
         }
     }
 

@@ -82,24 +82,24 @@ public final class ErbpExperiment extends ExperimentBase {
                         java.util.Map.of("variant", "times", "epochs", 15L, "augment_shift", 1L, "feedback_scale", 3.0, "eta", 2e-3, "eta_decay", 0.8,
                                 "eval_every", 2500L)),
                 new org.snn4j.experiment.Preset("fashion", "eRBP× on Fashion-MNIST 784-500-10, 10 epochs of 100 ms presentations: test accuracy 0.8167 at seed 42; "
-                        + "the RBP MLP ceiling (Adam, batch 32, lr 1e-3 x0.8 per epoch) 0.8814 (docs/erbp.md)",
-                        java.util.Map.ofEntries(java.util.Map.entry("dataset", "fashion-mnist"), java.util.Map.entry("hidden", "500"),
-                                java.util.Map.entry("variant", "times"), java.util.Map.entry("epochs", 10L), java.util.Map.entry("eta", 2e-3),
-                                java.util.Map.entry("eta_decay", 0.8), java.util.Map.entry("feedback_scale", 3.0), java.util.Map.entry("init_scale", 0.6),
-                                java.util.Map.entry("init_scale_out", 0.5), java.util.Map.entry("train_ms", 100.0), java.util.Map.entry("test_ms", 100.0),
-                                java.util.Map.entry("learn_delay_ms", 20.0), java.util.Map.entry("eval_every", 5000L), java.util.Map.entry("eval_samples", 500L),
-                                java.util.Map.entry("ann_optimizer", "adam"), java.util.Map.entry("ann_batch", 32L), java.util.Map.entry("ann_lr", 1e-3),
-                                java.util.Map.entry("ann_lr_decay", 0.8))),
-                new org.snn4j.experiment.Preset("fashion-250", "eRBP× on Fashion-MNIST 784-500-10 with the paper's 250 ms presentations and feedback 6 "
-                        + "(the best of 3, 6, 10 on the 10,000-sample proxy: 0.766 after one pass, against 0.740 at 100 ms); 10 epochs take about "
-                        + "5 h on this 2-core machine and resume from the last finished epoch (docs/erbp.md)",
-                        java.util.Map.ofEntries(java.util.Map.entry("dataset", "fashion-mnist"), java.util.Map.entry("hidden", "500"),
-                                java.util.Map.entry("variant", "times"), java.util.Map.entry("epochs", 10L), java.util.Map.entry("eta", 2e-3),
-                                java.util.Map.entry("eta_decay", 0.8), java.util.Map.entry("feedback_scale", 6.0), java.util.Map.entry("init_scale", 0.6),
-                                java.util.Map.entry("init_scale_out", 0.5), java.util.Map.entry("train_ms", 250.0), java.util.Map.entry("test_ms", 250.0),
-                                java.util.Map.entry("learn_delay_ms", 50.0), java.util.Map.entry("eval_every", 10000L), java.util.Map.entry("eval_samples", 500L),
-                                java.util.Map.entry("ann_optimizer", "adam"), java.util.Map.entry("ann_batch", 32L), java.util.Map.entry("ann_lr", 1e-3),
-                                java.util.Map.entry("ann_lr_decay", 0.8))));
+                        + "the RBP MLP ceiling (Adam, batch 32, lr 1e-3 x0.8 per epoch) 0.8814 (docs/erbp.md)", fashion(java.util.Map.of())),
+                new org.snn4j.experiment.Preset("fashion-250", "eRBP× on Fashion-MNIST 784-500-10 as --preset fashion, with the paper's 250 ms presentations and "
+                        + "feedback 6 (the best of 3, 6, 10 on the 10,000-sample proxy: 0.766 after one pass, against 0.740 at 100 ms); 10 epochs take "
+                        + "several hours on a 2-core machine and resume from the last finished epoch (docs/erbp.md)",
+                        fashion(java.util.Map.of("feedback_scale", 6.0, "train_ms", 250.0, "test_ms", 250.0, "learn_delay_ms", 50.0, "eval_every", 10000L))));
+    }
+
+    /** The settings of the {@code fashion} preset with some replaced. */
+    private static java.util.Map<String, Object> fashion(java.util.Map<String, Object> overrides) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(java.util.Map.ofEntries(java.util.Map.entry("dataset", "fashion-mnist"),
+                java.util.Map.entry("hidden", "500"), java.util.Map.entry("variant", "times"), java.util.Map.entry("epochs", 10L),
+                java.util.Map.entry("eta", 2e-3), java.util.Map.entry("eta_decay", 0.8), java.util.Map.entry("feedback_scale", 3.0),
+                java.util.Map.entry("init_scale", 0.6), java.util.Map.entry("init_scale_out", 0.5), java.util.Map.entry("train_ms", 100.0),
+                java.util.Map.entry("test_ms", 100.0), java.util.Map.entry("learn_delay_ms", 20.0), java.util.Map.entry("eval_every", 5000L),
+                java.util.Map.entry("eval_samples", 500L), java.util.Map.entry("ann_optimizer", "adam"), java.util.Map.entry("ann_batch", 32L),
+                java.util.Map.entry("ann_lr", 1e-3), java.util.Map.entry("ann_lr_decay", 0.8)));
+        m.putAll(overrides);
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     @Override
