@@ -143,12 +143,25 @@ public final class QifGate extends ArrayStateModel {
             double th = theta[i], c = Math.cos(th), in = cur[i];
             if (cosOut != null) cosOut[i] = c;
             double f = ((1 - c) + (1 + c) * in) * invTv;
-            double u = PI - Math.abs(th);
-            double g = u < h ? shape.value(u, h) : 0.0;
+            double g = gate(shape, th, h);
             double si = s[i];
             s[i] = si + a * (g * f - si);
             theta[i] = wrap(th + dt * f, i, spikes);
         }
+    }
+
+    /** g(θ) for a zone of half-width h around ±π (u = π − |θ| is the distance to it). */
+    private static double gate(GateShape shape, double th, double h) {
+        double u = PI - Math.abs(th);
+        return u < h ? shape.value(u, h) : 0.0;
+    }
+
+    /** ∂g/∂θ: dg/du · du/dθ with du/dθ = −sign θ. */
+    private static double gateSlope(GateShape shape, double th, double h) {
+        double u = PI - Math.abs(th);
+        if (!(u < h)) return 0.0;
+        double slope = shape.slope(u, h);
+        return th >= 0 ? -slope : slope;
     }
 
     /** θ after the step, wrapped into [−π, π); a passage through π is reported to {@code spikes} (may be null). */
@@ -170,8 +183,7 @@ public final class QifGate extends ArrayStateModel {
             double q = (1 + c) * invTv;
             double fe = (1 - c) * invTv + q * in;
             double jac = Math.min(Math.sin(th) * (1 - in) * invTv, 0.0);
-            double u = PI - Math.abs(th);
-            double g = u < h ? shape.value(u, h) : 0.0;
+            double g = gate(shape, th, h);
             double si = s[i];
             double f = (fe - a * q * d * si) / (1 - dt * jac - a * g * q * d);
             s[i] = si + a * (g * f - si);
@@ -232,13 +244,7 @@ public final class QifGate extends ArrayStateModel {
         for (int j = 0; j < n; j++) {
             double th = theta[so + j], c = cos != null ? cos[so + j] : Math.cos(th), in = cur[so + j];
             double f = ((1 - c) + (1 + c) * in) * invTv;
-            double u = PI - Math.abs(th);
-            double g = 0, gth = 0;
-            if (u < h) {
-                g = shape.value(u, h);
-                double slope = shape.slope(u, h);
-                gth = th >= 0 ? -slope : slope;
-            }
+            double g = gate(shape, th, h), gth = gateSlope(shape, th, h);
             double lt = lamTheta[ao + j], ls = lamS[ao + j];
             double lf = a * g * ls + dt * lt;
             gI[ao + j] = lf * (1 + c) * invTv;
@@ -267,13 +273,7 @@ public final class QifGate extends ArrayStateModel {
             double q = (1 + c) * invTv;
             double fe = (1 - c) * invTv + q * in;
             double jraw = sn * (1 - in) * invTv, jac = Math.min(jraw, 0.0);
-            double u = PI - Math.abs(th);
-            double g = 0, gth = 0;
-            if (u < h) {
-                g = shape.value(u, h);
-                double slope = shape.slope(u, h);
-                gth = th >= 0 ? -slope : slope;
-            }
+            double g = gate(shape, th, h), gth = gateSlope(shape, th, h);
             double den = 1 - dt * jac - a * g * q * d, num = fe - a * q * d * si, f = num / den;
             double lt = lamTheta[ao + j], ls = lamS[ao + j];
             double lf = dt * lt + a * g * ls;                  // F → θ', s'
