@@ -50,9 +50,7 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 .declare("tau_s_ms", 20.0, "synaptic time constant τ_s (ms) = the signal's τ_x = 1/λ", 1e-3, 1e4)
                 .declare("zone_width", 1.0, "gate active-zone width (rad)", 1e-6, 6.28)
                 .declareChoice("gate_shape", "cosine", "gate shape: rect, triangle or cosine", "rect", "triangle", "cosine")
-                .declareChoice("step", "explicit", "integration step: explicit Euler, or semi-implicit (θ's relaxation and each neuron's "
-                        + "self-inhibition min(W_ii, 0) linearly implicit: stable for the strong currents of a spike-coding structure at dt = 1 ms)",
-                        "explicit", "semi-implicit")
+                .declareChoice("step", "explicit", ExactXorExperiment.STEP_HELP, "explicit", "semi-implicit")
                 .declare("signal_sigma_ms", 30.0, "s.d. of the Gaussian smoothing kernel of the command (ms)", 0.1, 1e5)
                 .declare("signal_amplitude", 1000.0, "amplitude A of the command c (1/s)", 0, 1e9)
                 .declare("skip_ms", 50.0, "initial part of each trial left out of the loss and the error (ms)", 0, 1e6)
@@ -135,7 +133,7 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 p.getDouble("signal_amplitude"), p.getDouble("skip_ms"), inputX(p));
         EncodingTask test = new EncodingTask(run.seed(), 1, dims, dt, p.getDouble("test_s") * 1000, tauS, p.getDouble("signal_sigma_ms"),
                 p.getDouble("signal_amplitude"), p.getDouble("skip_ms"), inputX(p));
-        QifNet net = new QifNet(n, dims, dims, dt, ExactXorExperiment.model(p), p.getString("step").equals("semi-implicit")).randomize(Rng.stream(run.seed(), 0xe5cL),
+        QifNet net = new QifNet(n, dims, dims, dt, ExactXorExperiment.model(p), ExactXorExperiment.semiImplicit(p)).randomize(Rng.stream(run.seed(), 0xe5cL),
                 p.getDouble("w_gain"), p.getDouble("u_gain"), p.getDouble("i0_mean"), p.getDouble("i0_sd"), p.getDouble("o_gain"));
         String uInit = p.getString("u_init");
         if (uInit.equals("decoder")) {

@@ -48,6 +48,7 @@ public final class ExactXorExperiment extends ExperimentBase {
                 .declare("tau_s_ms", 80.0, "synaptic time constant τ_s (ms); 80 ms: a trial is 12.5 of them, the delays up to 7.5", 1e-3, 1e4)
                 .declare("zone_width", 1.0, "gate active-zone width around θ = π (rad)", 1e-6, 6.28)
                 .declareChoice("gate_shape", "cosine", "gate shape: rect, triangle or cosine", "rect", "triangle", "cosine")
+                .declareChoice("step", "explicit", STEP_HELP, "explicit", "semi-implicit")
                 .declare("pulse_sigma_ms", 10.0, "s.d. of the Gaussian input pulses (ms)", 0.1, 1000)
                 .declare("t1_min_ms", 50.0, "earliest first pulse (ms)", 0, 1e6)
                 .declare("t1_max_ms", quick ? 100.0 : 150.0, "latest first pulse (ms)", 0, 1e6)
@@ -79,6 +80,15 @@ public final class ExactXorExperiment extends ExperimentBase {
                 .declare("save_every", quick ? 20L : 25L, "iterations between training checkpoints", 1, 1e9)
                 .declare("test_trials", quick ? 100L : 1000L, "held-out test trials", 1, 1e7)
                 .declare("threads", 0L, "worker threads (0: all processors); results do not depend on it", 0, 256);
+    }
+
+    /** Help text of the {@code step} parameter of both exact-gradient experiments. */
+    static final String STEP_HELP = "integration step: explicit Euler, or semi-implicit (θ's relaxation and each neuron's "
+            + "self-inhibition min(W_ii, 0) linearly implicit: stable for strong currents at dt = 1 ms; see QifGate)";
+
+    /** Whether {@code step} asks for the semi-implicit step. */
+    static boolean semiImplicit(Params p) {
+        return p.getString("step").equals("semi-implicit");
     }
 
     static QifGateParams model(Params p) {
@@ -136,7 +146,7 @@ public final class ExactXorExperiment extends ExperimentBase {
         task.curriculumTrials = p.getLong("curriculum_trials");
         task.curriculumStart = p.getDouble("curriculum_start");
         int steps = (int) Math.round(trialMs / dt);
-        QifNet net = new QifNet(n, 2, 1, dt, model(p)).randomize(Rng.stream(run.seed(), 0x1417L), p.getDouble("w_gain"),
+        QifNet net = new QifNet(n, 2, 1, dt, model(p), semiImplicit(p)).randomize(Rng.stream(run.seed(), 0x1417L), p.getDouble("w_gain"),
                 p.getDouble("u_gain"), p.getDouble("i0_mean"), p.getDouble("i0_sd"), p.getDouble("o_gain"));
         try (BatchGradient bg = new BatchGradient(net, steps, p.getInt("bptt_checkpoint_every"), p.getDouble("activity_cost"),
                 p.getInt("threads"))) {
