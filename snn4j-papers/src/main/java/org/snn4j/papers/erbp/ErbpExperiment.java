@@ -238,7 +238,11 @@ public final class ErbpExperiment extends ExperimentBase {
             long t0 = System.nanoTime();
             long trainCorrect = 0;
             Rng shiftRng = Rng.stream(seed, 0x5F1F7, e);
+            // rate and ETA of the epoch (an epoch at 250 ms takes most of an hour); the console listener throttles the lines
+            org.snn4j.progress.Progress epochProgress = org.snn4j.progress.Progress.start(run.progressListener(), "epoch " + e + "/" + epochs,
+                    order.length, "samples");
             for (int k = 0; k < order.length; k++) {
+                if (k > 0 && k % 100 == 0) epochProgress.at(k, String.format("running train accuracy %.4f", trainCorrect / (double) k));
                 if (shift == 0) train.image(order[k], x);
                 else train.imageShifted(order[k], shiftRng.nextInt(2 * shift + 1) - shift, shiftRng.nextInt(2 * shift + 1) - shift, x);
                 boolean recordIt = rec == null && k == 0;   // the first presentation this run trains (epoch 1 unless resumed)
@@ -269,6 +273,7 @@ public final class ErbpExperiment extends ExperimentBase {
                 }
             }
             trainSeconds += (System.nanoTime() - t0) * 1e-9;
+            epochProgress.end(order.length, String.format("running train accuracy %.4f", trainCorrect / (double) order.length));
             // gate occupancy of this epoch's training, per plastic layer (hidden layers, then the prediction layer)
             int nl = net.rules().size();
             double[] gBelow = new double[nl], gOpen = new double[nl], gAbove = new double[nl];
