@@ -330,7 +330,8 @@ public final class ErbpExperiment extends ExperimentBase {
             ck.save(run.out(), settings, e, seen, trainSeconds, accAt10k, run.metrics(), net, net8);
         }
         run.metric("test_accuracy", acc);
-        run.metric("test_accuracy_gap_to_rbp_ann", annAcc[Mlp.Feedback.RBP.ordinal()] - acc);
+        // with ann_epochs=0 the baseline is the untrained MLP: no gap to report
+        if (annEpochs > 0) run.metric("test_accuracy_gap_to_rbp_ann", annAcc[Mlp.Feedback.RBP.ordinal()] - acc);
         if (!Double.isNaN(accAt10k)) run.metric("test_accuracy_after_10000_samples", accAt10k);
         run.metric("train_samples_seen", seen);
         run.metric("train_images", train.size());
