@@ -91,11 +91,12 @@ public final class QifGate extends ArrayStateModel {
     private double[] selfCoupling;
 
     /**
-     * Makes {@link #step} semi-implicit in each neuron's self-coupling: {@code d[i]} (≤ 0, length
-     * size·batch, flat index as the state) is the part of the current I that the driver computes as
-     * d_i·s_i; null restores the explicit step. See the class comment.
+     * Makes {@link #step} the semi-implicit step of the class comment (θ's relaxation and the
+     * self-coupling implicit): {@code d[i]} (≤ 0, length size·batch, flat index as the state) is the part
+     * of the current I that the driver computes as d_i·s_i (zeros: no self-coupling); null restores the
+     * explicit step.
      */
-    public void semiImplicitSelf(double[] d) {
+    public void semiImplicit(double[] d) {
         if (d != null && d.length != theta.length)
             throw new IllegalArgumentException("self-coupling needs " + theta.length + " values, got " + d.length);
         selfCoupling = d;
@@ -103,7 +104,7 @@ public final class QifGate extends ArrayStateModel {
 
     @Override
     public void step(StepContext ctx) {
-        advance(p, ctx.dt(), theta, s, current, ctx.from(), ctx.to(), ctx, null, selfCoupling, 0);
+        advance(p, ctx.dt(), theta, s, current, ctx.from(), ctx.to(), ctx, null, selfCoupling);
     }
 
     /**
@@ -123,18 +124,18 @@ public final class QifGate extends ArrayStateModel {
      */
     public static void advance(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int from, int to,
                                StepContext spikes, double[] cosOut) {
-        advance(p, dt, theta, s, cur, from, to, spikes, cosOut, null, 0);
+        advance(p, dt, theta, s, cur, from, to, spikes, cosOut, null);
     }
 
     /**
-     * The step with the self-coupling of neuron i, {@code selfW[i - selfOffset]} (≤ 0; see the class
-     * comment), taken semi-implicitly; {@code selfW == null} is the explicit step. {@code cur} holds the
+     * The semi-implicit step of the class comment, with the self-coupling {@code selfW[i]} (≤ 0, indexed
+     * like the state) of flat index i; {@code selfW == null} is the explicit step. {@code cur} holds the
      * current computed from the state before the step (self term included).
      */
     public static void advance(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int from, int to,
-                               StepContext spikes, double[] cosOut, double[] selfW, int selfOffset) {
+                               StepContext spikes, double[] cosOut, double[] selfW) {
         if (selfW != null) {
-            advanceSemiImplicit(p, dt, theta, s, cur, from, to, spikes, cosOut, selfW, selfOffset);
+            advanceSemiImplicit(p, dt, theta, s, cur, from, to, spikes, cosOut, selfW);
             return;
         }
         final double invTv = 1 / p.tauV(), a = dt / p.tauS(), h = 0.5 * p.zoneWidth();
@@ -174,11 +175,11 @@ public final class QifGate extends ArrayStateModel {
     }
 
     private static void advanceSemiImplicit(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int from,
-                                            int to, StepContext spikes, double[] cosOut, double[] selfW, int selfOffset) {
+                                            int to, StepContext spikes, double[] cosOut, double[] selfW) {
         final double invTv = 1 / p.tauV(), a = dt / p.tauS(), h = 0.5 * p.zoneWidth();
         final GateShape shape = p.shape();
         for (int i = from; i < to; i++) {
-            double th = theta[i], c = Math.cos(th), in = cur[i], d = selfW[i - selfOffset];
+            double th = theta[i], c = Math.cos(th), in = cur[i], d = selfW[i];
             if (cosOut != null) cosOut[i] = c;
             double q = (1 + c) * invTv;
             double fe = (1 - c) * invTv + q * in;
@@ -219,9 +220,9 @@ public final class QifGate extends ArrayStateModel {
     }
 
     /**
-     * The vector-Jacobian product of the semi-implicit step with self-couplings {@code selfW[j]} (j = 0 …
-     * n−1, ≤ 0; null: the explicit step). Besides the explicit overload's outputs it adds ∂L/∂d_j of this
-     * step to {@code gSelf[j]} (may be null). Here λ_s also holds the path of s through the self term;
+     * The vector-Jacobian product of the semi-implicit step with self-couplings {@code selfW[so + j]}
+     * (≤ 0, indexed like the state; null: the explicit step). Besides the explicit overload's outputs it
+     * adds ∂L/∂d of this step to {@code gSelf[so + j]} (may be null). Here λ_s also holds the path of s through the self term;
      * the caller adds only the recurrent path through I_k, as for the explicit step. With F = N/D as in
      * the class comment:
      * <pre>
@@ -269,7 +270,7 @@ public final class QifGate extends ArrayStateModel {
         double dTv = 0, dTs = 0;
         for (int j = 0; j < n; j++) {
             double th = theta[so + j], c = cos != null ? cos[so + j] : Math.cos(th), in = cur[so + j], si = s[so + j];
-            double d = selfW[j], sn = Math.sin(th);
+            double d = selfW[so + j], sn = Math.sin(th);
             double q = (1 + c) * invTv;
             double fe = (1 - c) * invTv + q * in;
             double jraw = sn * (1 - in) * invTv, jac = Math.min(jraw, 0.0);
@@ -286,7 +287,7 @@ public final class QifGate extends ArrayStateModel {
             gI[ao + j] = lin;
             lamTheta[ao + j] = lt - sn * lc + gth * lg + lj * c * (1 - in) * invTv;
             lamS[ao + j] = ls * (1 - a) - lnum * a * q * d;
-            if (gSelf != null) gSelf[j] += -lnum * a * q * si - lden * a * g * q;
+            if (gSelf != null) gSelf[so + j] += -lnum * a * q * si - lden * a * g * q;
             if (gTau != null) {
                 dTv -= (lnum * fe + lq * q + lj * jac) * invTv;
                 double la = ls * (g * f - si) - lnum * q * d * si - lden * g * q * d;

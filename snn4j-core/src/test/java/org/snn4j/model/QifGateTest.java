@@ -124,7 +124,7 @@ class QifGateTest {
         double in = -1000, rest = -Math.acos((1 + in) / (1 - in));
         double[] semi = {-0.5}, explicit = {-0.5}, s1 = {0}, s2 = {0}, cur = {in}, self = {0};
         for (int k = 0; k < 200; k++) {
-            QifGate.advance(p, 1.0, semi, s1, cur, 0, 1, null, null, self, 0);
+            QifGate.advance(p, 1.0, semi, s1, cur, 0, 1, null, null, self);
             QifGate.advance(p, 1.0, explicit, s2, cur, 0, 1, null);
         }
         assertEquals(rest, semi[0], 1e-9);
@@ -141,7 +141,7 @@ class QifGateTest {
         QifGateParams p = new QifGateParams(10, 10, 1.0, GateShape.COSINE);
         for (double in : new double[] {0.25, 1.0, 4.0}) {
             QifGate m = new QifGate(p, 1);
-            m.semiImplicitSelf(new double[] {-5.0});
+            m.semiImplicit(new double[] {-5.0});
             int[] spikes = {0};
             StepContext ctx = new StepContext() {
                 public int from() { return 0; }

@@ -143,14 +143,14 @@ class TrainerTest {
         assertArrayEquals(new long[] {net.nOut, net.n}, file.tensor("O").shape());
         Trial t = TASK.trial(0);
         assertEquals(new ExactGradient(net, 200, 0, 0).run(t, null, null), new ExactGradient(back, 200, 0, 0).run(t, null, null), 0.0);
-        assertFalse(back.semiImplicitSelf);
+        assertFalse(back.semiImplicit);
         // the step is part of the model: a semi-implicit network loads as one
         QifNet semi = new QifNet(net.n, net.nIn, net.nOut, net.dt, net.model, true);
         System.arraycopy(net.w, 0, semi.w, 0, net.w.length);
         semi.sync();
         semi.save(f, org.snn4j.io.ModelProvenance.of("test", java.util.Map.of(), 1, "", java.util.Map.of(), java.util.Map.of()));
         QifNet semiBack = QifNet.load(f);
-        assertTrue(semiBack.semiImplicitSelf);
+        assertTrue(semiBack.semiImplicit);
         assertEquals(new ExactGradient(semi, 200, 0, 0).run(t, null, null), new ExactGradient(semiBack, 200, 0, 0).run(t, null, null), 0.0);
     }
 

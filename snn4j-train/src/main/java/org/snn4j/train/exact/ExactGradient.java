@@ -26,8 +26,9 @@ import org.snn4j.util.Rng;
  * which is the exact gradient of the discrete loss (equal to central finite differences up to
  * rounding), plus ∂L/∂τ_v and ∂L/∂τ_s.
  *
- * <p>With {@link QifNet#semiImplicitSelf} the step is the core's semi-implicit one with d_i = min(W_ii, 0)
- * (see {@link QifGate}), and its adjoint adds ∂L/∂d_i to ∂L/∂W_ii where W_ii &lt; 0.
+ * <p>With {@link QifNet#semiImplicit} the step is the core's semi-implicit one (θ's relaxation and the
+ * self-coupling d_i = min(W_ii, 0) implicit, see {@link QifGate}), and its adjoint adds ∂L/∂d_i to
+ * ∂L/∂W_ii where W_ii &lt; 0.
  *
  * <p>Memory: with {@code checkpointEvery = 0} the whole trajectory is kept (θ, s, I and cos θ per
  * step, plus ∂L/∂I for the deferred weight gradient: 5·K·n doubles); with m &gt; 0 only every m-th
@@ -96,8 +97,8 @@ public final class ExactGradient {
         outputs = new double[maxSteps * nOut];
         lamTheta = new double[n];
         lamS = new double[n];
-        selfW = net.semiImplicitSelf ? new double[n] : null;
-        gSelf = net.semiImplicitSelf ? new double[n] : null;
+        selfW = net.semiImplicit ? new double[n] : null;
+        gSelf = net.semiImplicit ? new double[n] : null;
     }
 
     /** Doubles held by this workspace (for memory reports). */
@@ -267,7 +268,7 @@ public final class ExactGradient {
         ctx.k = k;
         ctx.record = record;
         // the core model's step kernel (what cell.step runs), also keeping cos θ for the adjoint when storing
-        QifGate.advance(net.model, net.dt, cell.theta, s, cur, 0, n, ctx, store >= 0 ? segCos[store] : null, selfW, 0);
+        QifGate.advance(net.model, net.dt, cell.theta, s, cur, 0, n, ctx, store >= 0 ? segCos[store] : null, selfW);
         double sum = 0;
         for (int i = 0; i < n; i++) sum += s[i] + cell.theta[i];
         if (!Double.isFinite(sum)) {

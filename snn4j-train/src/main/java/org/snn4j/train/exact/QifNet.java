@@ -27,9 +27,9 @@ import org.snn4j.util.Rng;
  * After changing {@link #w}, call {@link #sync()} (it refreshes the transposed copy of W used by the
  * forward pass).
  *
- * <p>Step: explicit Euler ({@link QifGate#advance}), or with {@link #semiImplicitSelf} the semi-implicit
- * step that takes each neuron's negative self-coupling min(W_ii, 0) at the new synaptic value (see
- * {@link QifGate}): what a spike-coding structure with strong self-inhibition needs to be stable at
+ * <p>Step: explicit Euler ({@link QifGate#advance}), or with {@link #semiImplicit} the semi-implicit
+ * step that takes θ's relaxation and each neuron's negative self-coupling min(W_ii, 0) implicitly (see
+ * {@link QifGate}): what a spike-coding structure with strong inhibition needs to be stable at
  * dt ≈ 1 ms.
  */
 public final class QifNet {
@@ -39,8 +39,8 @@ public final class QifNet {
     /** Neuron model (τ_v, τ_s, gate). */
     public final QifGateParams model;
     public final int offW, offU, offI0, offO;
-    /** Whether the step treats min(W_ii, 0) semi-implicitly (see {@link QifGate}); false: explicit Euler. */
-    public final boolean semiImplicitSelf;
+    /** Whether the step is the semi-implicit one (see {@link QifGate}); false: explicit Euler. */
+    public final boolean semiImplicit;
     /** All trainable parameters. */
     public final double[] w;
     /**
@@ -54,8 +54,8 @@ public final class QifNet {
         this(n, nIn, nOut, dtMs, model, false);
     }
 
-    /** @param semiImplicitSelf take each neuron's negative self-coupling semi-implicitly (see {@link QifGate}) */
-    public QifNet(int n, int nIn, int nOut, double dtMs, QifGateParams model, boolean semiImplicitSelf) {
+    /** @param semiImplicit use the semi-implicit step (see {@link QifGate}) */
+    public QifNet(int n, int nIn, int nOut, double dtMs, QifGateParams model, boolean semiImplicit) {
         if (n <= 0 || nIn < 0 || nOut <= 0) throw new InputException("network sizes must be positive: n=" + n + " nIn=" + nIn + " nOut=" + nOut);
         if (!(dtMs > 0)) throw new InputException("dt must be positive: " + dtMs);
         this.n = n;
@@ -63,7 +63,7 @@ public final class QifNet {
         this.nOut = nOut;
         this.dt = dtMs;
         this.model = model;
-        this.semiImplicitSelf = semiImplicitSelf;
+        this.semiImplicit = semiImplicit;
         offW = 0;
         offU = n * n;
         offI0 = offU + n * nIn;
@@ -123,7 +123,7 @@ public final class QifNet {
         return "O[" + (k - offO) / n + "," + (k - offO) % n + "]";
     }
 
-    /** The value of the model file's "step" entry for {@link #semiImplicitSelf}. */
+    /** The value of the model file's "step" entry for {@link #semiImplicit} (the name of files written since 2026-12-07). */
     public static final String STEP_SEMI_IMPLICIT = "semi-implicit-self";
 
     /** The model file format of {@link #save}. */
@@ -154,7 +154,7 @@ public final class QifNet {
         m.put("tau_s_ms", model.tauS());
         m.put("zone_width", model.zoneWidth());
         m.put("gate_shape", model.shape().name().toLowerCase());
-        m.put("step", semiImplicitSelf ? STEP_SEMI_IMPLICIT : "explicit");
+        m.put("step", semiImplicit ? STEP_SEMI_IMPLICIT : "explicit");
         t.f64("W", java.util.Arrays.copyOfRange(w, offW, offU), n, n).f64("U", java.util.Arrays.copyOfRange(w, offU, offI0), n, nIn)
                 .f64("I0", java.util.Arrays.copyOfRange(w, offI0, offO), n).f64("O", java.util.Arrays.copyOfRange(w, offO, w.length), nOut, n);
         return m;
@@ -223,7 +223,7 @@ public final class QifNet {
 
     /** A copy with the same parameters and a different neuron model (e.g. for gradients w.r.t. τ). */
     public QifNet withModel(QifGateParams m) {
-        QifNet c = new QifNet(n, nIn, nOut, dt, m, semiImplicitSelf);
+        QifNet c = new QifNet(n, nIn, nOut, dt, m, semiImplicit);
         System.arraycopy(w, 0, c.w, 0, w.length);
         c.sync();
         return c;
