@@ -12,6 +12,8 @@ package org.snn4j.papers.erbp;
  * @param eta          learning rate η
  * @param gate         boxcar half-width: learning when −gate &lt; I &lt; gate (first hidden layer and output)
  * @param gateDeep     boxcar half-width for hidden layers after the first
+ * @param gateMode     {@link ErbpRule.Gate#BOXCAR} (paper) or {@link ErbpRule.Gate#TOWARD}: also learn outside the
+ *                     boxcar when the update moves I back toward it
  * @param blankP       transmission probability of blank-out synapses (eRBP×)
  * @param wError       weight of error spikes onto the prediction dendrites (±w_E)
  * @param wLabel       weight of label and prediction spikes onto the error neurons (±w_L)
@@ -32,10 +34,11 @@ package org.snn4j.papers.erbp;
  * @param seed         seed of every random draw
  */
 public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout, double eta, double gate, double gateDeep,
-                         double blankP, double wError, double wLabel, double feedbackScale, double beta, double gamma,
+                         ErbpRule.Gate gateMode, double blankP, double wError, double wLabel, double feedbackScale, double beta, double gamma,
                          double labelCurrent, double dtMs, double trainMs, double testMs, double learnDelayMs, int weightBits,
                          int stateBits, double weightRange, double initScale, double initScaleOut, long seed) {
     public ErbpConfig {
+        java.util.Objects.requireNonNull(gateMode, "gateMode");
         if (inputs <= 0 || classes <= 0 || hidden.length == 0) throw new IllegalArgumentException("need inputs, hidden layers and classes");
         for (int h : hidden) if (h <= 0) throw new IllegalArgumentException("hidden sizes must be positive");
         if (!(dtMs > 0) || !(trainMs > learnDelayMs) || !(testMs > 0) || !(learnDelayMs >= 0))
@@ -48,7 +51,7 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
 
     /** The paper's settings for 28×28 images, eRBP+ ({@code blankout} false) or eRBP×. */
     public static ErbpConfig paper(int[] hidden, boolean blankout, long seed) {
-        return new ErbpConfig(784, hidden, 10, blankout, blankout ? 10e-4 : 6e-4, 1.15, hidden.length > 1 ? 0.6 : 1.15, 0.45,
+        return new ErbpConfig(784, hidden, 10, blankout, blankout ? 10e-4 : 6e-4, 1.15, hidden.length > 1 ? 0.6 : 1.15, ErbpRule.Gate.BOXCAR, 0.45,
                 0.09, 0.09, 1.0, 0.5, -0.215, 0.5 - 0.215, 0.1, 250, 250, 50, 32, 32, 4.0, 1.0, 1.0, seed);
     }
 
@@ -66,6 +69,11 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
 
     public ErbpConfig withGates(double g, double gDeep) {
         return copy(c -> { c.gate = g; c.gateDeep = gDeep; });
+    }
+
+    /** How the boxcar gates learning ({@link ErbpRule.Gate}). */
+    public ErbpConfig withGateMode(ErbpRule.Gate mode) {
+        return copy(c -> { c.gateMode = mode; });
     }
 
     public ErbpConfig withBlankP(double p) {
@@ -116,6 +124,7 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
         double eta;
         double gate;
         double gateDeep;
+        ErbpRule.Gate gateMode;
         double blankP;
         double wError;
         double wLabel;
@@ -142,6 +151,7 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
             eta = r.eta;
             gate = r.gate;
             gateDeep = r.gateDeep;
+            gateMode = r.gateMode;
             blankP = r.blankP;
             wError = r.wError;
             wLabel = r.wLabel;
@@ -162,7 +172,7 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
         }
 
         ErbpConfig build() {
-            return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, blankP, wError, wLabel, feedbackScale, beta,
+            return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, gateMode, blankP, wError, wLabel, feedbackScale, beta,
                     gamma, labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale,
                     initScaleOut, seed);
         }

@@ -50,6 +50,8 @@ public final class ErbpExperiment extends ExperimentBase {
                 .declare("init_scale_out", 1.0, "multiplier of the initial weight range of the prediction layer (paper: 1)", 1e-6, 100)
                 .declare("gate", 1.15, "boxcar half-width b_max = -b_min on the synaptic current (first hidden and output layers)", 1e-9, 1e9)
                 .declare("gate_deep", 0.6, "boxcar half-width of hidden layers after the first", 1e-9, 1e9)
+                .declareChoice("gate_mode", "boxcar", "boxcar (the paper's: learn only inside it) or toward (also outside it when the update "
+                        + "moves the current back toward it)", "boxcar", "toward")
                 .declare("feedback_scale", 1.0, "multiplier of the random feedback weights G onto the hidden dendrites (1: U(+-sqrt(7/(10+n_h))), the paper's)", 1e-6, 1e3)
                 .declare("blank_p", 0.45, "transmission probability of blank-out synapses (times variant)", 0, 1)
                 .declare("train_samples", quick ? 1500L : 0L, "training images used (0: all)", 0, 1e9)
@@ -191,7 +193,8 @@ public final class ErbpExperiment extends ExperimentBase {
         boolean blank = variant.equals("times");
         ErbpConfig cfg = ErbpConfig.paper(hidden, blank, seed).withInputs(train.dim())
                 .withTimes(p.getDouble("dt_ms"), p.getDouble("train_ms"), p.getDouble("test_ms"), p.getDouble("learn_delay_ms"))
-                .withGates(p.getDouble("gate"), p.getDouble("gate_deep")).withBlankP(p.getDouble("blank_p"))
+                .withGates(p.getDouble("gate"), p.getDouble("gate_deep"))
+                .withGateMode(ErbpRule.Gate.valueOf(p.getString("gate_mode").toUpperCase(java.util.Locale.ROOT))).withBlankP(p.getDouble("blank_p"))
                 .withWeightBits(p.getInt("weight_bits")).withStateBits(p.getInt("state_bits"))
                 .withInitScales(p.getDouble("init_scale"), p.getDouble("init_scale_out")).withWeightRange(p.getDouble("weight_range"))
                 .withFeedbackScale(p.getDouble("feedback_scale")).withInputCurrent(p.getDouble("input_beta"), p.getDouble("input_gamma"));

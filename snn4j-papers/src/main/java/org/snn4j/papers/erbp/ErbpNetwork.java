@@ -86,13 +86,13 @@ public final class ErbpNetwork {
             Population hp = net.add(new Population("hidden" + (l + 1), new TwoCompartmentLif(np, h)));
             hidden.add(hp);
             Projection pr = plastic("w" + (l + 1), prevPop, hp, prev, h, cfg.initScale(), Rng.stream(seed, 0xE7B, l));
-            rules.add(new ErbpRule(pr, cfg.eta(), -(l == 0 ? cfg.gate() : cfg.gateDeep()), l == 0 ? cfg.gate() : cfg.gateDeep()));
+            rules.add(new ErbpRule(pr, cfg.eta(), -(l == 0 ? cfg.gate() : cfg.gateDeep()), l == 0 ? cfg.gate() : cfg.gateDeep(), cfg.gateMode()));
             prev = h;
             prevPop = hp;
         }
         output = net.add(new Population("prediction", new TwoCompartmentLif(np, nc)));
         Projection po = plastic("w_out", prevPop, output, prev, nc, cfg.initScaleOut(), Rng.stream(seed, 0xE7B, 99));
-        rules.add(new ErbpRule(po, cfg.eta(), -cfg.gate(), cfg.gate()));
+        rules.add(new ErbpRule(po, cfg.eta(), -cfg.gate(), cfg.gate(), cfg.gateMode()));
         label = net.add(new Population("label", labelModel));
         NonLeakyIntegrator errModel = new NonLeakyIntegrator(2 * nc, TwoCompartmentParams.erbp().vThresh());
         errors = net.add(new Population("error", errModel));

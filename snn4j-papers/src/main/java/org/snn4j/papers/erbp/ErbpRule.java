@@ -22,6 +22,12 @@ import org.snn4j.util.Rng;
  * stand-in for the derivative of the activation). With blank-out synapses ({@link BlankoutWeights})
  * only the synapses that transmitted the spike learn.
  *
+ * <p>{@link Gate#TOWARD} (not in the paper) also learns outside the boxcar when the update moves I
+ * back toward it: below b_min when U_i &gt; 0, above b_max when U_i &lt; 0. The paper's boxcar leaves a
+ * neuron that the error has driven out of it with no way back (a correct class pushed below b_min
+ * never learns to fire again); this keeps the boxcar's role of stopping updates that would push a
+ * neuron further into silence or saturation.
+ *
  * <p>Per step, the rule first computes m_i = η U_i · [b_min &lt; I_i &lt; b_max] for the post slice
  * (the state after this step's delivery), then adds m to the row of each presynaptic spike: one
  * unit-stride pass per spike, no allocation.
@@ -33,12 +39,21 @@ import org.snn4j.util.Rng;
  * rounding would round them all away.
  */
 public final class ErbpRule implements StepHook {
+    /** How the boxcar b_min &lt; I &lt; b_max gates the updates. */
+    public enum Gate {
+        /** The paper's: learn only inside the boxcar. */
+        BOXCAR,
+        /** Inside the boxcar, and outside it when the update η·U moves I back toward it. */
+        TOWARD
+    }
+
     private final Projection projection;
     private final TwoCompartmentLif post;
     private final double[] w;
     private final BlankoutWeights blankout;
     private final int preStart, preCount, postStart, cols;
     private final double bMin, bMax;
+    private final boolean toward;
     private double eta;
     private final double[] m;
     private boolean enabled = true;
@@ -59,6 +74,15 @@ public final class ErbpRule implements StepHook {
      *                   {@link TwoCompartmentLif} population (receptor i_syn), batch 1
      */
     public ErbpRule(Projection projection, double eta, double bMin, double bMax) {
+        this(projection, eta, bMin, bMax, Gate.BOXCAR);
+    }
+
+    /**
+     * @param projection a projection with {@link DenseWeights} or {@link BlankoutWeights} onto a
+     *                   {@link TwoCompartmentLif} population (receptor i_syn), batch 1
+     * @param gate       how the boxcar gates the updates
+     */
+    public ErbpRule(Projection projection, double eta, double bMin, double bMax, Gate gate) {
         if (!(projection.post().population().model() instanceof TwoCompartmentLif tc))
             throw new IllegalArgumentException("eRBP needs two-compartment post neurons, " + projection.name() + " has "
                     + projection.post().population().model().getClass().getSimpleName());
@@ -83,6 +107,7 @@ public final class ErbpRule implements StepHook {
         this.eta = eta;
         this.bMin = bMin;
         this.bMax = bMax;
+        this.toward = gate == Gate.TOWARD;
         m = new double[cols];
     }
 
@@ -178,14 +203,16 @@ public final class ErbpRule implements StepHook {
         if (n == 0) return;
         final double[] iSyn = post.iSyn, u = post.u, m = this.m;
         final double lo = bMin, hi = bMax, eta = this.eta;
+        final boolean toward = this.toward;
         boolean any = false;
         int open = 0, below = 0;
         for (int j = 0; j < cols; j++) {
-            double ii = iSyn[postStart + j];
+            double ii = iSyn[postStart + j], uj = u[postStart + j];
             boolean inside = ii > lo && ii < hi;
             open += inside ? 1 : 0;
             below += ii <= lo ? 1 : 0;
-            double v = inside ? eta * u[postStart + j] : 0;
+            boolean learn = inside | (toward & ((ii <= lo & uj > 0) | (ii >= hi & uj < 0)));
+            double v = learn ? eta * uj : 0;
             m[j] = v;
             any |= v != 0;
         }

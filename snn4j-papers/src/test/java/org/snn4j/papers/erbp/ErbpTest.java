@@ -70,6 +70,43 @@ class ErbpTest {
     }
 
     @Test
+    void towardGateAlsoLearnsOutsideTheBoxcarWhenTheUpdateMovesTheCurrentBack() {
+        // pre 0 spikes at steps 10 and 20; post neurons inside, above and below the boxcar with U of either sign
+        Network net = new Network();
+        Population pre = net.add(new Population("pre", new SpikeTimeSource(new double[][] {{1.05, 2.05}})));
+        TwoCompartmentParams p = TwoCompartmentParams.erbp();
+        TwoCompartmentLif m = new TwoCompartmentLif(p, 5);
+        Population post = net.add(new Population("post", m));
+        double[] i0 = {0.5, 3.0, 3.0, -3.0, -3.0}, u0 = {0.4, -0.7, 0.7, 0.2, -0.2};
+        System.arraycopy(i0, 0, m.iSyn, 0, 5);
+        System.arraycopy(u0, 0, m.u, 0, 5);
+        DenseWeights w = new DenseWeights(1, 5);
+        Projection pr = net.add(new Projection("w", pre.all(), post.all(), "i_syn", w, 0));
+        double eta = 1e-3;
+        ErbpRule rule = new ErbpRule(pr, eta, -1.15, 1.15, ErbpRule.Gate.TOWARD);
+        Simulation sim = new Simulation(net, 0.1, 1, 1);
+        sim.add(rule);
+        double eS = Math.exp(-0.1 / p.tauSyn()), eU = Math.exp(-0.1 / p.tauU());
+        double[] expected = new double[5];
+        for (int s = 0; s < 30; s++) {
+            sim.run(1);
+            if (s != 10 && s != 20) continue;
+            for (int j = 0; j < 5; j++) {
+                double iNow = i0[j] * Math.pow(eS, s + 1), uNow = u0[j] * Math.pow(eU, s + 1);
+                assertTrue(j == 0 || Math.abs(iNow) >= 1.15, "neurons 1-4 stay outside the boxcar");
+                boolean learn = Math.abs(iNow) < 1.15 || (iNow >= 1.15 && uNow < 0) || (iNow <= -1.15 && uNow > 0);
+                if (learn) expected[j] += eta * uNow;
+            }
+        }
+        for (int j = 0; j < 5; j++) assertEquals(expected[j], w.get(0, j), 1e-15, "post " + j);
+        assertTrue(expected[1] < 0 && expected[3] > 0, "above with U < 0 and below with U > 0 learn");
+        assertEquals(0.0, w.get(0, 2), "above with U > 0: no change");
+        assertEquals(0.0, w.get(0, 4), "below with U < 0: no change");
+        // the occupancy counts where I is, not what learned: one inside, two above, two below on both spike steps
+        assertArrayEquals(new double[] {0.4, 0.2, 0.4}, rule.gateOccupancy(), 1e-15);
+    }
+
+    @Test
     void eightBitWeightsStayOnTheGridAndMoveInExpectation() {
         Network net = new Network();
         Population pre = net.add(new Population("pre", new SpikeTimeSource(new double[][] {spikeTimes(2000)})));
