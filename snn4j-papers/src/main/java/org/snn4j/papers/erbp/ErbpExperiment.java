@@ -27,7 +27,7 @@ import org.snn4j.util.Rng;
  */
 public final class ErbpExperiment extends ExperimentBase {
     /** Stream identifiers of {@link ErbpNetwork#resetState}: training epoch e, test pass after epoch e, evaluation after n samples. */
-    static final long STREAM_TRAIN = 0x7EA1, STREAM_TEST = 0x7E57, STREAM_EVAL = 0xE7A1;
+    static final long STREAM_TRAIN = 0x7EA1, STREAM_TEST = 0x7E57, STREAM_EVAL = 0xE7A1, STREAM_TRAIN_EVAL = 0x7EE7;
 
     /** For the service loader. */
     public ErbpExperiment() {
@@ -57,6 +57,8 @@ public final class ErbpExperiment extends ExperimentBase {
                 .declare("train_samples", quick ? 1500L : 0L, "training images used (0: all)", 0, 1e9)
                 .declare("test_samples", quick ? 300L : 0L, "test images used (0: all)", 0, 1e9)
                 .declare("eval_every", quick ? 500L : 2500L, "within the first 10,000 samples, test every this many training samples", 1, 1e9)
+                .declare("train_eval_samples", 0L, "after each epoch, also test this many training images (the first ones, learning off; 0: none): "
+                        + "the running train accuracy is read while the network learns from the label, so only this tells under- from over-fitting", 0, 1e9)
                 .declare("eval_samples", quick ? 300L : 1000L, "test images used for the evaluations within an epoch (0: all)", 0, 1e9)
                 .declare("dt_ms", 0.1, "time step (ms)", 1e-3, 10)
                 .declare("train_ms", quick ? 100.0 : 250.0, "presentation time of a training image (ms)", 1, 1e5)
@@ -147,6 +149,7 @@ public final class ErbpExperiment extends ExperimentBase {
         if (p.getLong("train_samples") > 0) train = train.head(p.getInt("train_samples"));
         if (p.getLong("test_samples") > 0) test = test.head(p.getInt("test_samples"));
         Dataset evalSet = p.getLong("eval_samples") > 0 ? test.head(p.getInt("eval_samples")) : test;
+        Dataset trainEvalSet = p.getLong("train_eval_samples") > 0 ? train.head((int) Math.min(train.size(), p.getLong("train_eval_samples"))) : null;
         int nc = train.classes();
         int[] sizes = new int[hidden.length + 2];
         sizes[0] = train.dim();
@@ -312,11 +315,23 @@ public final class ErbpExperiment extends ExperimentBase {
                 run.metric("accuracy_drop_8bit", acc - acc8);
             }
             if (seen == 10_000) accAt10k = acc;
+            double trainAcc = Double.NaN;
+            if (trainEvalSet != null) {
+                // after the test pass, from its own state stream: the test accuracy is the same with or without it
+                net.resetState(STREAM_TRAIN_EVAL, e);
+                trainAcc = evaluate(net, trainEvalSet, x);
+                double[] before = run.metrics().get("train_accuracy_by_epoch") instanceof double[] d ? d : new double[0];
+                double[] by = java.util.Arrays.copyOf(before, before.length + 1);
+                by[before.length] = trainAcc;
+                run.metric("train_accuracy", trainAcc);
+                run.metric("train_accuracy_by_epoch", by);
+            }
             // with a twin, two networks share the training time
             double rate = seen / trainSeconds * (net8 == null ? 1 : 2);
             run.progress(String.format("epoch %d done (eta %.3g): test accuracy %.4f (%d images; ties broken by drive %.4f, silent %.3f, tied %.3f; "
-                            + "running train accuracy %.4f)%s, %.0f training samples/s, %.0f synops/sample", e,
-                    etaE, acc, test.size(), ev.accuracyTieBroken(), ev.silentFraction(), ev.tiedFraction(), (double) trainCorrect / order.length, net8 == null ? "" : String.format(", 8-bit weights %.4f", acc8), rate, synops));
+                            + "running train accuracy %.4f%s)%s, %.0f training samples/s, %.0f synops/sample", e,
+                    etaE, acc, test.size(), ev.accuracyTieBroken(), ev.silentFraction(), ev.tiedFraction(), (double) trainCorrect / order.length,
+                    trainEvalSet == null ? "" : String.format("; %.4f on %d training images, learning off", trainAcc, trainEvalSet.size()), net8 == null ? "" : String.format(", 8-bit weights %.4f", acc8), rate, synops));
             run.metric("test_accuracy", acc);
             accByEpoch.add(acc);
             run.metric("test_accuracy_by_epoch", accByEpoch.stream().mapToDouble(Double::doubleValue).toArray());

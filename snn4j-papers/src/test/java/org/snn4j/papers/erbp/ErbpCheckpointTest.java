@@ -97,6 +97,10 @@ class ErbpCheckpointTest {
             assertEquals(Json.write(a.get(k)), Json.write(r.get(k)), k);
         assertArrayEquals((double[]) a.get("test_accuracy_by_epoch"), (double[]) r.get("test_accuracy_by_epoch"), 0.0);
         assertEquals(2, ((double[]) r.get("test_accuracy_by_epoch")).length);
+        if (a.containsKey("train_accuracy_by_epoch")) {
+            assertArrayEquals((double[]) a.get("train_accuracy_by_epoch"), (double[]) r.get("train_accuracy_by_epoch"), 0.0);
+            assertEquals(2, ((double[]) r.get("train_accuracy_by_epoch")).length);
+        }
         // the second epoch changed the weights (else the comparison would be trivial)
         assertFalse(tensors(afterOne, "weights").equals(tensors(cb, "weights")), "epoch 2 must learn");
         assertTrue(Files.exists(b.resolve("report.md")) && Files.exists(b.resolve("learning_curve.png")));
@@ -118,8 +122,23 @@ class ErbpCheckpointTest {
 
     @Test
     void resumedTimesRunEqualsUninterruptedRun() throws Exception {
-        // eRBPx (blank-out synapses); ann_epochs = epochs, so the resume trains the baselines for 2 epochs
-        resumeEqualsUninterrupted("variant=times");
+        // eRBPx (blank-out synapses); ann_epochs = epochs, so the resume trains the baselines for 2 epochs;
+        // the accuracy on training images (learning off) is kept across the resume
+        resumeEqualsUninterrupted("variant=times", "train_eval_samples=20");
+    }
+
+    @Test
+    void testingTrainingImagesChangesNothingElse() throws Exception {
+        Path data = installPrototypes(tmp.resolve("data"));
+        Map<String, Object> plain = run(tmp.resolve("p"), data, "epochs=2", "variant=times");
+        Map<String, Object> with = run(tmp.resolve("t"), data, "epochs=2", "variant=times", "train_eval_samples=20");
+        assertArrayEquals((double[]) plain.get("test_accuracy_by_epoch"), (double[]) with.get("test_accuracy_by_epoch"), 0.0);
+        assertEquals(plain.get("train_accuracy_running"), with.get("train_accuracy_running"));
+        double[] train = (double[]) with.get("train_accuracy_by_epoch");
+        assertEquals(2, train.length);
+        for (double a : train) assertTrue(a >= 0 && a <= 1 && a * 20 == Math.rint(a * 20), "a fraction of 20 images: " + a);
+        assertEquals(train[1], (double) with.get("train_accuracy"), 0.0);
+        assertFalse(plain.containsKey("train_accuracy"));
     }
 
     @Test
