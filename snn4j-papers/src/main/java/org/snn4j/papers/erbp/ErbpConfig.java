@@ -103,6 +103,11 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
         return copy(c -> { c.beta = beta; c.gamma = gamma; });
     }
 
+    /** Input current of the active label neuron during training (paper: β + γ = 0.285, about 250 Hz with the 4 ms dead time). */
+    public ErbpConfig withLabelCurrent(double current) {
+        return copy(c -> { c.labelCurrent = current; });
+    }
+
     /** Multiplier of the random feedback weights G onto the hidden dendrites (1: G ~ U(±√(7/(classes + n_h)))). */
     public ErbpConfig withFeedbackScale(double f) {
         return copy(c -> { c.feedbackScale = f; });

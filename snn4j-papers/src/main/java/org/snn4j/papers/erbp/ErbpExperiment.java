@@ -67,6 +67,8 @@ public final class ErbpExperiment extends ExperimentBase {
                 .declare("augment_shift", 0L, "training-time augmentation: translate each training image by up to this many pixels (eRBP and the ANN baselines alike)", 0, 10)
                 .declare("input_beta", 0.5, "data neuron current per unit of pixel intensity, I = input_beta*pixel + input_gamma (paper: 0.5); "
                         + "rate 100 Hz*exp((I - 0.1)/0.05), 4 ms dead time", 1e-6, 100)
+                .declare("label_current", 0.5 - 0.215, "input current of the active label neuron while training (paper: 0.285, the data neurons' "
+                        + "current at pixel 1, about 250 Hz); the prediction neuron of the label is driven toward that rate", -100, 100)
                 .declare("input_gamma", -0.215, "data neuron current offset for non-zero pixels (paper: -0.215)", -100, 100)
                 .declare("ann_epochs", -1L, "epochs of the artificial RBP and BP baselines (-1: as many as eRBP)", -1, 10000)
                 .declare("ann_lr", 0.01, "learning rate of the artificial baselines (SGD)", 1e-9, 100)
@@ -200,7 +202,8 @@ public final class ErbpExperiment extends ExperimentBase {
                 .withGateMode(ErbpRule.Gate.valueOf(p.getString("gate_mode").toUpperCase(java.util.Locale.ROOT))).withBlankP(p.getDouble("blank_p"))
                 .withWeightBits(p.getInt("weight_bits")).withStateBits(p.getInt("state_bits"))
                 .withInitScales(p.getDouble("init_scale"), p.getDouble("init_scale_out")).withWeightRange(p.getDouble("weight_range"))
-                .withFeedbackScale(p.getDouble("feedback_scale")).withInputCurrent(p.getDouble("input_beta"), p.getDouble("input_gamma"));
+                .withFeedbackScale(p.getDouble("feedback_scale")).withInputCurrent(p.getDouble("input_beta"), p.getDouble("input_gamma"))
+                .withLabelCurrent(p.getDouble("label_current"));
         if (p.getDouble("eta") > 0) cfg = cfg.withEta(p.getDouble("eta"));
         ErbpNetwork net = new ErbpNetwork(cfg);
         // optional twin with 8-bit weights: same initial weights (same seed, rounded), same data order
