@@ -67,9 +67,9 @@ public final class ErbpExperiment extends ExperimentBase {
                 .declare("augment_shift", 0L, "training-time augmentation: translate each training image by up to this many pixels (eRBP and the ANN baselines alike)", 0, 10)
                 .declare("input_beta", 0.5, "data neuron current per unit of pixel intensity, I = input_beta*pixel + input_gamma (paper: 0.5); "
                         + "rate 100 Hz*exp((I - 0.1)/0.05), 4 ms dead time", 1e-6, 100)
+                .declare("input_gamma", -0.215, "data neuron current offset for non-zero pixels (paper: -0.215)", -100, 100)
                 .declare("label_current", 0.5 - 0.215, "input current of the active label neuron while training (paper: 0.285, the data neurons' "
                         + "current at pixel 1, about 250 Hz); the prediction neuron of the label is driven toward that rate", -100, 100)
-                .declare("input_gamma", -0.215, "data neuron current offset for non-zero pixels (paper: -0.215)", -100, 100)
                 .declare("ann_epochs", -1L, "epochs of the artificial RBP and BP baselines (-1: as many as eRBP)", -1, 10000)
                 .declare("ann_lr", 0.01, "learning rate of the artificial baselines (SGD)", 1e-9, 100)
                 .declare("ann_batch", 1L, "mini-batch size of the artificial baselines (1: online, as eRBP)", 1, 1e6)

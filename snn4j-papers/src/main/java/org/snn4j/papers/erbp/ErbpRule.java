@@ -69,10 +69,7 @@ public final class ErbpRule implements StepHook {
     private Simulation lastSim;
     private IntBuffer preSpikes;
 
-    /**
-     * @param projection a projection with {@link DenseWeights} or {@link BlankoutWeights} onto a
-     *                   {@link TwoCompartmentLif} population (receptor i_syn), batch 1
-     */
+    /** The rule with the paper's boxcar ({@link Gate#BOXCAR}); parameters as in the full constructor. */
     public ErbpRule(Projection projection, double eta, double bMin, double bMax) {
         this(projection, eta, bMin, bMax, Gate.BOXCAR);
     }
