@@ -204,12 +204,13 @@ public final class ErbpRule implements StepHook {
         boolean any = false;
         int open = 0, below = 0;
         for (int j = 0; j < cols; j++) {
-            double ii = iSyn[postStart + j], uj = u[postStart + j];
+            double ii = iSyn[postStart + j];
             boolean inside = ii > lo && ii < hi;
             open += inside ? 1 : 0;
             below += ii <= lo ? 1 : 0;
-            boolean learn = inside | (toward & ((ii <= lo & uj > 0) | (ii >= hi & uj < 0)));
-            double v = learn ? eta * uj : 0;
+            // the boxcar reads U only inside it (toward is loop-invariant: the JIT keeps the paper's path as it was)
+            boolean learn = inside || (toward && (ii <= lo ? u[postStart + j] > 0 : ii >= hi && u[postStart + j] < 0));
+            double v = learn ? eta * u[postStart + j] : 0;
             m[j] = v;
             any |= v != 0;
         }
