@@ -28,6 +28,16 @@ import org.snn4j.util.Rng;
  * <p>Weights are stored input-major (W_l[i · n_l + j] from unit i of layer l−1 to unit j of layer
  * l), initialised U(±√(7/(n_{l−1} + n_l))) as in eRBP's code; biases start at 0. G_l ~
  * U(±√(7/(n_L + n_l))), mean-centred. Everything is deterministic for a seed.
+ *
+ * <p>{@link Form} replaces the standard units by the artificial counterpart of eRBP's rule
+ * ({@link Form#erbp}): every layer, the output included, applies the same activation φ (rectified
+ * linear, or the hard sigmoid clip(a, 0, 1) of a neuron whose rate saturates), the loss is
+ * ½‖x_L − onehot(y)‖² (the error neurons count prediction minus label spikes), the output error
+ * e = x_L − onehot(y) reaches the hidden layers unfiltered, and each layer's derivative φ′ may be
+ * replaced by eRBP's boxcar [−b &lt; a_l &lt; b]:
+ * <pre>
+ *   δ_L = e ⊙ φ′(a_L),    δ_l = (G_l e) ⊙ φ′(a_l)  (RBP)  or  (W_{l+1} δ_{l+1}) ⊙ φ′(a_l)  (BP)
+ * </pre>
  */
 public final class Mlp {
     /** How the hidden layers get their error. */
@@ -38,8 +48,51 @@ public final class Mlp {
         RBP
     }
 
+    /** The hidden (and, for a squared-error output, output) activation. */
+    public enum Activation {
+        /** max(0, a), derivative [a &gt; 0]. */
+        RELU,
+        /** clip(a, 0, 1): a rate that saturates, derivative [0 &lt; a &lt; 1]. */
+        HARD_SIGMOID
+    }
+
+    /**
+     * The units and the loss.
+     *
+     * @param activation  hidden activation φ
+     * @param squaredError false: softmax output and cross-entropy (the standard MLP); true: φ at the
+     *                    output too and the loss ½‖x_L − onehot(y)‖², as eRBP's error neurons measure it
+     * @param boxcar      0: each layer's derivative is φ′; b &gt; 0: it is the boxcar [|a| &lt; b]
+     *                    instead, as eRBP gates learning by the synaptic current
+     */
+    public record Form(Activation activation, boolean squaredError, double boxcar) {
+        /** Rectified-linear hidden units, softmax and cross-entropy. */
+        public static final Form STANDARD = new Form(Activation.RELU, false, 0);
+
+        public Form {
+            java.util.Objects.requireNonNull(activation, "activation");
+            if (!(boxcar >= 0) || !Double.isFinite(boxcar)) throw new IllegalArgumentException("boxcar half-width must be >= 0: " + boxcar);
+        }
+
+        /** eRBP's artificial counterpart: activation φ everywhere, squared error, boxcar of half-width b (0: φ′). */
+        public static Form erbp(Activation activation, double boxcar) {
+            return new Form(activation, true, boxcar);
+        }
+
+        double activate(double a) {
+            return activation == Activation.RELU ? Math.max(0, a) : Math.min(1, Math.max(0, a));
+        }
+
+        /** The derivative used for learning at pre-activation a: the boxcar when set, else φ′. */
+        double slope(double a) {
+            if (boxcar > 0) return Math.abs(a) < boxcar ? 1 : 0;
+            return a > 0 && (activation == Activation.RELU || a < 1) ? 1 : 0;
+        }
+    }
+
     final int[] sizes;
     final int layers;
+    final Form form;
     /** Weights per layer l = 1..L at index l−1, input-major. */
     final double[][] w;
     final double[][] b;
@@ -47,9 +100,18 @@ public final class Mlp {
     final double[][] g;
     // work arrays
     private final double[][] act, pre, delta, gw, gb;
+    /** The output error e = x_L − onehot(y) (or p − onehot(y)) that RBP feeds back. */
+    private final double[] outError;
     private ParamSet params;
 
+    /** A standard MLP ({@link Form#STANDARD}). */
     public Mlp(int[] sizes, long seed) {
+        this(sizes, seed, Form.STANDARD);
+    }
+
+    /** An MLP of the given form; the initial weights depend only on the sizes and the seed. */
+    public Mlp(int[] sizes, long seed, Form form) {
+        this.form = java.util.Objects.requireNonNull(form, "form");
         if (sizes.length < 2) throw new IllegalArgumentException("an MLP needs at least an input and an output layer");
         for (int s : sizes) if (s <= 0) throw new IllegalArgumentException("layer sizes must be positive");
         this.sizes = sizes.clone();
@@ -79,6 +141,7 @@ public final class Mlp {
             pre[l] = new double[sizes[l]];
             delta[l] = new double[sizes[l]];
         }
+        outError = new double[nOut];
     }
 
     /** A fixed random feedback matrix n_h × n_out, U(±√(7/(n_out + n_h))), mean-centred. */
@@ -112,7 +175,7 @@ public final class Mlp {
         return m;
     }
 
-    /** Forward pass of one input; returns the output probabilities (a live work array). */
+    /** Forward pass of one input; returns the outputs (a live work array): probabilities, or φ(a_L) for a squared-error form. */
     public double[] forward(double[] x) {
         System.arraycopy(x, 0, act[0], 0, sizes[0]);
         for (int l = 0; l < layers; l++) {
@@ -126,8 +189,9 @@ public final class Mlp {
                 for (int j = 0; j < out; j++) z[j] += xi * wl[base + j];
             }
             double[] a = act[l + 1];
-            if (l < layers - 1) {
-                for (int j = 0; j < out; j++) a[j] = z[j] > 0 ? z[j] : 0;
+            if (l < layers - 1 || form.squaredError()) {
+                if (form.activation() == Activation.RELU) for (int j = 0; j < out; j++) a[j] = z[j] > 0 ? z[j] : 0;
+                else for (int j = 0; j < out; j++) a[j] = form.activate(z[j]);
             } else {
                 double mx = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < out; j++) mx = Math.max(mx, z[j]);
@@ -147,9 +211,20 @@ public final class Mlp {
         return best;
     }
 
-    /** Cross-entropy loss −log p_y of one input. */
+    /** The loss of one input: cross-entropy −log p_y, or ½‖x_L − onehot(y)‖² for a squared-error form. */
     public double loss(double[] x, int y) {
-        return -Math.log(Math.max(forward(x)[y], 1e-300));
+        double[] o = forward(x);
+        return lossOf(o, y);
+    }
+
+    private double lossOf(double[] o, int y) {
+        if (!form.squaredError()) return -Math.log(Math.max(o[y], 1e-300));
+        double s = 0;
+        for (int j = 0; j < o.length; j++) {
+            double d = o[j] - (j == y ? 1 : 0);
+            s += d * d;
+        }
+        return 0.5 * s;
     }
 
     /** Clears the gradient accumulators. */
@@ -163,10 +238,12 @@ public final class Mlp {
     /** Forward and backward pass of one sample, adding its (pseudo-)gradient into the accumulators; returns the loss. */
     double accumulate(double[] x, int y, Feedback fb) {
         double[] p = forward(x);
-        double loss = -Math.log(Math.max(p[y], 1e-300));
+        double loss = lossOf(p, y);
         int nOut = sizes[layers];
-        double[] e = delta[layers];
+        double[] e = outError;
         for (int j = 0; j < nOut; j++) e[j] = p[j] - (j == y ? 1 : 0);
+        double[] dOut = delta[layers], zOut = pre[layers];
+        for (int j = 0; j < nOut; j++) dOut[j] = form.squaredError() ? e[j] * form.slope(zOut[j]) : e[j];
         for (int l = layers; l >= 1; l--) {
             // gradient of layer l's weights: x_{l-1} δ_lᵀ
             int in = sizes[l - 1], out = sizes[l];
@@ -184,7 +261,7 @@ public final class Mlp {
             if (fb == Feedback.BP) {
                 double[] wl = w[l - 1];
                 for (int i = 0; i < in; i++) {
-                    if (zp[i] <= 0) {
+                    if (form.slope(zp[i]) == 0) {
                         dp[i] = 0;
                         continue;
                     }
@@ -196,7 +273,7 @@ public final class Mlp {
             } else {
                 double[] gl = g[l - 2];
                 for (int i = 0; i < in; i++) {
-                    if (zp[i] <= 0) {
+                    if (form.slope(zp[i]) == 0) {
                         dp[i] = 0;
                         continue;
                     }

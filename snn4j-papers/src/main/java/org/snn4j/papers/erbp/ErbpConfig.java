@@ -14,6 +14,7 @@ package org.snn4j.papers.erbp;
  * @param gateDeep     boxcar half-width for hidden layers after the first
  * @param gateMode     {@link ErbpRule.Gate#BOXCAR} (paper) or {@link ErbpRule.Gate#TOWARD}: also learn outside the
  *                     boxcar when the update moves I back toward it
+ * @param apply        when the updates reach the weights ({@link ErbpRule.Apply}; paper: at each spike)
  * @param blankP       transmission probability of blank-out synapses (eRBP×)
  * @param wError       weight of error spikes onto the prediction dendrites (±w_E)
  * @param wLabel       weight of label and prediction spikes onto the error neurons (±w_L)
@@ -34,11 +35,14 @@ package org.snn4j.papers.erbp;
  * @param seed         seed of every random draw
  */
 public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout, double eta, double gate, double gateDeep,
-                         ErbpRule.Gate gateMode, double blankP, double wError, double wLabel, double feedbackScale, double beta, double gamma,
+                         ErbpRule.Gate gateMode, ErbpRule.Apply apply, double blankP, double wError, double wLabel, double feedbackScale, double beta, double gamma,
                          double labelCurrent, double dtMs, double trainMs, double testMs, double learnDelayMs, int weightBits,
                          int stateBits, double weightRange, double initScale, double initScaleOut, long seed) {
     public ErbpConfig {
         java.util.Objects.requireNonNull(gateMode, "gateMode");
+        java.util.Objects.requireNonNull(apply, "apply");
+        if (apply != ErbpRule.Apply.EVENT && weightBits != 32)
+            throw new IllegalArgumentException("low-precision weights round each update as it is made: they need apply = EVENT");
         if (inputs <= 0 || classes <= 0 || hidden.length == 0) throw new IllegalArgumentException("need inputs, hidden layers and classes");
         for (int h : hidden) if (h <= 0) throw new IllegalArgumentException("hidden sizes must be positive");
         if (!(dtMs > 0) || !(trainMs > learnDelayMs) || !(testMs > 0) || !(learnDelayMs >= 0))
@@ -51,7 +55,7 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
 
     /** The paper's settings for 28×28 images, eRBP+ ({@code blankout} false) or eRBP×. */
     public static ErbpConfig paper(int[] hidden, boolean blankout, long seed) {
-        return new ErbpConfig(784, hidden, 10, blankout, blankout ? 10e-4 : 6e-4, 1.15, hidden.length > 1 ? 0.6 : 1.15, ErbpRule.Gate.BOXCAR, 0.45,
+        return new ErbpConfig(784, hidden, 10, blankout, blankout ? 10e-4 : 6e-4, 1.15, hidden.length > 1 ? 0.6 : 1.15, ErbpRule.Gate.BOXCAR, ErbpRule.Apply.EVENT, 0.45,
                 0.09, 0.09, 1.0, 0.5, -0.215, 0.5 - 0.215, 0.1, 250, 250, 50, 32, 32, 4.0, 1.0, 1.0, seed);
     }
 
@@ -74,6 +78,11 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
     /** How the boxcar gates learning ({@link ErbpRule.Gate}). */
     public ErbpConfig withGateMode(ErbpRule.Gate mode) {
         return copy(c -> { c.gateMode = mode; });
+    }
+
+    /** When the rule's updates reach the weights ({@link ErbpRule.Apply}). */
+    public ErbpConfig withApply(ErbpRule.Apply a) {
+        return copy(c -> { c.apply = a; });
     }
 
     public ErbpConfig withBlankP(double p) {
@@ -108,6 +117,15 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
         return copy(c -> { c.labelCurrent = current; });
     }
 
+    /**
+     * The error path's weights: ±w_L of label and prediction spikes onto the error neurons (threshold
+     * 0.1: with the paper's 0.09 an error neuron fires at about every spike of difference) and ±w_E of
+     * error spikes onto the prediction dendrites (paper: both 0.09).
+     */
+    public ErbpConfig withErrorWeights(double wLabel, double wError) {
+        return copy(c -> { c.wLabel = wLabel; c.wError = wError; });
+    }
+
     /** Multiplier of the random feedback weights G onto the hidden dendrites (1: G ~ U(±√(7/(classes + n_h)))). */
     public ErbpConfig withFeedbackScale(double f) {
         return copy(c -> { c.feedbackScale = f; });
@@ -130,6 +148,7 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
         double gate;
         double gateDeep;
         ErbpRule.Gate gateMode;
+        ErbpRule.Apply apply;
         double blankP;
         double wError;
         double wLabel;
@@ -157,6 +176,7 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
             gate = r.gate;
             gateDeep = r.gateDeep;
             gateMode = r.gateMode;
+            apply = r.apply;
             blankP = r.blankP;
             wError = r.wError;
             wLabel = r.wLabel;
@@ -177,7 +197,7 @@ public record ErbpConfig(int inputs, int[] hidden, int classes, boolean blankout
         }
 
         ErbpConfig build() {
-            return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, gateMode, blankP, wError, wLabel, feedbackScale, beta,
+            return new ErbpConfig(inputs, hidden, classes, blankout, eta, gate, gateDeep, gateMode, apply, blankP, wError, wLabel, feedbackScale, beta,
                     gamma, labelCurrent, dtMs, trainMs, testMs, learnDelayMs, weightBits, stateBits, weightRange, initScale,
                     initScaleOut, seed);
         }

@@ -70,11 +70,23 @@ public final class ErbpExperiment extends ExperimentBase {
                 .declare("input_gamma", -0.215, "data neuron current offset for non-zero pixels (paper: -0.215)", -100, 100)
                 .declare("label_current", 0.5 - 0.215, "input current of the active label neuron while training (paper: 0.285, the data neurons' "
                         + "current at pixel 1, about 250 Hz); the prediction neuron of the label is driven toward that rate", -100, 100)
+                .declareChoice("apply", "event", "when updates reach the weights: event (the paper's, at each presynaptic spike), presentation "
+                        + "(the same updates added at the end of each presentation) or rate (gated spike count x mean U over the presentation: "
+                        + "no covariance of the error with the spike train)", "event", "presentation", "rate")
+                .declare("w_label", 0.09, "weight of label and prediction spikes onto the error neurons (threshold 0.1; paper 0.09: about one error "
+                        + "spike per spike of difference; smaller: each error spike counts several)", 1e-6, 10)
+                .declare("w_error", 0.09, "weight of error spikes onto the dendrites of the prediction neurons (paper 0.09; the hidden ones get "
+                        + "feedback_scale*G per error spike)", 1e-6, 10)
                 .declare("ann_epochs", -1L, "epochs of the artificial RBP and BP baselines (-1: as many as eRBP)", -1, 10000)
                 .declare("ann_lr", 0.01, "learning rate of the artificial baselines (SGD)", 1e-9, 100)
                 .declare("ann_batch", 1L, "mini-batch size of the artificial baselines (1: online, as eRBP)", 1, 1e6)
                 .declareChoice("ann_optimizer", "sgd", "optimiser of the artificial baselines: sgd (on the batch mean) or adam (at ann_lr)", "sgd", "adam")
-                .declare("ann_lr_decay", 1.0, "the baselines' learning rate is multiplied by this after each epoch", 1e-6, 1);
+                .declare("ann_lr_decay", 1.0, "the baselines' learning rate is multiplied by this after each epoch", 1e-6, 1)
+                .declareChoice("ann_loss", "cross_entropy", "loss of the artificial baselines: cross_entropy (softmax output) or squared "
+                        + "(the activation at the output too, 1/2 |x_L - onehot(y)|^2: eRBP's error as an artificial network)", "cross_entropy", "squared")
+                .declareChoice("ann_activation", "relu", "activation of the artificial baselines: relu or hard_sigmoid (clip(a, 0, 1), a saturating rate)",
+                        "relu", "hard_sigmoid")
+                .declare("ann_boxcar", 0.0, "0: the baselines learn with the activation's derivative; b > 0: with eRBP's boxcar |a| < b instead", 0, 1e9);
     }
 
     static int[] parseHidden(Params p) {
@@ -113,6 +125,9 @@ public final class ErbpExperiment extends ExperimentBase {
         parseHidden(p);
         if (p.getInt("state_bits") != 16 && p.getInt("state_bits") != 32)
             throw new InputException("erbp: state_bits must be 32 (full precision) or 16, got " + p.getInt("state_bits"));
+        if (!p.getString("apply").equals("event") && (p.getInt("weight_bits") != 32 || p.getBoolean("compare_8bit")))
+            throw new InputException("erbp: low-precision weights round each update as it is made: apply=" + p.getString("apply")
+                    + " needs weight_bits=32 and compare_8bit=false");
         if (p.getDouble("learn_delay_ms") >= p.getDouble("train_ms"))
             throw new InputException("erbp: learn_delay_ms leaves no learning in a " + p.getDouble("train_ms") + " ms presentation");
         for (String k : new String[] {"train_ms", "test_ms"})
@@ -176,7 +191,7 @@ public final class ErbpExperiment extends ExperimentBase {
             run.progress(String.format("RBP and BP MLPs: test accuracy %.4f and %.4f after %d epochs (from the checkpoint)",
                     annAcc[Mlp.Feedback.RBP.ordinal()], annAcc[Mlp.Feedback.BP.ordinal()], annEpochs));
         for (Mlp.Feedback fb : annSaved ? new Mlp.Feedback[0] : new Mlp.Feedback[] {Mlp.Feedback.RBP, Mlp.Feedback.BP}) {
-            Mlp mlp = new Mlp(sizes, seed);
+            Mlp mlp = new Mlp(sizes, seed, annForm(p));
             long t0 = System.nanoTime();
             double[] curve = annEpochs == 0 ? new double[0]
                     : annTrainer(p, seed).train(mlp, train, test, fb, annEpochs, run.progressListener());
@@ -203,7 +218,8 @@ public final class ErbpExperiment extends ExperimentBase {
                 .withWeightBits(p.getInt("weight_bits")).withStateBits(p.getInt("state_bits"))
                 .withInitScales(p.getDouble("init_scale"), p.getDouble("init_scale_out")).withWeightRange(p.getDouble("weight_range"))
                 .withFeedbackScale(p.getDouble("feedback_scale")).withInputCurrent(p.getDouble("input_beta"), p.getDouble("input_gamma"))
-                .withLabelCurrent(p.getDouble("label_current"));
+                .withLabelCurrent(p.getDouble("label_current")).withErrorWeights(p.getDouble("w_label"), p.getDouble("w_error"))
+                .withApply(ErbpRule.Apply.valueOf(p.getString("apply").toUpperCase(java.util.Locale.ROOT)));
         if (p.getDouble("eta") > 0) cfg = cfg.withEta(p.getDouble("eta"));
         ErbpNetwork net = new ErbpNetwork(cfg);
         // optional twin with 8-bit weights: same initial weights (same seed, rounded), same data order
@@ -408,6 +424,12 @@ public final class ErbpExperiment extends ExperimentBase {
     }
 
     /** The artificial baselines' trainer as the parameters set it. */
+    /** The artificial baselines' units and loss ({@code ann_loss}, {@code ann_activation}, {@code ann_boxcar}). */
+    static Mlp.Form annForm(Params p) {
+        Mlp.Activation act = Mlp.Activation.valueOf(p.getString("ann_activation").toUpperCase(java.util.Locale.ROOT));
+        return new Mlp.Form(act, p.getString("ann_loss").equals("squared"), p.getDouble("ann_boxcar"));
+    }
+
     static MlpTrainer annTrainer(Params p, long seed) {
         MlpTrainer t = new MlpTrainer(p.getInt("ann_batch"), p.getDouble("ann_lr"), seed).withAugmentShift(p.getInt("augment_shift"))
                 .withLrDecay(p.getDouble("ann_lr_decay"));

@@ -87,12 +87,14 @@ public final class ErbpNetwork {
             hidden.add(hp);
             Projection pr = plastic("w" + (l + 1), prevPop, hp, prev, h, cfg.initScale(), Rng.stream(seed, 0xE7B, l));
             rules.add(new ErbpRule(pr, cfg.eta(), -(l == 0 ? cfg.gate() : cfg.gateDeep()), l == 0 ? cfg.gate() : cfg.gateDeep(), cfg.gateMode()));
+            rules.get(l).setApply(cfg.apply());
             prev = h;
             prevPop = hp;
         }
         output = net.add(new Population("prediction", new TwoCompartmentLif(np, nc)));
         Projection po = plastic("w_out", prevPop, output, prev, nc, cfg.initScaleOut(), Rng.stream(seed, 0xE7B, 99));
         rules.add(new ErbpRule(po, cfg.eta(), -cfg.gate(), cfg.gate(), cfg.gateMode()));
+        rules.get(rules.size() - 1).setApply(cfg.apply());
         label = net.add(new Population("label", labelModel));
         NonLeakyIntegrator errModel = new NonLeakyIntegrator(2 * nc, TwoCompartmentParams.erbp().vThresh());
         errors = net.add(new Population("error", errModel));
@@ -249,7 +251,10 @@ public final class ErbpNetwork {
         if (train) {
             for (ErbpRule r : rules) r.setEnabled(true);
             sim.run(all - delay);
-            for (ErbpRule r : rules) r.setEnabled(false);
+            for (ErbpRule r : rules) {
+                r.setEnabled(false);
+                r.flush();
+            }
             checkFinite();
         }
         int best = -1, bc = 0, tb = 0;

@@ -28,6 +28,15 @@ import org.snn4j.util.Rng;
  * never learns to fire again); this keeps the boxcar's role of stopping updates that would push a
  * neuron further into silence or saturation.
  *
+ * <p>{@link Apply} (not in the paper) says when the updates reach the weights. {@link Apply#EVENT}
+ * (the paper's) adds each one as its spike arrives. {@link Apply#PRESENTATION} adds the same sum at
+ * the end of the presentation ({@link #flush}), so the weights do not change while the network is
+ * being read. {@link Apply#RATE} adds, per synapse, η · (gated transmitted spikes) · Ū_i with Ū_i the
+ * dendrite's mean over the presentation's learning steps: the update's expectation with the error
+ * taken apart from the spike train. Under {@link Apply#EVENT} a presynaptic neuron's spikes drive its
+ * targets, their extra spikes lower U, and its own later spikes read that lowered U: a covariance
+ * that acts like a weight decay growing with the presynaptic rate; RATE removes it.
+ *
  * <p>Per step, the rule first computes m_i = η U_i · [b_min &lt; I_i &lt; b_max] for the post slice
  * (the state after this step's delivery), then adds m to the row of each presynaptic spike: one
  * unit-stride pass per spike, no allocation.
@@ -47,6 +56,16 @@ public final class ErbpRule implements StepHook {
         TOWARD
     }
 
+    /** When the updates reach the weights. */
+    public enum Apply {
+        /** The paper's: each update as its presynaptic spike arrives. */
+        EVENT,
+        /** The same updates, summed per synapse and added at the end of the presentation. */
+        PRESENTATION,
+        /** η · (gated transmitted spikes) · (mean U over the presentation), at the end of the presentation. */
+        RATE
+    }
+
     private final Projection projection;
     private final TwoCompartmentLif post;
     private final double[] w;
@@ -56,6 +75,12 @@ public final class ErbpRule implements StepHook {
     private final boolean toward;
     private double eta;
     private final double[] m;
+    private Apply apply = Apply.EVENT;
+    /** PRESENTATION: the summed updates per synapse; RATE: the gated transmitted spikes per synapse (null for EVENT). */
+    private double[] pending;
+    /** RATE: Σ U per post neuron over the learning steps, and their number. */
+    private double[] uSum;
+    private long uSteps;
     private boolean enabled = true;
     private long updates;
     // gate occupancy: post neurons counted on learning steps with presynaptic spikes, and how many had I below, inside, above the gate
@@ -112,6 +137,39 @@ public final class ErbpRule implements StepHook {
         return projection;
     }
 
+    /** When the updates reach the weights (default {@link Apply#EVENT}); call between presentations. */
+    public void setApply(Apply a) {
+        java.util.Objects.requireNonNull(a, "apply");
+        if (a != Apply.EVENT && delta != 0) throw new IllegalStateException("low-precision weights need apply = EVENT");
+        apply = a;
+        pending = a == Apply.EVENT ? null : new double[w.length];
+        uSum = a == Apply.RATE ? new double[cols] : null;
+        uSteps = 0;
+    }
+
+    public Apply apply() {
+        return apply;
+    }
+
+    /**
+     * Ends a presentation's learning: adds what {@link Apply#PRESENTATION} or {@link Apply#RATE}
+     * collected to the weights and starts collecting afresh (nothing to do for {@link Apply#EVENT}).
+     */
+    public void flush() {
+        if (apply == Apply.EVENT) return;
+        if (apply == Apply.PRESENTATION) {
+            for (int k = 0; k < w.length; k++) w[k] += pending[k];
+        } else if (uSteps > 0) {
+            final double[] gain = m;   // the per-step scratch row is free between steps
+            for (int j = 0; j < cols; j++) gain[j] = eta * uSum[j] / uSteps;
+            for (int base = 0; base < w.length; base += cols)
+                for (int j = 0; j < cols; j++) w[base + j] += pending[base + j] * gain[j];
+            java.util.Arrays.fill(uSum, 0);
+            uSteps = 0;
+        }
+        java.util.Arrays.fill(pending, 0);
+    }
+
     /** Sets the learning rate η (for a schedule across epochs). */
     public void setEta(double eta) {
         if (!(eta >= 0) || !Double.isFinite(eta)) throw new IllegalArgumentException("learning rate must be >= 0: " + eta);
@@ -160,6 +218,7 @@ public final class ErbpRule implements StepHook {
      * weights rounded to the nearest grid value and clipped to ±wMax; updates rounded stochastically.
      */
     public void quantize(int bits, double wMax, long seed) {
+        if (apply != Apply.EVENT) throw new IllegalStateException("low-precision weights need apply = EVENT");
         if (bits < 2 || bits > 24) throw new IllegalArgumentException("weight bits must be in [2, 24]: " + bits);
         if (!(wMax > 0)) throw new IllegalArgumentException("wMax must be positive: " + wMax);
         qMax = (1 << (bits - 1)) - 1;
@@ -195,10 +254,15 @@ public final class ErbpRule implements StepHook {
             lastSim = sim;
             preSpikes = sim.spikes(projection.pre().population());
         }
+        final double[] iSyn = post.iSyn, u = post.u, m = this.m;
+        if (apply == Apply.RATE) {
+            for (int j = 0; j < cols; j++) uSum[j] += u[postStart + j];
+            uSteps++;
+        }
         IntBuffer s = preSpikes;
         int n = s.size();
         if (n == 0) return;
-        final double[] iSyn = post.iSyn, u = post.u, m = this.m;
+        final boolean rate = apply == Apply.RATE;
         final double lo = bMin, hi = bMax, eta = this.eta;
         final boolean toward = this.toward;
         boolean any = false;
@@ -210,7 +274,7 @@ public final class ErbpRule implements StepHook {
             below += ii <= lo ? 1 : 0;
             // the boxcar reads U only inside it (toward is loop-invariant: the JIT keeps the paper's path as it was)
             boolean learn = inside || (toward && (ii <= lo ? u[postStart + j] > 0 : ii >= hi && u[postStart + j] < 0));
-            double v = learn ? eta * u[postStart + j] : 0;
+            double v = learn ? (rate ? 1 : eta * u[postStart + j]) : 0;
             m[j] = v;
             any |= v != 0;
         }
@@ -253,6 +317,7 @@ public final class ErbpRule implements StepHook {
      */
     private long update(int[] raw, int n, int j0, int j1, boolean any) {
         final double[] m = this.m;
+        final double[] w = apply == Apply.EVENT ? this.w : pending;   // full precision only when not EVENT
         long made = 0;
         for (int k = 0; k < n; k++) {
             int row = raw[k] - preStart;

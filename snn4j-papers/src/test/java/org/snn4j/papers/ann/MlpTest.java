@@ -30,13 +30,24 @@ class MlpTest {
 
     @Test
     void backpropGradientMatchesFiniteDifferences() {
-        Mlp net = new Mlp(new int[] {12, 7, 6, 4}, 3);
+        checkBackpropAgainstFiniteDifferences(new Mlp(new int[] {12, 7, 6, 4}, 3), 0.3);
+    }
+
+    @Test
+    void squaredErrorFormsBackpropTheirOwnLoss() {
+        // eRBP's artificial counterpart: the activation at the output too and ½‖x_L − onehot‖²
+        checkBackpropAgainstFiniteDifferences(new Mlp(new int[] {12, 7, 6, 4}, 3, Mlp.Form.erbp(Mlp.Activation.RELU, 0)), 0.3);
+        // hard sigmoid: biases put most units inside (0, 1); saturated ones have zero gradient on both sides
+        checkBackpropAgainstFiniteDifferences(new Mlp(new int[] {12, 7, 6, 4}, 3, Mlp.Form.erbp(Mlp.Activation.HARD_SIGMOID, 0)), 0.3);
+    }
+
+    private static void checkBackpropAgainstFiniteDifferences(Mlp net, double bias) {
         Rng r = new Rng(5);
         double[] x = new double[12];
         for (int k = 0; k < 12; k++) x[k] = r.nextDouble();
         int y = 2;
         // biases away from 0 so that no ReLU sits exactly at its kink (a dead layer gives z = b = 0)
-        for (int l = 1; l <= 3; l++) for (int k = 0; k < net.biases(l).length; k++) net.biases(l)[k] = 0.3 + 0.01 * k;
+        for (int l = 1; l <= 3; l++) for (int k = 0; k < net.biases(l).length; k++) net.biases(l)[k] = bias + 0.01 * k;
         double[][] grad = net.gradient(x, y, Mlp.Feedback.BP);
         double h = 1e-6, maxErr = 0;
         for (int l = 1; l <= 3; l++) {
@@ -87,6 +98,42 @@ class MlpTest {
             double expected = a > 0 ? d : 0;
             assertEquals(expected, rbp[1][i], 1e-12, "bias gradient of hidden unit " + i);
         }
+    }
+
+    @Test
+    void boxcarFormGatesEachLayerByItsPreActivationAndFeedsBackTheUngatedError() {
+        double b = 0.4;
+        Mlp net = new Mlp(new int[] {10, 8, 3}, 11, Mlp.Form.erbp(Mlp.Activation.HARD_SIGMOID, b));
+        double[] x = new double[10];
+        for (int k = 0; k < 10; k++) x[k] = 0.15 * (k + 1);
+        int y = 1;
+        double[][] rbp = net.gradient(x, y, Mlp.Feedback.RBP);
+        double[] w1 = net.weights(1), w2 = net.weights(2);
+        double[] h = new double[8], z1 = new double[8];
+        int inside = 0, outside = 0;
+        for (int i = 0; i < 8; i++) {
+            double a = 0;
+            for (int k = 0; k < 10; k++) a += x[k] * w1[k * 8 + i];
+            z1[i] = a;
+            h[i] = Math.min(1, Math.max(0, a));
+            if (Math.abs(a) < b) inside++;
+            else outside++;
+        }
+        double[] e = new double[3], z2 = new double[3];
+        for (int j = 0; j < 3; j++) {
+            double a = 0;
+            for (int i = 0; i < 8; i++) a += h[i] * w2[i * 3 + j];
+            z2[j] = a;
+            e[j] = Math.min(1, Math.max(0, a)) - (j == y ? 1 : 0);
+            assertEquals(Math.abs(a) < b ? e[j] : 0, rbp[3][j], 1e-12, "output bias gradient " + j);
+        }
+        for (int i = 0; i < 8; i++) {
+            double d = 0;
+            for (int j = 0; j < 3; j++) d += net.g[0][i * 3 + j] * e[j];   // e itself, not the output's gated delta
+            assertEquals(Math.abs(z1[i]) < b ? d : 0, rbp[1][i], 1e-12, "hidden bias gradient " + i);
+        }
+        assertTrue(inside > 0 && outside > 0, "the check must see units inside and outside the boxcar: " + inside + " / " + outside);
+        assertEquals(0.5 * (e[0] * e[0] + e[1] * e[1] + e[2] * e[2]), net.loss(x, y), 1e-12);
     }
 
     @Test

@@ -70,6 +70,46 @@ class ErbpTest {
     }
 
     @Test
+    void presentationAndRateApplyHoldTheUpdatesUntilFlush() {
+        for (ErbpRule.Apply apply : new ErbpRule.Apply[] {ErbpRule.Apply.PRESENTATION, ErbpRule.Apply.RATE}) {
+            // as above: pre 0 spikes at steps 10 and 20, zero weights; post 0 inside the boxcar, 1 above, 2 below
+            Network net = new Network();
+            Population pre = net.add(new Population("pre", new SpikeTimeSource(new double[][] {{1.05, 2.05}, {}})));
+            TwoCompartmentParams p = TwoCompartmentParams.erbp();
+            TwoCompartmentLif m = new TwoCompartmentLif(p, 3);
+            Population post = net.add(new Population("post", m));
+            double[] i0 = {0.5, 3.0, -3.0}, u0 = {0.4, 0.7, -0.2};
+            System.arraycopy(i0, 0, m.iSyn, 0, 3);
+            System.arraycopy(u0, 0, m.u, 0, 3);
+            DenseWeights w = new DenseWeights(2, 3);
+            Projection pr = net.add(new Projection("w", pre.all(), post.all(), "i_syn", w, 0));
+            double eta = 1e-3;
+            ErbpRule rule = new ErbpRule(pr, eta, -1.15, 1.15);
+            rule.setApply(apply);
+            Simulation sim = new Simulation(net, 0.1, 1, 1);
+            sim.add(rule);
+            double eU = Math.exp(-0.1 / p.tauU());
+            double eventSum = 0, uMean = 0;
+            for (int s = 0; s < 30; s++) {
+                sim.run(1);
+                double uNow = u0[0] * Math.pow(eU, s + 1);
+                uMean += uNow / 30;
+                if (s == 10 || s == 20) eventSum += eta * uNow;
+                for (int j = 0; j < 3; j++) assertEquals(0.0, w.get(0, j), apply + ": no change before the flush, step " + s);
+            }
+            rule.flush();
+            // PRESENTATION: the paper's updates, summed; RATE: η · 2 gated spikes · mean U over the 30 learning steps
+            double expected = apply == ErbpRule.Apply.PRESENTATION ? eventSum : eta * 2 * uMean;
+            assertEquals(expected, w.get(0, 0), 1e-15, apply + ": post 0");
+            assertEquals(0.0, w.get(0, 1), apply + ": above the gate");
+            assertEquals(0.0, w.get(0, 2), apply + ": below the gate");
+            assertEquals(0.0, w.get(1, 0), apply + ": no presynaptic spike");
+            rule.flush();
+            assertEquals(expected, w.get(0, 0), 1e-15, apply + ": a second flush adds nothing");
+        }
+    }
+
+    @Test
     void towardGateAlsoLearnsOutsideTheBoxcarWhenTheUpdateMovesTheCurrentBack() {
         // pre 0 spikes at steps 10 and 20; post neurons inside, above and below the boxcar with U of either sign
         Network net = new Network();
