@@ -37,7 +37,7 @@ final class ErbpCheckpoint {
     static final String FORMAT = "snn4j-erbp-checkpoint";
     static final String FILE = "train-checkpoint.safetensors";
     /** Parameters that may differ between the checkpointed run and the resumed one. */
-    static final List<String> FREE = List.of("epochs");
+    static final List<String> FREE = List.of("epochs", "probe_samples");
 
     int epochsDone;
     long seen;

@@ -27,7 +27,7 @@ import org.snn4j.util.Rng;
  */
 public final class ErbpExperiment extends ExperimentBase {
     /** Stream identifiers of {@link ErbpNetwork#resetState}: training epoch e, test pass after epoch e, evaluation after n samples. */
-    static final long STREAM_TRAIN = 0x7EA1, STREAM_TEST = 0x7E57, STREAM_EVAL = 0xE7A1, STREAM_TRAIN_EVAL = 0x7EE7;
+    static final long STREAM_TRAIN = 0x7EA1, STREAM_TEST = 0x7E57, STREAM_EVAL = 0xE7A1, STREAM_TRAIN_EVAL = 0x7EE7, STREAM_PROBE = 0x960BE;
 
     /** For the service loader. */
     public ErbpExperiment() {
@@ -86,6 +86,10 @@ public final class ErbpExperiment extends ExperimentBase {
                         + "(the activation at the output too, 1/2 |x_L - onehot(y)|^2: eRBP's error as an artificial network)", "cross_entropy", "squared")
                 .declareChoice("ann_activation", "relu", "activation of the artificial baselines: relu or hard_sigmoid (clip(a, 0, 1), a saturating rate)",
                         "relu", "hard_sigmoid")
+                .declare("probe_samples", 0L, "after training, a linear probe: record the spike counts of the data and hidden layers on this many "
+                        + "training images (of the whole split) and on the test images (learning off), train a softmax readout on each layer's counts (Adam, 30 epochs) "
+                        + "and report its test accuracy (metric probe_accuracy_by_layer): how much the layers hold, apart from eRBP's own readout", 0, 1e9)
+                .declare("ann_only", false, "train and test only the artificial baselines, then stop (no eRBP network, no checkpoint)")
                 .declare("ann_boxcar", 0.0, "0: the baselines learn with the activation's derivative; b > 0: with eRBP's boxcar |a| < b instead", 0, 1e9);
     }
 
@@ -163,6 +167,7 @@ public final class ErbpExperiment extends ExperimentBase {
         // fixed subsets: a seeded shuffle, then the first N (the MNIST files are sorted by digit)
         train = train.shuffled(Rng.stream(seed, 0xDA7A, 1));
         test = test.shuffled(Rng.stream(seed, 0xDA7A, 2));
+        Dataset trainAll = train;   // the linear probe draws its training images from the whole split
         if (p.getLong("train_samples") > 0) train = train.head(p.getInt("train_samples"));
         if (p.getLong("test_samples") > 0) test = test.head(p.getInt("test_samples"));
         Dataset evalSet = p.getLong("eval_samples") > 0 ? test.head(p.getInt("eval_samples")) : test;
@@ -208,6 +213,17 @@ public final class ErbpExperiment extends ExperimentBase {
         run.metric("test_accuracy_bp_ann_by_epoch", annCurves.get(1));
         run.metric("ann_macs_per_sample", probe.macsPerSample());
         run.writeMetrics();
+        if (p.getBoolean("ann_only")) {
+            Mlp.Form form = annForm(p);
+            run.note(String.format("Artificial baselines only (`ann_only`): the MLP %s on %s (%d training images), %s output, %s units%s, "
+                            + "%d epochs of %s, batch %d, lr %.3g x %.3g per epoch. Test accuracy with random back-propagation %.4f, "
+                            + "with exact back-propagation %.4f; by epoch in metrics.json.", java.util.Arrays.toString(sizes), dsName, train.size(),
+                    form.squaredError() ? "squared-error" : "softmax / cross-entropy", form.activation().name().toLowerCase(java.util.Locale.ROOT),
+                    form.boxcar() > 0 ? ", learning gated by the boxcar |a| < " + form.boxcar() : "", annEpochs,
+                    p.getString("ann_optimizer").equals("adam") ? "Adam" : "SGD", p.getInt("ann_batch"), p.getDouble("ann_lr"), p.getDouble("ann_lr_decay"),
+                    annAcc[Mlp.Feedback.RBP.ordinal()], annAcc[Mlp.Feedback.BP.ordinal()]));
+            return;
+        }
 
         // ---------------------------------------------------------------- eRBP
         boolean blank = variant.equals("times");
@@ -366,6 +382,7 @@ public final class ErbpExperiment extends ExperimentBase {
             run.writeMetrics();
             ck.save(run.out(), settings, e, seen, trainSeconds, accAt10k, run.metrics(), net, net8);
         }
+        if (p.getLong("probe_samples") > 0) linearProbe(run, net, trainAll, test, p.getInt("probe_samples"), seed);
         run.metric("test_accuracy", acc);
         // with ann_epochs=0 the baseline is the untrained MLP: no gap to report
         if (annEpochs > 0) run.metric("test_accuracy_gap_to_rbp_ann", annAcc[Mlp.Feedback.RBP.ordinal()] - acc);
@@ -423,13 +440,67 @@ public final class ErbpExperiment extends ExperimentBase {
                 java.util.Arrays.toString((double[]) run.metrics().getOrDefault("gate_open_by_layer", new double[0]))));
     }
 
-    /** The artificial baselines' trainer as the parameters set it. */
+    /**
+     * The linear probe ({@code probe_samples}): each layer's spike counts (divided by the most a
+     * neuron can fire in a presentation, one spike per 4 ms) on the first {@code n} images of the whole
+     * (shuffled) training split, whatever {@code train_samples} is, and on all test
+     * images, learning off, from their own state streams; a softmax readout per layer trained on
+     * them with Adam (batch 32, lr 1e-3, 30 epochs); its test accuracy, next to eRBP's own on the
+     * same presentations.
+     */
+    static void linearProbe(RunContext run, ErbpNetwork net, Dataset train, Dataset test, int n, long seed) throws java.io.IOException {
+        long t0 = System.nanoTime();
+        Dataset probeTrain = train.head(Math.min(n, train.size()));
+        int layers = net.layers();
+        double maxCount = net.config().testMs() / 4.0;
+        net.countLayers(true);
+        float[][][] feats = new float[2][layers][];
+        int[][] labels = new int[2][];
+        int erbpCorrect = 0;
+        float[] x = new float[train.dim()];
+        for (int pass = 0; pass < 2; pass++) {
+            Dataset d = pass == 0 ? probeTrain : test;
+            labels[pass] = new int[d.size()];
+            for (int l = 0; l < layers; l++) feats[pass][l] = new float[d.size() * net.layerCounts(l).length];
+            net.resetState(STREAM_PROBE, pass);
+            for (int k = 0; k < d.size(); k++) {
+                d.image(k, x);
+                int pred = net.present(x, -1, false);
+                labels[pass][k] = d.label(k);
+                if (pass == 1 && pred == d.label(k)) erbpCorrect++;
+                for (int l = 0; l < layers; l++) {
+                    int[] c = net.layerCounts(l);
+                    float[] f = feats[pass][l];
+                    for (int i = 0; i < c.length; i++) f[k * c.length + i] = (float) (c[i] / maxCount);
+                }
+            }
+        }
+        net.countLayers(false);
+        double[] acc = new double[layers];
+        for (int l = 0; l < layers; l++) {
+            int dim = feats[0][l].length / labels[0].length;
+            Dataset tr = new Dataset("probe-layer" + l, 1, dim, train.classes(), feats[0][l], labels[0]);
+            Dataset te = new Dataset("probe-layer" + l, 1, dim, train.classes(), feats[1][l], labels[1]);
+            Mlp readout = new Mlp(new int[] {dim, train.classes()}, seed);
+            double[] curve = new MlpTrainer(32, 1e-3, seed).withAdam().train(readout, tr, te, Mlp.Feedback.BP, 30, null);
+            acc[l] = curve[curve.length - 1];
+        }
+        double erbpAcc = (double) erbpCorrect / test.size();
+        run.metric("probe_accuracy_by_layer", acc);
+        run.metric("probe_erbp_accuracy", erbpAcc);
+        run.metric("probe_train_samples", probeTrain.size());
+        run.progress(String.format("linear probe (%d training, %d test images, %.0f s): softmax readout of the spike counts, test accuracy by layer "
+                + "(data, hidden ...) %s; eRBP's own readout on the same presentations %.4f", probeTrain.size(), test.size(),
+                (System.nanoTime() - t0) * 1e-9, java.util.Arrays.toString(acc), erbpAcc));
+    }
+
     /** The artificial baselines' units and loss ({@code ann_loss}, {@code ann_activation}, {@code ann_boxcar}). */
     static Mlp.Form annForm(Params p) {
         Mlp.Activation act = Mlp.Activation.valueOf(p.getString("ann_activation").toUpperCase(java.util.Locale.ROOT));
         return new Mlp.Form(act, p.getString("ann_loss").equals("squared"), p.getDouble("ann_boxcar"));
     }
 
+    /** The artificial baselines' trainer as the parameters set it. */
     static MlpTrainer annTrainer(Params p, long seed) {
         MlpTrainer t = new MlpTrainer(p.getInt("ann_batch"), p.getDouble("ann_lr"), seed).withAugmentShift(p.getInt("augment_shift"))
                 .withLrDecay(p.getDouble("ann_lr_decay"));

@@ -54,6 +54,8 @@ public final class ErbpNetwork {
     private int lastTieBroken = -1;
     private boolean lastTied;
     private final Counter counter = new Counter();
+    private boolean countLayers;
+    private int[][] layerCounts;
     private Recorder recorder;
 
     /** Range of the synaptic current I and soma V in low-precision states (|I| beyond it is far outside any boxcar). */
@@ -183,6 +185,28 @@ public final class ErbpNetwork {
         return outCounts;
     }
 
+    /**
+     * Counts every neuron's spikes per presentation in the layers that feed a plastic projection
+     * (the data neurons and each hidden layer), for {@link #layerCounts}; off by default (it costs a
+     * pass over each step's spikes).
+     */
+    public void countLayers(boolean on) {
+        if (on && layerCounts == null) {
+            layerCounts = new int[forward.size()][];
+            for (int k = 0; k < layerCounts.length; k++) layerCounts[k] = new int[forward.get(k).pre().count()];
+        }
+        countLayers = on;
+    }
+
+    /**
+     * Spike counts of the last presentation (with {@link #countLayers} on): layer 0 the data neurons,
+     * l = 1 … L the hidden layers; live.
+     */
+    public int[] layerCounts(int layer) {
+        if (layerCounts == null) throw new IllegalStateException("countLayers(true) first");
+        return layerCounts[layer];
+    }
+
     /** Forward synaptic events (transmitted) since the counter was last reset. */
     public long synops() {
         return counter.synops + Math.round(counter.frac);
@@ -243,6 +267,7 @@ public final class ErbpNetwork {
         if (train) labelModel.setCurrent(label, cfg.labelCurrent());
         java.util.Arrays.fill(outCounts, 0);
         java.util.Arrays.fill(outDrive, 0);
+        if (countLayers) for (int[] c : layerCounts) java.util.Arrays.fill(c, 0);
         double total = train ? cfg.trainMs() : cfg.testMs();
         long all = Math.round(total / cfg.dtMs());
         long delay = train ? Math.round(cfg.learnDelayMs() / cfg.dtMs()) : all;
@@ -324,6 +349,12 @@ public final class ErbpNetwork {
             for (int k = 0; k < pre.length; k++) {
                 int n = pre[k].size();
                 if (n != 0) frac += n * perSpike[k];
+                if (countLayers && n != 0) {
+                    int[] c = layerCounts[k];
+                    int start = forward.get(k).pre().start();
+                    IntBuffer b = pre[k];
+                    for (int q = 0; q < n; q++) c[b.get(q) - start]++;
+                }
             }
             if (frac > 1e9) {
                 synops += (long) frac;

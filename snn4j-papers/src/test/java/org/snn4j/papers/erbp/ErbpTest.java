@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.snn4j.data.Dataset;
 import org.snn4j.model.SpikeTimeSource;
@@ -246,6 +247,32 @@ class ErbpTest {
             if (net.present(x, all.label(k), false) == all.label(k)) ok++;
         }
         assertTrue(ok > 50, "eRBP+ with 16-bit states: " + ok + "/100 correct");
+    }
+
+    @Test
+    void layerCountsAreEachNeuronsSpikesInThePresentation() {
+        Dataset all = prototypes(2, 5);
+        ErbpConfig cfg = ErbpConfig.paper(new int[] {30, 20}, true, 5).withInputs(64).withTimes(0.1, 30, 30, 5);
+        ErbpNetwork net = new ErbpNetwork(cfg);
+        net.countLayers(true);
+        ErbpNetwork.Recorder rec = net.record();
+        float[] x = new float[64];
+        all.image(0, x);
+        net.present(x, all.label(0), true);   // a training presentation first: the counts must start afresh
+        int firstEnd = rec.pop.size();
+        all.image(1, x);
+        net.present(x, -1, false);
+        List<Population> pops = rec.populations();
+        Population[] layers = {pops.stream().filter(q -> q.name().equals("data")).findFirst().orElseThrow(), net.hidden().get(0), net.hidden().get(1)};
+        int total = 0;
+        for (int l = 0; l < 3; l++) {
+            int[] expected = new int[layers[l].size()];
+            int pi = pops.indexOf(layers[l]);
+            for (int k = firstEnd; k < rec.pop.size(); k++) if (rec.pop.get(k) == pi) expected[rec.neuron.get(k)]++;
+            assertArrayEquals(expected, net.layerCounts(l), "layer " + l);
+            for (int c : expected) total += c;
+        }
+        assertTrue(total > 0, "the check must see spikes");
     }
 
     @Test
