@@ -35,7 +35,8 @@ import org.snn4j.util.Rng;
  * dendrite's mean over the presentation's learning steps: the update's expectation with the error
  * taken apart from the spike train. Under {@link Apply#EVENT} a presynaptic neuron's spikes drive its
  * targets, their extra spikes lower U, and its own later spikes read that lowered U: a covariance
- * that acts like a weight decay growing with the presynaptic rate; RATE removes it.
+ * that could act like a weight decay growing with the presynaptic rate; RATE removes it. Neither
+ * variant changed the accuracy measurably on Fashion-MNIST (docs/erbp.md); they are diagnostics.
  *
  * <p>Per step, the rule first computes m_i = η U_i · [b_min &lt; I_i &lt; b_max] for the post slice
  * (the state after this step's delivery), then adds m to the row of each presynaptic spike: one
