@@ -18,24 +18,40 @@ import org.snn4j.sim.Simulation;
 import org.snn4j.util.Rng;
 
 class ErbpTest {
+    /**
+     * One eRBP rule on a hand-set scene: spike-time sources (one row of times per presynaptic neuron)
+     * onto two-compartment neurons started at synaptic currents i0 and dendrites u0, through zero
+     * weights (so that the spikes do not change I), dt 0.1 ms, one thread.
+     */
+    record RuleBench(Simulation sim, ErbpRule rule, DenseWeights w, TwoCompartmentParams params) {
+        static RuleBench of(double[][] spikeTimes, double[] i0, double[] u0, double eta, ErbpRule.Gate gate) {
+            Network net = new Network();
+            Population pre = net.add(new Population("pre", new SpikeTimeSource(spikeTimes)));
+            TwoCompartmentParams p = TwoCompartmentParams.erbp();
+            TwoCompartmentLif m = new TwoCompartmentLif(p, i0.length);
+            Population post = net.add(new Population("post", m));
+            System.arraycopy(i0, 0, m.iSyn, 0, i0.length);
+            System.arraycopy(u0, 0, m.u, 0, u0.length);
+            DenseWeights w = new DenseWeights(spikeTimes.length, i0.length);
+            Projection pr = net.add(new Projection("w", pre.all(), post.all(), "i_syn", w, 0));
+            ErbpRule rule = new ErbpRule(pr, eta, -1.15, 1.15, gate);
+            Simulation sim = new Simulation(net, 0.1, 1, 1);
+            sim.add(rule);
+            return new RuleBench(sim, rule, w, p);
+        }
+    }
+
     @Test
     void ruleChangesWeightsOnlyOnPresynapticSpikesInsideTheBoxcarByEtaU() {
         // pre 0 spikes at 1.05 ms (step 10) and 2.05 ms (step 20); pre 1 never
-        Network net = new Network();
-        Population pre = net.add(new Population("pre", new SpikeTimeSource(new double[][] {{1.05, 2.05}, {}})));
-        TwoCompartmentParams p = TwoCompartmentParams.erbp();
-        TwoCompartmentLif m = new TwoCompartmentLif(p, 3);
-        Population post = net.add(new Population("post", m));
         // I0: inside the gate, above it, below it; U0 of each
         double[] i0 = {0.5, 3.0, -3.0}, u0 = {0.4, 0.7, -0.2};
-        System.arraycopy(i0, 0, m.iSyn, 0, 3);
-        System.arraycopy(u0, 0, m.u, 0, 3);
-        DenseWeights w = new DenseWeights(2, 3);  // zero weights: the spike does not change I
-        Projection pr = net.add(new Projection("w", pre.all(), post.all(), "i_syn", w, 0));
         double eta = 1e-3;
-        ErbpRule rule = new ErbpRule(pr, eta, -1.15, 1.15);
-        Simulation sim = new Simulation(net, 0.1, 1, 1);
-        sim.add(rule);
+        RuleBench b = RuleBench.of(new double[][] {{1.05, 2.05}, {}}, i0, u0, eta, ErbpRule.Gate.BOXCAR);
+        TwoCompartmentParams p = b.params();
+        DenseWeights w = b.w();
+        ErbpRule rule = b.rule();
+        Simulation sim = b.sim();
         double eS = Math.exp(-0.1 / p.tauSyn()), eU = Math.exp(-0.1 / p.tauU());
         double[] expected = new double[3];
         double[] gates = new double[3];   // below, open, above: post neurons on the steps with a presynaptic spike
@@ -74,21 +90,14 @@ class ErbpTest {
     void presentationAndRateApplyHoldTheUpdatesUntilFlush() {
         for (ErbpRule.Apply apply : new ErbpRule.Apply[] {ErbpRule.Apply.PRESENTATION, ErbpRule.Apply.RATE}) {
             // as above: pre 0 spikes at steps 10 and 20, zero weights; post 0 inside the boxcar, 1 above, 2 below
-            Network net = new Network();
-            Population pre = net.add(new Population("pre", new SpikeTimeSource(new double[][] {{1.05, 2.05}, {}})));
-            TwoCompartmentParams p = TwoCompartmentParams.erbp();
-            TwoCompartmentLif m = new TwoCompartmentLif(p, 3);
-            Population post = net.add(new Population("post", m));
-            double[] i0 = {0.5, 3.0, -3.0}, u0 = {0.4, 0.7, -0.2};
-            System.arraycopy(i0, 0, m.iSyn, 0, 3);
-            System.arraycopy(u0, 0, m.u, 0, 3);
-            DenseWeights w = new DenseWeights(2, 3);
-            Projection pr = net.add(new Projection("w", pre.all(), post.all(), "i_syn", w, 0));
+            double[] u0 = {0.4, 0.7, -0.2};
             double eta = 1e-3;
-            ErbpRule rule = new ErbpRule(pr, eta, -1.15, 1.15);
+            RuleBench b = RuleBench.of(new double[][] {{1.05, 2.05}, {}}, new double[] {0.5, 3.0, -3.0}, u0, eta, ErbpRule.Gate.BOXCAR);
+            TwoCompartmentParams p = b.params();
+            DenseWeights w = b.w();
+            ErbpRule rule = b.rule();
             rule.setApply(apply);
-            Simulation sim = new Simulation(net, 0.1, 1, 1);
-            sim.add(rule);
+            Simulation sim = b.sim();
             double eU = Math.exp(-0.1 / p.tauU());
             double eventSum = 0, uMean = 0;
             for (int s = 0; s < 30; s++) {
@@ -113,20 +122,13 @@ class ErbpTest {
     @Test
     void towardGateAlsoLearnsOutsideTheBoxcarWhenTheUpdateMovesTheCurrentBack() {
         // pre 0 spikes at steps 10 and 20; post neurons inside, above and below the boxcar with U of either sign
-        Network net = new Network();
-        Population pre = net.add(new Population("pre", new SpikeTimeSource(new double[][] {{1.05, 2.05}})));
-        TwoCompartmentParams p = TwoCompartmentParams.erbp();
-        TwoCompartmentLif m = new TwoCompartmentLif(p, 5);
-        Population post = net.add(new Population("post", m));
         double[] i0 = {0.5, 3.0, 3.0, -3.0, -3.0}, u0 = {0.4, -0.7, 0.7, 0.2, -0.2};
-        System.arraycopy(i0, 0, m.iSyn, 0, 5);
-        System.arraycopy(u0, 0, m.u, 0, 5);
-        DenseWeights w = new DenseWeights(1, 5);
-        Projection pr = net.add(new Projection("w", pre.all(), post.all(), "i_syn", w, 0));
         double eta = 1e-3;
-        ErbpRule rule = new ErbpRule(pr, eta, -1.15, 1.15, ErbpRule.Gate.TOWARD);
-        Simulation sim = new Simulation(net, 0.1, 1, 1);
-        sim.add(rule);
+        RuleBench b = RuleBench.of(new double[][] {{1.05, 2.05}}, i0, u0, eta, ErbpRule.Gate.TOWARD);
+        TwoCompartmentParams p = b.params();
+        DenseWeights w = b.w();
+        ErbpRule rule = b.rule();
+        Simulation sim = b.sim();
         double eS = Math.exp(-0.1 / p.tauSyn()), eU = Math.exp(-0.1 / p.tauU());
         double[] expected = new double[5];
         for (int s = 0; s < 30; s++) {
