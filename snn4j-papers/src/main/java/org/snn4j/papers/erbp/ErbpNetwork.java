@@ -89,14 +89,13 @@ public final class ErbpNetwork {
             hidden.add(hp);
             Projection pr = plastic("w" + (l + 1), prevPop, hp, prev, h, cfg.initScale(), Rng.stream(seed, 0xE7B, l));
             rules.add(new ErbpRule(pr, cfg.eta(), -(l == 0 ? cfg.gate() : cfg.gateDeep()), l == 0 ? cfg.gate() : cfg.gateDeep(), cfg.gateMode()));
-            rules.get(l).setApply(cfg.apply());
             prev = h;
             prevPop = hp;
         }
         output = net.add(new Population("prediction", new TwoCompartmentLif(np, nc)));
         Projection po = plastic("w_out", prevPop, output, prev, nc, cfg.initScaleOut(), Rng.stream(seed, 0xE7B, 99));
         rules.add(new ErbpRule(po, cfg.eta(), -cfg.gate(), cfg.gate(), cfg.gateMode()));
-        rules.get(rules.size() - 1).setApply(cfg.apply());
+        for (ErbpRule r : rules) r.setApply(cfg.apply());
         label = net.add(new Population("label", labelModel));
         NonLeakyIntegrator errModel = new NonLeakyIntegrator(2 * nc, TwoCompartmentParams.erbp().vThresh());
         errors = net.add(new Population("error", errModel));
@@ -327,6 +326,7 @@ public final class ErbpNetwork {
         double[] outI;
         IntBuffer[] pre;
         double[] perSpike;
+        int[] preStart;
 
         @Override
         public void afterStep(Simulation s, long step) {
@@ -335,9 +335,11 @@ public final class ErbpNetwork {
                 outI = ((TwoCompartmentLif) output.model()).iSyn;
                 pre = new IntBuffer[forward.size()];
                 perSpike = new double[forward.size()];
+                preStart = new int[forward.size()];
                 for (int k = 0; k < pre.length; k++) {
                     Projection p = forward.get(k);
                     pre[k] = s.spikes(p.pre().population());
+                    preStart[k] = p.pre().start();
                     Weights w = p.weights();
                     perSpike[k] = w.cols() * (w instanceof BlankoutWeights b ? b.probability() : 1.0);
                 }
@@ -351,9 +353,8 @@ public final class ErbpNetwork {
                 if (n != 0) frac += n * perSpike[k];
                 if (countLayers && n != 0) {
                     int[] c = layerCounts[k];
-                    int start = forward.get(k).pre().start();
                     IntBuffer b = pre[k];
-                    for (int q = 0; q < n; q++) c[b.get(q) - start]++;
+                    for (int q = 0; q < n; q++) c[b.get(q) - preStart[k]]++;
                 }
             }
             if (frac > 1e9) {
