@@ -88,6 +88,14 @@ public final class RunContext {
         metrics.put(key, value);
     }
 
+    /** Appends a value to a per-epoch metric (a double[]; a new one when the key is absent or holds something else). */
+    public void appendMetric(String key, double value) {
+        double[] before = metrics.get(key) instanceof double[] d ? d : new double[0];
+        double[] by = java.util.Arrays.copyOf(before, before.length + 1);
+        by[before.length] = value;
+        metrics.put(key, by);
+    }
+
     public Map<String, Object> metrics() {
         return metrics;
     }

@@ -16,6 +16,8 @@ import org.snn4j.experiment.RunContext;
 import org.snn4j.papers.ann.Mlp;
 import org.snn4j.papers.ann.MlpTrainer;
 import org.snn4j.plot.Figure;
+import org.snn4j.train.optim.ParamAverage;
+import org.snn4j.train.optim.ParamSet;
 import org.snn4j.util.AtomicFiles;
 import org.snn4j.util.InputException;
 import org.snn4j.util.Rng;
@@ -89,6 +91,9 @@ public final class ErbpExperiment extends ExperimentBase {
                 .declare("probe_samples", 0L, "after training, a linear probe: record the spike counts of the data and hidden layers on this many "
                         + "training images (of the whole split) and on the test images (learning off), train a softmax readout on each layer's counts (Adam, 30 epochs) "
                         + "and report its test accuracy (metric probe_accuracy_by_layer): how much the layers hold, apart from eRBP's own readout", 0, 1e9)
+                .declare("weight_average", 0.0, "0: test the weights as they stand; tau > 0: test a moving average of them over about the last tau "
+                        + "training presentations (Polyak averaging, each synapse keeps its own average; the last weights are still tested, metric "
+                        + "test_accuracy_last_by_epoch); not the paper's", 0, 1e9)
                 .declare("ann_only", false, "train and test only the artificial baselines, then stop (no eRBP network, no checkpoint)")
                 .declare("ann_boxcar", 0.0, "0: the baselines learn with the activation's derivative; b > 0: with eRBP's boxcar |a| < b instead", 0, 1e9);
     }
@@ -138,6 +143,10 @@ public final class ErbpExperiment extends ExperimentBase {
                     + " needs weight_bits=32 and compare_8bit=false");
         if (p.getDouble("learn_delay_ms") >= p.getDouble("train_ms"))
             throw new InputException("erbp: learn_delay_ms leaves no learning in a " + p.getDouble("train_ms") + " ms presentation");
+        if (p.getDouble("weight_average") > 0 && (p.getInt("weight_bits") != 32 || p.getBoolean("compare_8bit")))
+            throw new InputException("erbp: weight_average needs weight_bits=32 and compare_8bit=false (an average is off the low-precision grid)");
+        if (p.getDouble("weight_average") > 0 && p.getDouble("weight_average") < 1)
+            throw new InputException("erbp: weight_average is a number of presentations, at least 1 (0: off), got " + p.getDouble("weight_average"));
         for (String k : new String[] {"train_ms", "test_ms"})
             if (p.getDouble(k) < p.getDouble("dt_ms")) throw new InputException("erbp: " + k + " is shorter than one step");
     }
@@ -244,6 +253,9 @@ public final class ErbpExperiment extends ExperimentBase {
         ErbpNetwork net = new ErbpNetwork(cfg);
         // optional twin with 8-bit weights: same initial weights (same seed, rounded), same data order
         ErbpNetwork net8 = p.getBoolean("compare_8bit") && cfg.weightBits() == 32 ? new ErbpNetwork(cfg.withWeightBits(8)) : null;
+        // Polyak averaging of the plastic weights: the run tests the average, training moves the weights
+        double avgTau = p.getDouble("weight_average");
+        ParamAverage avg = avgTau > 0 ? new ParamAverage(plasticWeights(net)) : null;
         double etaDecay = p.getDouble("eta_decay");
         int shift = p.getInt("augment_shift");
         long evalEvery = p.getLong("eval_every");
@@ -254,10 +266,10 @@ public final class ErbpExperiment extends ExperimentBase {
         double trainSeconds = ck.trainSeconds, acc = 0, acc8 = Double.NaN, accAt10k = ck.accAt10k;
         List<Double> accByEpoch = ck.accByEpoch, acc8ByEpoch = ck.acc8ByEpoch;
         if (resumed) {
-            ck.restore(net, net8);
+            ck.restore(net, net8, avg);
             if (!accByEpoch.isEmpty()) acc = accByEpoch.get(accByEpoch.size() - 1);
             if (!acc8ByEpoch.isEmpty()) acc8 = acc8ByEpoch.get(acc8ByEpoch.size() - 1);
-            if (!annSaved) ck.save(run.out(), settings, ck.epochsDone, seen, trainSeconds, accAt10k, run.metrics(), net, net8);
+            if (!annSaved) ck.save(run.out(), settings, ck.epochsDone, seen, trainSeconds, accAt10k, run.metrics(), net, net8, avg);
         } else {
             curveX.add(0.0);
             net.resetState(STREAM_TEST, 0);
@@ -266,7 +278,7 @@ public final class ErbpExperiment extends ExperimentBase {
                 net8.resetState(STREAM_TEST, 0);
                 curveY8.add(evaluate(net8, evalSet, x));
             }
-            ck.save(run.out(), settings, 0, seen, trainSeconds, accAt10k, run.metrics(), net, net8);
+            ck.save(run.out(), settings, 0, seen, trainSeconds, accAt10k, run.metrics(), net, net8, avg);
         }
         // record one training presentation for the raster
         ErbpNetwork.Recorder rec = null;
@@ -298,6 +310,7 @@ public final class ErbpExperiment extends ExperimentBase {
                 if (net.present(x, train.label(order[k]), true) == train.label(order[k])) trainCorrect++;
                 if (recordIt) net.stopRecording();
                 if (net8 != null) net8.present(x, train.label(order[k]), true);
+                if (avg != null) avg.update(1 / avgTau);
                 seen++;
                 boolean last = k == order.length - 1;
                 if (!last && seen % evalEvery == 0 && seen <= Math.max(10_000, train.size())) {
@@ -335,6 +348,12 @@ public final class ErbpExperiment extends ExperimentBase {
             run.metric("gate_open_by_layer", gOpen);
             run.metric("gate_above_by_layer", gAbove);
             run.progress("epoch " + e + " gate occupancy (learning steps): " + gates);
+            if (avg != null) {
+                // the last weights on the same test pass (same state stream): the average's gain is paired
+                net.resetState(STREAM_TEST, e);
+                run.appendMetric("test_accuracy_last_by_epoch", evaluate(net, test, x));
+                avg.swap();
+            }
             net.resetSynops();
             net.resetState(STREAM_TEST, e);
             Evaluation ev = evaluateDetailed(net, test, x);
@@ -359,17 +378,16 @@ public final class ErbpExperiment extends ExperimentBase {
                 // after the test pass, from its own state stream: the test accuracy is the same with or without it
                 net.resetState(STREAM_TRAIN_EVAL, e);
                 trainAcc = evaluate(net, trainEvalSet, x);
-                double[] before = run.metrics().get("train_accuracy_by_epoch") instanceof double[] d ? d : new double[0];
-                double[] by = java.util.Arrays.copyOf(before, before.length + 1);
-                by[before.length] = trainAcc;
                 run.metric("train_accuracy", trainAcc);
-                run.metric("train_accuracy_by_epoch", by);
+                run.appendMetric("train_accuracy_by_epoch", trainAcc);
             }
+            if (avg != null) avg.swap();   // training goes on from the last weights
             // with a twin, two networks share the training time
             double rate = seen / trainSeconds * (net8 == null ? 1 : 2);
-            run.progress(String.format("epoch %d done (eta %.3g): test accuracy %.4f (%d images; ties broken by drive %.4f, silent %.3f, tied %.3f; "
+            run.progress(String.format("epoch %d done (eta %.3g): test accuracy %.4f%s (%d images; ties broken by drive %.4f, silent %.3f, tied %.3f; "
                             + "running train accuracy %.4f%s)%s, %.0f training samples/s, %.0f synops/sample", e,
-                    etaE, acc, test.size(), ev.accuracyTieBroken(), ev.silentFraction(), ev.tiedFraction(), (double) trainCorrect / order.length,
+                    etaE, acc, avg == null ? "" : String.format(" with the weights' moving average, %.4f with the last weights",
+                            lastOf(run, "test_accuracy_last_by_epoch")), test.size(), ev.accuracyTieBroken(), ev.silentFraction(), ev.tiedFraction(), (double) trainCorrect / order.length,
                     trainEvalSet == null ? "" : String.format("; %.4f on %d training images, learning off", trainAcc, trainEvalSet.size()), net8 == null ? "" : String.format(", 8-bit weights %.4f", acc8), rate, synops));
             run.metric("test_accuracy", acc);
             accByEpoch.add(acc);
@@ -384,9 +402,13 @@ public final class ErbpExperiment extends ExperimentBase {
             run.metric("weight_bits", cfg.weightBits());
             run.metric("state_bits", cfg.stateBits());
             run.writeMetrics();
-            ck.save(run.out(), settings, e, seen, trainSeconds, accAt10k, run.metrics(), net, net8);
+            ck.save(run.out(), settings, e, seen, trainSeconds, accAt10k, run.metrics(), net, net8, avg);
         }
-        if (p.getLong("probe_samples") > 0) linearProbe(run, net, trainAll, test, p.getInt("probe_samples"), seed);
+        if (p.getLong("probe_samples") > 0) {
+            if (avg != null) avg.swap();   // the model the run tests
+            linearProbe(run, net, trainAll, test, p.getInt("probe_samples"), seed);
+            if (avg != null) avg.swap();
+        }
         run.metric("test_accuracy", acc);
         // with ann_epochs=0 the baseline is the untrained MLP: no gap to report
         if (annEpochs > 0) run.metric("test_accuracy_gap_to_rbp_ann", annAcc[Mlp.Feedback.RBP.ordinal()] - acc);
@@ -439,7 +461,9 @@ public final class ErbpExperiment extends ExperimentBase {
                         + "synaptic current is inside the boxcar on learning steps), per plastic layer: %s.",
                 blank ? "x" : "+", dsName, java.util.Arrays.toString(sizes), epochs, train.size(), cfg.dtMs(), cfg.trainMs(), cfg.testMs(),
                 cfg.eta(), etaDecay, cfg.initScale(), cfg.initScaleOut(), cfg.weightBits(), cfg.stateBits(), acc,
-                net8 == null ? "" : String.format(" (8-bit weights, same run: %.4f)", acc8), rbpAcc, bpAcc, annEpochs,
+                (net8 == null ? "" : String.format(" (8-bit weights, same run: %.4f)", acc8))
+                        + (avg == null ? "" : String.format(" with the weights' moving average over about the last %.0f presentations (the last "
+                        + "weights themselves: %.4f on the same test pass)", avgTau, lastOf(run, "test_accuracy_last_by_epoch"))), rbpAcc, bpAcc, annEpochs,
                 p.getString("ann_optimizer").equals("adam") ? "Adam" : "SGD", p.getInt("ann_batch"), p.getDouble("ann_lr"),
                 java.util.Arrays.toString((double[]) run.metrics().getOrDefault("gate_open_by_layer", new double[0]))));
     }
@@ -512,6 +536,18 @@ public final class ErbpExperiment extends ExperimentBase {
     }
 
     /** Test accuracy: each image presented with learning off and no label; prediction = most output spikes. */
+    /** The last value of a per-epoch metric (NaN when there is none). */
+    private static double lastOf(RunContext run, String key) {
+        return run.metrics().get(key) instanceof double[] d && d.length > 0 ? d[d.length - 1] : Double.NaN;
+    }
+
+    /** The plastic weights of every layer as a parameter set, for {@link ParamAverage} (the gradients stay zero: the rule is local). */
+    static ParamSet plasticWeights(ErbpNetwork net) {
+        ParamSet.Builder b = ParamSet.builder();
+        for (int l = 1; l <= net.layers(); l++) b.add("weights." + l, net.weights(l), new double[net.weights(l).length]);
+        return b.build();
+    }
+
     static double evaluate(ErbpNetwork net, Dataset d, float[] x) {
         return evaluateDetailed(net, d, x).accuracy();
     }

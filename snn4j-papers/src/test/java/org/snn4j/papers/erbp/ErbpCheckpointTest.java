@@ -90,6 +90,7 @@ class ErbpCheckpointTest {
         assertEquals(2L, ((Number) cb.meta().get("epochs_done")).longValue());
         assertEquals(tensors(ca, "weights"), tensors(cb, "weights"), "same weights, bit for bit");
         assertEquals(tensors(ca, "weights_8bit"), tensors(cb, "weights_8bit"));
+        assertEquals(tensors(ca, "weights_average"), tensors(cb, "weights_average"));
         for (String k : new String[] {"curve_x", "curve_y", "curve_y_8bit", "accuracy_by_epoch", "ann_accuracy", "ann_curves"})
             assertEquals(Json.write(ca.meta().get(k)), Json.write(cb.meta().get(k)), k);
         for (String k : new String[] {"test_accuracy", "test_accuracy_8bit", "test_accuracy_rbp_ann", "test_accuracy_bp_ann", "epochs",
@@ -97,6 +98,8 @@ class ErbpCheckpointTest {
             assertEquals(Json.write(a.get(k)), Json.write(r.get(k)), k);
         assertArrayEquals((double[]) a.get("test_accuracy_by_epoch"), (double[]) r.get("test_accuracy_by_epoch"), 0.0);
         assertEquals(2, ((double[]) r.get("test_accuracy_by_epoch")).length);
+        if (a.containsKey("test_accuracy_last_by_epoch"))
+            assertArrayEquals((double[]) a.get("test_accuracy_last_by_epoch"), (double[]) r.get("test_accuracy_last_by_epoch"), 0.0);
         if (a.containsKey("train_accuracy_by_epoch")) {
             assertArrayEquals((double[]) a.get("train_accuracy_by_epoch"), (double[]) r.get("train_accuracy_by_epoch"), 0.0);
             assertEquals(2, ((double[]) r.get("train_accuracy_by_epoch")).length);
@@ -125,6 +128,32 @@ class ErbpCheckpointTest {
         // eRBPx (blank-out synapses); ann_epochs = epochs, so the resume trains the baselines for 2 epochs;
         // the accuracy on training images (learning off) is kept across the resume
         resumeEqualsUninterrupted("variant=times", "train_eval_samples=20");
+    }
+
+    @Test
+    void resumedRunWithWeightAverageEqualsUninterruptedRun() throws Exception {
+        // the moving averages travel in the checkpoint; the probe and the training-image test use the average
+        resumeEqualsUninterrupted("variant=times", "weight_average=30", "train_eval_samples=20", "ann_epochs=0");
+    }
+
+    /**
+     * The average is only tested, never trained: the weights after training and the last weights' test
+     * accuracy (same test state stream) are those of a run without it, bit for bit.
+     */
+    @Test
+    void weightAverageChangesTheTestedWeightsOnly() throws Exception {
+        Path data = installPrototypes(tmp.resolve("data"));
+        Path plainOut = tmp.resolve("p"), avgOut = tmp.resolve("w");
+        Map<String, Object> plain = run(plainOut, data, "epochs=2", "variant=times", "ann_epochs=0");
+        Map<String, Object> avg = run(avgOut, data, "epochs=2", "variant=times", "ann_epochs=0", "weight_average=30");
+        assertArrayEquals((double[]) plain.get("test_accuracy_by_epoch"), (double[]) avg.get("test_accuracy_last_by_epoch"), 0.0);
+        assertEquals(tensors(checkpoint(plainOut), "weights"), tensors(checkpoint(avgOut), "weights"));
+        assertFalse(plain.containsKey("test_accuracy_last_by_epoch"));
+        // the averages moved from the initial weights toward the trained ones, and differ from both
+        ModelFile.Contents c = checkpoint(avgOut);
+        double[] w = c.tensors().doubles("weights.1"), a = c.tensors().doubles("weights_average.1");
+        assertEquals(w.length, a.length);
+        assertFalse(java.util.Arrays.equals(w, a));
     }
 
     @Test
