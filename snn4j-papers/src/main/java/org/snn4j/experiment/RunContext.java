@@ -176,6 +176,11 @@ public final class RunContext {
             if (d == 0 || (a >= 1e-3 && a < 1e6)) return String.format("%.4g", d);
             return String.format("%.3e", d);
         }
+        if (v instanceof double[] a) {
+            StringBuilder sb = new StringBuilder("[");
+            for (int k = 0; k < a.length; k++) sb.append(k == 0 ? "" : ", ").append(format(a[k]));
+            return sb.append(']').toString();
+        }
         return String.valueOf(v);
     }
 }

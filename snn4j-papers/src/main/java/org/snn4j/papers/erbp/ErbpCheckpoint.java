@@ -132,6 +132,7 @@ final class ErbpCheckpoint {
      */
     void save(Path dir, Map<String, Object> settings, int epochsDone, long seen, double trainSeconds, double accAt10k,
               Map<String, Object> runMetrics, ErbpNetwork net, ErbpNetwork net8, ParamAverage avg) {
+        if (avg != null && avg.swapped()) throw new IllegalStateException("the weights' averages are swapped in: swap back before saving");
         this.epochsDone = epochsDone;
         this.seen = seen;
         this.trainSeconds = trainSeconds;

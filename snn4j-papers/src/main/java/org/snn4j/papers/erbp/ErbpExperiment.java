@@ -91,9 +91,9 @@ public final class ErbpExperiment extends ExperimentBase {
                 .declare("probe_samples", 0L, "after training, a linear probe: record the spike counts of the data and hidden layers on this many "
                         + "training images (of the whole split) and on the test images (learning off), train a softmax readout on each layer's counts (Adam, 30 epochs) "
                         + "and report its test accuracy (metric probe_accuracy_by_layer): how much the layers hold, apart from eRBP's own readout", 0, 1e9)
-                .declare("weight_average", 0.0, "0: test the weights as they stand; tau > 0: test a moving average of them over about the last tau "
-                        + "training presentations (Polyak averaging, each synapse keeps its own average; the last weights are still tested, metric "
-                        + "test_accuracy_last_by_epoch); not the paper's", 0, 1e9)
+                .declare("weight_average", 0.0, "0: test the weights as they stand; tau > 0: test an exponential moving average of them over about "
+                        + "the last tau training presentations (each synapse keeps its own average, from the initial weights on; the last weights are "
+                        + "still tested, metric test_accuracy_last_by_epoch, and so are the evaluations within an epoch); not the paper's", 0, 1e9)
                 .declare("ann_only", false, "train and test only the artificial baselines, then stop (no eRBP network, no checkpoint)")
                 .declare("ann_boxcar", 0.0, "0: the baselines learn with the activation's derivative; b > 0: with eRBP's boxcar |a| < b instead", 0, 1e9);
     }
@@ -349,7 +349,7 @@ public final class ErbpExperiment extends ExperimentBase {
             run.metric("gate_above_by_layer", gAbove);
             run.progress("epoch " + e + " gate occupancy (learning steps): " + gates);
             if (avg != null) {
-                // the last weights on the same test pass (same state stream): the average's gain is paired
+                // the last weights first, on the same images, input spike trains and random seeds (resetState): a paired comparison
                 net.resetState(STREAM_TEST, e);
                 run.appendMetric("test_accuracy_last_by_epoch", evaluate(net, test, x));
                 avg.swap();
@@ -364,7 +364,8 @@ public final class ErbpExperiment extends ExperimentBase {
             run.metric("train_accuracy_running", (double) trainCorrect / order.length);
             double synops = (double) net.synops() / test.size();
             curveX.add((double) seen);
-            curveY.add(acc);
+            // the curve follows the trained weights; with averaging the tested average is plotted apart
+            curveY.add(avg == null ? acc : lastOf(run, "test_accuracy_last_by_epoch"));
             if (net8 != null) {
                 net8.resetState(STREAM_TEST, e);
                 acc8 = evaluate(net8, test, x);
@@ -372,7 +373,7 @@ public final class ErbpExperiment extends ExperimentBase {
                 run.metric("test_accuracy_8bit", acc8);
                 run.metric("accuracy_drop_8bit", acc - acc8);
             }
-            if (seen == 10_000) accAt10k = acc;
+            if (seen == 10_000) accAt10k = curveY.get(curveY.size() - 1);
             double trainAcc = Double.NaN;
             if (trainEvalSet != null) {
                 // after the test pass, from its own state stream: the test accuracy is the same with or without it
@@ -436,6 +437,14 @@ public final class ErbpExperiment extends ExperimentBase {
             f.line(java.util.Arrays.copyOfRange(cx, from, cx.length), java.util.Arrays.copyOfRange(cy, from, cy.length), "eRBP (spiking)");
             if (cy8 != null)
                 f.line(java.util.Arrays.copyOfRange(cx, from, cx.length), java.util.Arrays.copyOfRange(cy8, from, cy8.length), "eRBP, 8-bit weights");
+            if (avg != null) {
+                double[] ex = new double[accByEpoch.size()], ey = new double[accByEpoch.size()];
+                for (int k = 0; k < ex.length; k++) {
+                    ex[k] = k + 1;
+                    ey[k] = accByEpoch.get(k);
+                }
+                f.line(ex, ey, "eRBP, weights' moving average");
+            }
             double x0 = zoom ? cx[from] : 0, x1 = Math.max(x0 + 1e-9, cx[cx.length - 1]);
             f.line(new double[] {x0, x1}, new double[] {rbpAcc, rbpAcc}, "RBP MLP, " + annEpochs + " epochs");
             f.line(new double[] {x0, x1}, new double[] {bpAcc, bpAcc}, "BP MLP, " + annEpochs + " epochs");
@@ -443,7 +452,8 @@ public final class ErbpExperiment extends ExperimentBase {
             f.save(run.plotPath(zoom ? "learning_curve_zoom.png" : "learning_curve.png"));
         }
         run.plotted("learning_curve.png", "Test accuracy of eRBP after each epoch and every " + evalEvery
-                + " samples early on (within an epoch on " + evalSet.size() + " test images), with the artificial baselines");
+                + " samples early on (within an epoch on " + evalSet.size() + " test images), with the artificial baselines"
+                + (avg == null ? "" : "; the weights' moving average (what the run reports) tested after each epoch"));
         run.plotted("learning_curve_zoom.png", "The learning curve from the first evaluation on, zoomed on the accuracies reached");
         if (rec != null) {
             rasterPlot(run, rec, recEpoch, cfg);
@@ -453,7 +463,7 @@ public final class ErbpExperiment extends ExperimentBase {
         tiles(run.plotPath("hidden_weights.png"), net.weights(1), train.dim(), hidden[0], train.rows(), train.cols(),
                 "eRBP: input weights of the first " + Math.min(100, hidden[0]) + " hidden neurons");
         run.plotted("hidden_weights.png", "Learned input weights of hidden neurons as " + train.rows() + "x" + train.cols()
-                + " tiles (red positive, blue negative)");
+                + " tiles (red positive, blue negative)" + (avg == null ? "" : "; the last weights, not their average"));
         run.note(String.format("eRBP%s on %s, network %s, %d epochs of %d images (dt %.2f ms, %.0f ms per training and %.0f ms per test "
                         + "presentation, eta %.3g x %.3g per epoch, initial weight scales %.3g / %.3g), weights in %d bits, states in %d bits. "
                         + "Test accuracy %.4f%s; the same MLP trained with random back-propagation: %.4f, with exact back-propagation: %.4f "
@@ -462,8 +472,8 @@ public final class ErbpExperiment extends ExperimentBase {
                 blank ? "x" : "+", dsName, java.util.Arrays.toString(sizes), epochs, train.size(), cfg.dtMs(), cfg.trainMs(), cfg.testMs(),
                 cfg.eta(), etaDecay, cfg.initScale(), cfg.initScaleOut(), cfg.weightBits(), cfg.stateBits(), acc,
                 (net8 == null ? "" : String.format(" (8-bit weights, same run: %.4f)", acc8))
-                        + (avg == null ? "" : String.format(" with the weights' moving average over about the last %.0f presentations (the last "
-                        + "weights themselves: %.4f on the same test pass)", avgTau, lastOf(run, "test_accuracy_last_by_epoch"))), rbpAcc, bpAcc, annEpochs,
+                        + (avg == null ? "" : String.format(" with the weights' exponential moving average over about the last %.0f presentations (the last "
+                        + "weights themselves: %.4f on the same test images and random seeds)", avgTau, lastOf(run, "test_accuracy_last_by_epoch"))), rbpAcc, bpAcc, annEpochs,
                 p.getString("ann_optimizer").equals("adam") ? "Adam" : "SGD", p.getInt("ann_batch"), p.getDouble("ann_lr"),
                 java.util.Arrays.toString((double[]) run.metrics().getOrDefault("gate_open_by_layer", new double[0]))));
     }
@@ -535,7 +545,6 @@ public final class ErbpExperiment extends ExperimentBase {
         return p.getString("ann_optimizer").equals("adam") ? t.withAdam() : t;
     }
 
-    /** Test accuracy: each image presented with learning off and no label; prediction = most output spikes. */
     /** The last value of a per-epoch metric (NaN when there is none). */
     private static double lastOf(RunContext run, String key) {
         return run.metrics().get(key) instanceof double[] d && d.length > 0 ? d[d.length - 1] : Double.NaN;
@@ -547,6 +556,8 @@ public final class ErbpExperiment extends ExperimentBase {
         for (int l = 1; l <= net.layers(); l++) b.add("weights." + l, net.weights(l), new double[net.weights(l).length]);
         return b.build();
     }
+
+    /** Test accuracy: each image presented with learning off and no label; prediction = most output spikes. */
 
     static double evaluate(ErbpNetwork net, Dataset d, float[] x) {
         return evaluateDetailed(net, d, x).accuracy();

@@ -100,6 +100,8 @@ class ErbpCheckpointTest {
         assertEquals(2, ((double[]) r.get("test_accuracy_by_epoch")).length);
         if (a.containsKey("test_accuracy_last_by_epoch"))
             assertArrayEquals((double[]) a.get("test_accuracy_last_by_epoch"), (double[]) r.get("test_accuracy_last_by_epoch"), 0.0);
+        if (a.containsKey("probe_accuracy_by_layer"))
+            assertArrayEquals((double[]) a.get("probe_accuracy_by_layer"), (double[]) r.get("probe_accuracy_by_layer"), 0.0);
         if (a.containsKey("train_accuracy_by_epoch")) {
             assertArrayEquals((double[]) a.get("train_accuracy_by_epoch"), (double[]) r.get("train_accuracy_by_epoch"), 0.0);
             assertEquals(2, ((double[]) r.get("train_accuracy_by_epoch")).length);
@@ -133,7 +135,7 @@ class ErbpCheckpointTest {
     @Test
     void resumedRunWithWeightAverageEqualsUninterruptedRun() throws Exception {
         // the moving averages travel in the checkpoint; the probe and the training-image test use the average
-        resumeEqualsUninterrupted("variant=times", "weight_average=30", "train_eval_samples=20", "ann_epochs=0");
+        resumeEqualsUninterrupted("variant=times", "weight_average=30", "train_eval_samples=20", "ann_epochs=0", "probe_samples=20");
     }
 
     /**

@@ -1,15 +1,15 @@
 package org.snn4j.train.optim;
 
 /**
- * An exponential moving average of a {@link ParamSet}'s values (Polyak averaging): after each
- * update step, {@code avg ← avg + α·(value − avg)}. Online learning with noisy steps leaves the
- * weights scattered around a good point; their running average sits closer to it, and evaluating
- * the average instead of the last iterate is the standard remedy (Polyak &amp; Juditsky 1992, the
- * "EMA" of modern trainers). Training keeps updating the live values; {@link #swap} exchanges
- * values and averages in place for an evaluation and, called again, puts them back.
+ * An exponential moving average of a {@link ParamSet}'s values: after each update step,
+ * {@code avg ← avg + α·(value − avg)}. Online learning with noisy steps leaves the weights scattered
+ * around a good point; an average of the iterates sits closer to it (Polyak &amp; Juditsky 1992 average
+ * them uniformly; the exponential average, the "EMA" of modern trainers, forgets the early ones).
+ * Training keeps updating the live values; {@link #swap} exchanges values and averages in place for
+ * an evaluation and, called again, puts them back.
  *
- * <p>The average starts at the values when the object is made. Its state is the averages alone
- * ({@link #average}, live, for a checkpoint).
+ * <p>The average starts at the values when the object is made, and those keep a share (1 − α)^n
+ * after n steps. Its state is the averages alone ({@link #average}, live, for a checkpoint).
  */
 public final class ParamAverage {
     private final ParamSet params;
