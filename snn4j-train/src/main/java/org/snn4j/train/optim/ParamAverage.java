@@ -35,18 +35,7 @@ public final class ParamAverage {
     public void update(double alpha) {
         if (!(alpha > 0 && alpha <= 1)) throw new IllegalArgumentException("averaging weight must be in (0, 1]: " + alpha);
         if (swapped) throw new IllegalStateException("the averages are swapped in: swap back before updating");
-        for (int k = 0; k < avg.length; k++) {
-            Param p = params.get(k);
-            double[] a = avg[k];
-            int o = p.offset(), n = p.length();
-            if (p.isFloat()) {
-                float[] v = p.floatValues();
-                for (int i = 0; i < n; i++) a[i] += alpha * (v[o + i] - a[i]);
-            } else {
-                double[] v = p.doubleValues();
-                for (int i = 0; i < n; i++) a[i] += alpha * (v[o + i] - a[i]);
-            }
-        }
+        pass(false, alpha);
     }
 
     /**
@@ -55,28 +44,37 @@ public final class ParamAverage {
      * bit for bit. A float tensor's averages come back rounded to float by the round trip.
      */
     public void swap() {
+        pass(true, 0);
+        swapped = !swapped;
+    }
+
+    /** One pass over every scalar: the exchange of value and average, or the averaging step of weight alpha. */
+    private void pass(boolean exchange, double alpha) {
         for (int k = 0; k < avg.length; k++) {
             Param p = params.get(k);
             double[] a = avg[k];
             int o = p.offset(), n = p.length();
-            if (p.isFloat()) {
-                // a float tensor keeps its exact value in the double slot while the average is in
-                float[] v = p.floatValues();
+            float[] fv = p.floatValues();   // null in a double tensor
+            double[] dv = p.doubleValues();
+            if (exchange && fv != null) {
+                // the float tensor's exact value waits in the double slot while the average is in
                 for (int i = 0; i < n; i++) {
-                    double t = v[o + i];
-                    v[o + i] = (float) a[i];
+                    double t = fv[o + i];
+                    fv[o + i] = (float) a[i];
                     a[i] = t;
                 }
+            } else if (exchange) {
+                for (int i = 0; i < n; i++) {
+                    double t = dv[o + i];
+                    dv[o + i] = a[i];
+                    a[i] = t;
+                }
+            } else if (fv != null) {
+                for (int i = 0; i < n; i++) a[i] += alpha * (fv[o + i] - a[i]);
             } else {
-                double[] v = p.doubleValues();
-                for (int i = 0; i < n; i++) {
-                    double t = v[o + i];
-                    v[o + i] = a[i];
-                    a[i] = t;
-                }
+                for (int i = 0; i < n; i++) a[i] += alpha * (dv[o + i] - a[i]);
             }
         }
-        swapped = !swapped;
     }
 
     /** @return whether the parameters now hold the averages */
