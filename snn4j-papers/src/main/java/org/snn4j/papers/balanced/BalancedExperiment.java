@@ -77,6 +77,8 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 .declare("fresh_error", false, "while learning, the error uses the readout with the previous step's spikes (true: measured worse, the feedback then acts as a second reset)")
                 .declare("slow_aligned", false, "the slow rule pairs the error current with the presynaptic trace of the same time, without the last spike (true: measured worse, the slow scale drops to ~0.96 and the learned system is over-damped)")
                 .declare("fast_excludes_feedback", false, "the fast rule reads the voltage minus the feedback current's share of it (the leaky integral of K F e, which each neuron can hold separately)")
+                .declare("eps_reset_scale", 1.0, "with fast_reset=threshold, each neuron's self-weight (its reset) learns at this multiple of eps_fast "
+                        + "(capped at a full step): a reset learned before the lateral weights keeps a zero or random start from running away", 1e-6, 1e6)
                 .declare("feedback_ramp_s", 0.0, "the feedback gain rises linearly from 0 to gain_k over this time from the feedback's start (s; 0: at once)", 0, 1e12)
                 .declare("feedback_before_slow", true, "the error feedback is on from the start of learning (false: only from slow_start_s, so that the fast weights first learn the balance on the command alone)")
                 .declare("test_commands", quick ? 1L : 5L, "final autonomous test: fresh commands, errors averaged", 1, 1000)
@@ -140,7 +142,7 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 p.getInt("checkpoints"), amp, p.getDouble("command_sigma_ms"), p.getDouble("command_block_ms"), seed,
                 BalancedProtocol.FastInit.parse(p.getString("fast_init")), p.getString("fast_reset").equals("threshold"), p.getInt("test_commands"),
                 p.getBoolean("fresh_error"), p.getBoolean("slow_aligned"), p.getBoolean("feedback_before_slow"),
-                p.getBoolean("fast_excludes_feedback"), Math.round(p.getDouble("feedback_ramp_s") * 1000 / dt));
+                p.getBoolean("fast_excludes_feedback"), Math.round(p.getDouble("feedback_ramp_s") * 1000 / dt), p.getDouble("eps_reset_scale"));
     }
 
     @Override

@@ -63,12 +63,15 @@ public final class BalancedProtocol {
      *                      ({@link BalancedInput#feedbackVoltage()}): the balance error without the teacher's drive
      * @param feedbackRampSteps the feedback gain rises linearly from 0 to K over this many steps from the
      *                      moment the feedback starts (0: K at once)
+     * @param resetRateScale the fast rule's self-weight learns at this multiple of its rate (with
+     *                      {@code resetFromThreshold}; {@link RecurrentVoltageRule#resetRate}; 1: the same)
      */
     public record Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
                          double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                          long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
                          FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow,
-                         boolean feedbackBeforeSlow, boolean fastExcludesFeedback, long feedbackRampSteps) {
+                         boolean feedbackBeforeSlow, boolean fastExcludesFeedback, long feedbackRampSteps,
+                         double resetRateScale) {
         public Config {
             if (testCommands < 1) throw new IllegalArgumentException("test commands must be >= 1: " + testCommands);
         }
@@ -78,7 +81,7 @@ public final class BalancedProtocol {
                       double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                       long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed) {
             this(params, decoder, system, tauSlowMs, dtMs, gainK, etaSlow, epsFast, betaFast, decaySteps, slowStartSteps, fastInitNoise,
-                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false, true, false, 0);
+                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false, true, false, 0, 1);
         }
     }
 
@@ -203,7 +206,7 @@ public final class BalancedProtocol {
         sim.add(in).add(slowRule);
         if (cfg.epsFast() > 0)
             sim.add(new RecurrentVoltageRule(net.scn, cfg.epsFast(), cfg.betaFast(), p.mu(), sched, null, cfg.resetFromThreshold())
-                    .excluding(cfg.fastExcludesFeedback() ? in.feedbackVoltage() : null));
+                    .resetRate(cfg.resetRateScale()).excluding(cfg.fastExcludesFeedback() ? in.feedbackVoltage() : null));
         DecodingErrorMonitor track = new DecodingErrorMonitor(j, net::readout, in::x);   // per segment
         sim.add(net.slow).add(isi).add(track);
 

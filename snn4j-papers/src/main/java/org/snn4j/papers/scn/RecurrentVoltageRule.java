@@ -33,6 +33,7 @@ import org.snn4j.util.IntBuffer;
  */
 public final class RecurrentVoltageRule implements StepHook {
     private final ScnNetwork net;
+    private double resetScale = 1;
     private final double epsR, beta, mu;
     private final LearningSchedule schedule;
     private final int[] dale;
@@ -76,6 +77,18 @@ public final class RecurrentVoltageRule implements StepHook {
      * of an external teaching current (a separate input compartment), which then does not enter the
      * weights. Null: the whole voltage (the default).
      */
+    /**
+     * The self-weight learns from the threshold at {@code scale} times the rule's rate (with
+     * {@code resetFromThreshold}; 1 by default): a neuron's reset is a property of the neuron, and
+     * learning it faster than the lateral weights keeps a network that starts without a reset, or
+     * with a random one, from running away before it has one.
+     */
+    public RecurrentVoltageRule resetRate(double scale) {
+        if (!(scale > 0) || Double.isInfinite(scale)) throw new IllegalArgumentException("reset rate scale must be > 0: " + scale);
+        this.resetScale = scale;
+        return this;
+    }
+
     public RecurrentVoltageRule excluding(double[] part) {
         if (part != null && part.length != net.n) throw new IllegalArgumentException("excluded voltage: need " + net.n + ", got " + part.length);
         this.excluded = part;
@@ -117,7 +130,7 @@ public final class RecurrentVoltageRule implements StepHook {
                 if (i != k && (sign > 0 && w < 0 || sign < 0 && w > 0)) w = 0;
                 c[base + i] = w;
             }
-            if (resetFromThreshold) c[base + k] = self - eps * (beta * thr[k] + self);   // replaces the voltage update of the self-weight
+            if (resetFromThreshold) c[base + k] = self - Math.min(1, eps * resetScale) * (beta * thr[k] + self);   // replaces the voltage update of the self-weight
             updates++;
         }
     }

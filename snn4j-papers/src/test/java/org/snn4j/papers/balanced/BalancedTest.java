@@ -230,6 +230,28 @@ class BalancedTest {
     }
 
     /**
+     * The same case with the reset learned faster ({@code resetRate}): at 3 × ε the self-weight steps by 0.3,
+     * Ω_00 = 1.2 + 0.3 (1 − 1.2) = 1.14, then 1.14 + 0.3 (1 − 1.14) = 1.098; at 20 × ε the step is capped at
+     * 1, Ω_00 = β T = 1 at once; the lateral weight learns as before (0.07, −0.387).
+     */
+    @Test
+    void resetLearnedFasterOnTheHandComputedCase() {
+        for (double[] c : new double[][] {{3, 1.14, 1.098}, {20, 1, 1}}) {
+            ScnParams p = new ScnParams(50, 0.1, 0, 0, 0, ScnParams.SpikeRule.ONE_PER_STEP);
+            ScnNetwork net = new ScnNetwork(p, new double[][] {{1, -1}}, new double[][] {{1.2, 0.4}, {0.3, 1.2}}, new double[] {0.5, 0.5});
+            org.snn4j.papers.scn.ScnInput in = new org.snn4j.papers.scn.ScnInput(net, org.snn4j.papers.scn.ScnSignal.steps(new double[][] {{20}}, 1000, 50));
+            Simulation sim = new Simulation(net.network, 1.0, 1, 1);
+            sim.add(in).add(new org.snn4j.papers.scn.RecurrentVoltageRule(net, 0.1, 2, 0.1, LearningSchedule.constant(), null, true).resetRate(c[0]));
+            sim.run(1);
+            assertEquals(c[1], net.omega()[0][0], 1e-12);
+            assertEquals(0.07, net.omega()[1][0], 1e-12);
+            sim.run(1);
+            assertEquals(c[2], net.omega()[0][0], 1e-12);
+            assertEquals(-0.387, net.omega()[1][0], 1e-12);
+        }
+    }
+
+    /**
      * The effective system read from the weights: exactly A for the analytic weights (any dimension), and
      * s A − (1 − s) λ I when the slow weights are scaled by s (the eigenvalue shift (s − 1) λ).
      */
@@ -342,11 +364,11 @@ class BalancedTest {
         BalancedProtocol.Config c = config(20, 0, 1, 0.003, 0.1, 4);
         BalancedProtocol.Config zero = new BalancedProtocol.Config(c.params(), c.decoder(), c.system(), c.tauSlowMs(), c.dtMs(), c.gainK(),
                 c.etaSlow(), c.epsFast(), c.betaFast(), c.decaySteps(), c.slowStartSteps(), c.fastInitNoise(), c.learnSteps(), c.testSteps(),
-                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.ZERO, true, 1, false, false, true, false, 0);
+                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.ZERO, true, 1, false, false, true, false, 0, 1);
         for (double[] row : BalancedProtocol.initialFast(zero)) for (double v : row) assertEquals(0, v, 0);
         BalancedProtocol.Config rnd = new BalancedProtocol.Config(c.params(), c.decoder(), c.system(), c.tauSlowMs(), c.dtMs(), c.gainK(),
                 c.etaSlow(), c.epsFast(), c.betaFast(), c.decaySteps(), c.slowStartSteps(), c.fastInitNoise(), c.learnSteps(), c.testSteps(),
-                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.RANDOM, true, 1, false, false, true, false, 0);
+                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.RANDOM, true, 1, false, false, true, false, 0, 1);
         double[][] o = BalancedProtocol.initialFast(rnd), star = BalancedNetwork.analyticFast(c.decoder(), c.params());
         for (int i = 0; i < 20; i++) for (int k = 0; k < 20; k++) assertEquals(o[i][k], o[k][i], 0);
         double cos = 0, aa = 0, bb = 0;
