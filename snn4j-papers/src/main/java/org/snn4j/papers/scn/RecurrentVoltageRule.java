@@ -33,9 +33,10 @@ import org.snn4j.util.IntBuffer;
  */
 public final class RecurrentVoltageRule implements StepHook {
     private final ScnNetwork net;
-    private double resetScale = 1;
     private final double epsR, beta, mu;
     private final LearningSchedule schedule;
+    /** Rate of the self-weight relative to the rule's ({@link #resetRate}). */
+    private double resetScale = 1;
     private final int[] dale;
     private final boolean resetFromThreshold;
     private double[] excluded;
@@ -72,12 +73,6 @@ public final class RecurrentVoltageRule implements StepHook {
     }
 
     /**
-     * The rule reads V − {@code part} instead of V: {@code part} (live, one entry per neuron) is a
-     * component of each neuron's own voltage that the neuron knows separately, e.g. the leaky integral
-     * of an external teaching current (a separate input compartment), which then does not enter the
-     * weights. Null: the whole voltage (the default).
-     */
-    /**
      * The self-weight learns from the threshold at {@code scale} times the rule's rate (with
      * {@code resetFromThreshold}; 1 by default): a neuron's reset is a property of the neuron, and
      * learning it faster than the lateral weights keeps a network that starts without a reset, or
@@ -89,6 +84,12 @@ public final class RecurrentVoltageRule implements StepHook {
         return this;
     }
 
+    /**
+     * The rule reads V − {@code part} instead of V: {@code part} (live, one entry per neuron) is a
+     * component of each neuron's own voltage that the neuron knows separately, e.g. the leaky integral
+     * of an external teaching current (a separate input compartment), which then does not enter the
+     * weights. Null: the whole voltage (the default).
+     */
     public RecurrentVoltageRule excluding(double[] part) {
         if (part != null && part.length != net.n) throw new IllegalArgumentException("excluded voltage: need " + net.n + ", got " + part.length);
         this.excluded = part;
