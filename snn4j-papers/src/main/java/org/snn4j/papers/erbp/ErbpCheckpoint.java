@@ -31,15 +31,16 @@ import org.snn4j.train.optim.ParamAverage;
  * MLPs again). A resumed run therefore ends with the weights and accuracies of an uninterrupted one,
  * bit for bit.
  *
- * <p>The settings fingerprint ({@link Checkpoint}) is every parameter but {@code epochs} (which may grow
- * on resume) and {@link Checkpoint#ALWAYS_FREE}, plus the seed; a checkpoint with another fingerprint
+ * <p>The settings fingerprint ({@link Checkpoint}) is every parameter but {@link #FREE} ({@code epochs} may
+ * grow on resume; {@code probe_samples} and {@code final_test_ms} act only after training) and
+ * {@link Checkpoint#ALWAYS_FREE}, plus the seed; a checkpoint with another fingerprint
  * is refused in one line naming the changed keys.
  */
 final class ErbpCheckpoint {
     static final String FORMAT = "snn4j-erbp-checkpoint";
     static final String FILE = "train-checkpoint.safetensors";
     /** Parameters that may differ between the checkpointed run and the resumed one. */
-    static final List<String> FREE = List.of("epochs", "probe_samples");
+    static final List<String> FREE = List.of("epochs", "probe_samples", "final_test_ms");
 
     int epochsDone;
     long seen;

@@ -29,7 +29,7 @@ import org.snn4j.util.Rng;
  */
 public final class ErbpExperiment extends ExperimentBase {
     /** Stream identifiers of {@link ErbpNetwork#resetState}: training epoch e, test pass after epoch e, evaluation after n samples. */
-    static final long STREAM_TRAIN = 0x7EA1, STREAM_TEST = 0x7E57, STREAM_EVAL = 0xE7A1, STREAM_TRAIN_EVAL = 0x7EE7, STREAM_PROBE = 0x960BE;
+    static final long STREAM_TRAIN = 0x7EA1, STREAM_TEST = 0x7E57, STREAM_EVAL = 0xE7A1, STREAM_TRAIN_EVAL = 0x7EE7, STREAM_PROBE = 0x960BE, STREAM_FINAL_TEST = 0xF17E57;
 
     /** For the service loader. */
     public ErbpExperiment() {
@@ -65,6 +65,10 @@ public final class ErbpExperiment extends ExperimentBase {
                 .declare("dt_ms", 0.1, "time step (ms)", 1e-3, 10)
                 .declare("train_ms", quick ? 100.0 : 250.0, "presentation time of a training image (ms)", 1, 1e5)
                 .declare("test_ms", quick ? 100.0 : 250.0, "presentation time of a test image (ms)", 1, 1e5)
+                .declare("final_test_ms", 0.0, "0: none; t > 0: after training, test the final model once more on all test images with "
+                        + "presentations of t ms (the paper tests at 250-500 ms; the tests after each epoch keep test_ms): metric test_accuracy is "
+                        + "then this test's, test_accuracy_at_test_ms the last epoch's; it does not touch training, so a finished run may be re-tested "
+                        + "with another value", 0, 1e5)
                 .declare("learn_delay_ms", quick ? 20.0 : 50.0, "learning off at the start of each training presentation (ms)", 0, 1e5)
                 .declare("augment_shift", 0L, "training-time augmentation: translate each training image by up to this many pixels (eRBP and the ANN baselines alike)", 0, 10)
                 .declare("input_beta", 0.5, "data neuron current per unit of pixel intensity, I = input_beta*pixel + input_gamma (paper: 0.5); "
@@ -155,6 +159,8 @@ public final class ErbpExperiment extends ExperimentBase {
             throw new InputException("erbp: weight_average is a number of presentations, at least 1 (0: off), got " + p.getDouble("weight_average"));
         for (String k : new String[] {"train_ms", "test_ms"})
             if (p.getDouble(k) < p.getDouble("dt_ms")) throw new InputException("erbp: " + k + " is shorter than one step");
+        if (p.getDouble("final_test_ms") > 0 && p.getDouble("final_test_ms") < p.getDouble("dt_ms"))
+            throw new InputException("erbp: final_test_ms is shorter than one step (0: no final test)");
     }
 
     @Override
@@ -410,6 +416,33 @@ public final class ErbpExperiment extends ExperimentBase {
             run.metric("state_bits", cfg.stateBits());
             run.writeMetrics();
             ck.save(run.out(), settings, e, seen, trainSeconds, accAt10k, run.metrics(), net, net8, avg);
+        }
+        double finalMs = p.getDouble("final_test_ms");
+        if (finalMs > 0) {
+            // the final model read out over a longer window; with averaging the last weights first, on the same spike trains
+            net.testWindow(finalMs);
+            double lastFinal = Double.NaN;
+            if (avg != null) {
+                net.resetState(STREAM_FINAL_TEST, 0);
+                lastFinal = evaluate(net, test, x);
+                run.metric("test_accuracy_last_final_window", lastFinal);
+                avg.swap();
+            }
+            net.resetState(STREAM_FINAL_TEST, 0);
+            Evaluation ev = evaluateDetailed(net, test, x);
+            if (avg != null) avg.swap();
+            net.testWindow(cfg.testMs());
+            run.metric("test_accuracy_at_test_ms", acc);
+            acc = ev.accuracy();
+            run.metric("final_test_ms", finalMs);
+            run.metric("test_accuracy_tie_broken", ev.accuracyTieBroken());
+            run.metric("test_silent_fraction", ev.silentFraction());
+            run.metric("test_tied_fraction", ev.tiedFraction());
+            run.progress(String.format("final test over %.0f ms presentations: accuracy %.4f%s (%d images; ties broken by drive %.4f, silent %.3f, tied %.3f), "
+                            + "against %.4f over %.0f ms after the last epoch", finalMs, acc,
+                    avg == null ? "" : String.format(" with the weights' moving average, %.4f with the last weights", lastFinal),
+                    test.size(), ev.accuracyTieBroken(), ev.silentFraction(), ev.tiedFraction(), (double) run.metrics().get("test_accuracy_at_test_ms"), cfg.testMs()));
+            run.writeMetrics();
         }
         if (p.getLong("probe_samples") > 0) {
             if (avg != null) avg.swap();   // the model the run tests

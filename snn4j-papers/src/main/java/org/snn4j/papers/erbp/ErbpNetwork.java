@@ -57,6 +57,8 @@ public final class ErbpNetwork {
     private boolean countLayers;
     private int[][] layerCounts;
     private Recorder recorder;
+    /** Presentation time of a test image (ms): the config's, until {@link #testWindow} changes it. */
+    private double testMs;
 
     /** Range of the synaptic current I and soma V in low-precision states (|I| beyond it is far outside any boxcar). */
     public static final double STATE_I_MAX = 8;
@@ -75,6 +77,7 @@ public final class ErbpNetwork {
      */
     public ErbpNetwork(ErbpConfig cfg, int threads) {
         this.cfg = cfg;
+        this.testMs = cfg.testMs();
         int nc = cfg.classes();
         TwoCompartmentParams np = cfg.blankout() ? TwoCompartmentParams.erbp() : TwoCompartmentParams.erbpPlus();
         dataModel = new EscapeRateSource(cfg.inputs(), 1, 100, 0.1, 0.05, 4.0);
@@ -257,6 +260,16 @@ public final class ErbpNetwork {
     }
 
     /**
+     * Sets the presentation time of test images (ms) for the presentations that follow; training is
+     * untouched. The paper tests at 250–500 ms; a run trained at shorter presentations can still be
+     * read out over a longer window.
+     */
+    public void testWindow(double ms) {
+        if (!(ms >= cfg.dtMs())) throw new IllegalArgumentException("test window " + ms + " ms is shorter than one step");
+        testMs = ms;
+    }
+
+    /**
      * Presents one image ({@code dim} pixels in [0, 1]); trains when {@code label} ≥ 0 and
      * {@code train}. Returns the predicted class (−1 when no prediction neuron fired).
      */
@@ -267,7 +280,7 @@ public final class ErbpNetwork {
         java.util.Arrays.fill(outCounts, 0);
         java.util.Arrays.fill(outDrive, 0);
         if (countLayers) for (int[] c : layerCounts) java.util.Arrays.fill(c, 0);
-        double total = train ? cfg.trainMs() : cfg.testMs();
+        double total = train ? cfg.trainMs() : testMs;
         long all = Math.round(total / cfg.dtMs());
         long delay = train ? Math.round(cfg.learnDelayMs() / cfg.dtMs()) : all;
         for (ErbpRule r : rules) r.setEnabled(false);

@@ -158,6 +158,40 @@ class ErbpCheckpointTest {
         assertFalse(java.util.Arrays.equals(w, a));
     }
 
+    /**
+     * The final test over a longer window reads out the trained model without touching training, and
+     * a finished run re-tested from its checkpoint gives the same figures as a run that had it on.
+     */
+    @Test
+    void finalTestOverALongerWindowTouchesNothingElseAndRetestsAFinishedRun() throws Exception {
+        Path data = installPrototypes(tmp.resolve("data"));
+        Path plainOut = tmp.resolve("p"), finalOut = tmp.resolve("f");
+        String[] common = {"epochs=2", "variant=times", "ann_epochs=0", "weight_average=30"};
+        Map<String, Object> plain = run(plainOut, data, common);
+        String[] withFinal = java.util.Arrays.copyOf(common, common.length + 1);
+        withFinal[common.length] = "final_test_ms=60";
+        Map<String, Object> fin = run(finalOut, data, withFinal);
+        assertArrayEquals((double[]) plain.get("test_accuracy_by_epoch"), (double[]) fin.get("test_accuracy_by_epoch"), 0.0);
+        assertEquals(tensors(checkpoint(plainOut), "weights"), tensors(checkpoint(finalOut), "weights"));
+        assertEquals(plain.get("test_accuracy"), fin.get("test_accuracy_at_test_ms"));
+        assertEquals(60.0, ((Number) fin.get("final_test_ms")).doubleValue());
+        for (String k : new String[] {"test_accuracy", "test_accuracy_last_final_window"}) {
+            double a = (double) fin.get(k);
+            assertTrue(a >= 0 && a <= 1 && a * 30 == Math.rint(a * 30), k + " is a fraction of 30 images: " + a);
+        }
+        assertFalse(plain.containsKey("final_test_ms"));
+        // the plain run's finished checkpoint, re-tested: nothing trained, the same final figures
+        Map<String, Object> retest = run(plainOut, data, withFinal);
+        for (String k : new String[] {"test_accuracy", "test_accuracy_last_final_window", "test_accuracy_at_test_ms", "test_accuracy_tie_broken"})
+            assertEquals(fin.get(k), retest.get(k), k);
+        assertEquals(tensors(checkpoint(plainOut), "weights"), tensors(checkpoint(finalOut), "weights"));
+        ErbpExperiment x = new ErbpExperiment();
+        Params bad = x.defaults(true);
+        bad.applyAssignment("final_test_ms=0.05");
+        InputException e = assertThrows(InputException.class, () -> x.validate(bad));
+        assertTrue(e.getMessage().contains("final_test_ms"), e.getMessage());
+    }
+
     @Test
     void testingTrainingImagesChangesNothingElse() throws Exception {
         Path data = installPrototypes(tmp.resolve("data"));
