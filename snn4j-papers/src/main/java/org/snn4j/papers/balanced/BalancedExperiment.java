@@ -89,6 +89,16 @@ public abstract class BalancedExperiment extends ExperimentBase {
         return p;
     }
 
+    /**
+     * The protocol that learns the fast weights from {@code init} (zero or random) rather than from the
+     * perturbed optimum: a first phase on the command alone, the feedback gain raised over 25 s, and
+     * the resets learned {@code resetScale} times faster than the lateral weights (docs/balanced.md).
+     */
+    protected static java.util.Map<String, Object> fastLearned(String init, double epsFast, double resetScale, double learnS) {
+        return java.util.Map.of("fast_init", init, "feedback_before_slow", false, "feedback_ramp_s", 25.0, "eps_fast", epsFast,
+                "eps_reset_scale", resetScale, "learn_s", learnS);
+    }
+
     static ScnParams.SpikeRule rule(String s) {
         switch (s) {
             case "one": return ScnParams.SpikeRule.ONE_PER_STEP;
