@@ -99,6 +99,19 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 "eps_reset_scale", resetScale, "learn_s", learnS);
     }
 
+    /**
+     * The presets {@code from-random} and {@code from-zero}: the settings of each and the figure they
+     * reproduce (measured over seeds, quoted by {@code --describe}).
+     */
+    protected static java.util.List<org.snn4j.experiment.Preset> fastPresets(java.util.Map<String, Object> random, String randomFigure,
+                                                                              java.util.Map<String, Object> zero, String zeroFigure) {
+        return java.util.List.of(
+                new org.snn4j.experiment.Preset("from-random", "fast weights learned from random (no structure, resets of either sign) to balance: "
+                        + randomFigure + " (docs/balanced.md)", random),
+                new org.snn4j.experiment.Preset("from-zero", "fast weights learned from zero (no lateral weights, no reset) to balance: "
+                        + zeroFigure + " (docs/balanced.md)", zero));
+    }
+
     static ScnParams.SpikeRule rule(String s) {
         switch (s) {
             case "one": return ScnParams.SpikeRule.ONE_PER_STEP;

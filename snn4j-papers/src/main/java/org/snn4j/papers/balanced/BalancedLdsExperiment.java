@@ -43,13 +43,10 @@ public final class BalancedLdsExperiment extends BalancedExperiment {
 
     @Override
     public java.util.List<org.snn4j.experiment.Preset> presets() {
-        return java.util.List.of(
-                new org.snn4j.experiment.Preset("from-random", "fast weights learned from random (no structure, resets of either sign) to balance: "
-                        + "eps_fast 0.005, resets 20x faster, 1,200 s; autonomous error 0.170 +- 0.030 over seeds 1-10, 8 of 10 within 0.2 and "
-                        + "1.5x the analytic network (docs/balanced.md)", fastLearned("random", 0.005, 20, 1200)),
-                new org.snn4j.experiment.Preset("from-zero", "fast weights learned from zero (no lateral weights, no reset) to balance, as "
-                        + "from-random: autonomous error 0.155 +- 0.022 over seeds 1-10, 10 of 10 within 0.2 and 1.5x the analytic network "
-                        + "(docs/balanced.md)", fastLearned("zero", 0.005, 20, 1200)));
+        return fastPresets(fastLearned("random", 0.005, 20, 1200), "eps_fast 0.005, resets 20x faster, 1,200 s; autonomous error 0.170 +- 0.030 "
+                        + "over seeds 1-10, 8 of 10 within 0.2 and 1.5x the analytic network",
+                fastLearned("zero", 0.005, 20, 1200), "as from-random; autonomous error 0.155 +- 0.022 over seeds 1-10, 10 of 10 within 0.2 "
+                        + "and 1.5x the analytic network");
     }
 
     /** A = −I/τ + ω [u]ₓ for the unit axis u. */

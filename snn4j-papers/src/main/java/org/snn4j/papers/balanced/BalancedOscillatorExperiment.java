@@ -27,13 +27,10 @@ public final class BalancedOscillatorExperiment extends BalancedExperiment {
 
     @Override
     public java.util.List<org.snn4j.experiment.Preset> presets() {
-        return java.util.List.of(
-                new org.snn4j.experiment.Preset("from-random", "fast weights learned from random (no structure, resets of either sign) to balance: "
-                        + "eps_fast 0.01, resets 10x faster, 600 s; autonomous error 0.138 +- 0.029 over seeds 1-10, 10 of 10 within 0.2 and "
-                        + "1.5x the analytic network (docs/balanced.md)", fastLearned("random", 0.01, 10, 600)),
-                new org.snn4j.experiment.Preset("from-zero", "fast weights learned from zero (no lateral weights, no reset) to balance: "
-                        + "eps_fast 0.03, 300 s; autonomous error 0.176 +- 0.068 over seeds 1-10, 8 of 10 within 0.2 and 1.5x the analytic "
-                        + "network (docs/balanced.md)", fastLearned("zero", 0.03, 1, 300)));
+        return fastPresets(fastLearned("random", 0.01, 10, 600), "eps_fast 0.01, resets 10x faster, 600 s; autonomous error 0.138 +- 0.029 "
+                        + "over seeds 1-10, 10 of 10 within 0.2 and 1.5x the analytic network",
+                fastLearned("zero", 0.03, 1, 300), "eps_fast 0.03, 300 s; autonomous error 0.176 +- 0.068 over seeds 1-10, 8 of 10 within "
+                        + "0.2 and 1.5x the analytic network");
     }
 
     @Override
