@@ -41,13 +41,6 @@ public final class BalancedLdsExperiment extends BalancedExperiment {
         return new double[] {80, 100, 20};   // 3-D: more neurons and weights to learn than the oscillator
     }
 
-    /** The fast-weight recipes of docs/balanced.md, each with its figure over seeds 1-10. */
-    @Override
-    public java.util.List<org.snn4j.experiment.Preset> presets() {
-        return fastPresets(fastLearned("random", 0.005, 20, 1200), "eps_fast 0.005, resets 20x faster, 1,200 s; autonomous error 0.170 +- 0.030 over seeds 1-10, 8 of 10 within 0.2 and 1.5x the analytic network",
-                fastLearned("zero", 0.005, 20, 1200), "as from-random; autonomous error 0.155 +- 0.022 over seeds 1-10, 10 of 10 within 0.2 and 1.5x the analytic network");
-    }
-
     /** A = −I/τ + ω [u]ₓ for the unit axis u. */
     public static LinearSystem rotationWithDecay(double freqHz, double decayS, double[] axis) {
         double nn = Math.sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);

@@ -25,13 +25,6 @@ public final class BalancedOscillatorExperiment extends BalancedExperiment {
         return 100;
     }
 
-    /** The fast-weight recipes of docs/balanced.md, each with its figure over seeds 1-10. */
-    @Override
-    public java.util.List<org.snn4j.experiment.Preset> presets() {
-        return fastPresets(fastLearned("random", 0.01, 10, 600), "eps_fast 0.01, resets 10x faster, 600 s; autonomous error 0.138 +- 0.029 over seeds 1-10, 10 of 10 within 0.2 and 1.5x the analytic network",
-                fastLearned("zero", 0.03, 1, 300), "eps_fast 0.03, 300 s; autonomous error 0.176 +- 0.068 over seeds 1-10, 8 of 10 within 0.2 and 1.5x the analytic network");
-    }
-
     @Override
     protected LinearSystem defaultSystem(Params p) {
         return LinearSystem.dampedOscillator(p.getDouble("freq_hz"), p.getDouble("damping_s"));
