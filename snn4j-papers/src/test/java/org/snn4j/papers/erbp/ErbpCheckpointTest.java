@@ -159,8 +159,9 @@ class ErbpCheckpointTest {
     }
 
     /**
-     * The final test over a longer window reads out the trained model without touching training, and
-     * a finished run re-tested from its checkpoint gives the same figures as a run that had it on.
+     * The final test over a longer window reads out the trained model without touching training; a
+     * finished run re-tested from its checkpoint gives the same figures as a run that had it on; and
+     * the averaged run's last weights test as a run without the average does.
      */
     @Test
     void finalTestOverALongerWindowTouchesNothingElseAndRetestsAFinishedRun() throws Exception {
@@ -180,6 +181,9 @@ class ErbpCheckpointTest {
             assertTrue(a >= 0 && a <= 1 && a * 30 == Math.rint(a * 30), k + " is a fraction of 30 images: " + a);
         }
         assertFalse(plain.containsKey("final_test_ms"));
+        // without the average, the final test is that of the averaged run's last weights
+        Map<String, Object> noAvg = run(tmp.resolve("n"), data, "epochs=2", "variant=times", "ann_epochs=0", "final_test_ms=60");
+        assertEquals(fin.get("test_accuracy_last_final_window"), noAvg.get("test_accuracy"));
         // the plain run's finished checkpoint, re-tested: nothing trained, the same final figures
         Map<String, Object> retest = run(plainOut, data, withFinal);
         for (String k : new String[] {"test_accuracy", "test_accuracy_last_final_window", "test_accuracy_at_test_ms", "test_accuracy_tie_broken"})
