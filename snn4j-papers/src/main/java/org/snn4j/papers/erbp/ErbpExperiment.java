@@ -364,19 +364,11 @@ public final class ErbpExperiment extends ExperimentBase {
             run.metric("gate_open_by_layer", gOpen);
             run.metric("gate_above_by_layer", gAbove);
             run.progress("epoch " + e + " gate occupancy (learning steps): " + gates);
-            if (avg != null) {
-                // the last weights first, on the same images, input spike trains and random seeds (resetState): a paired comparison
-                net.resetState(STREAM_TEST, e);
-                run.appendMetric("test_accuracy_last_by_epoch", evaluate(net, test, x));
-                avg.swap();
-            }
-            net.resetSynops();
-            net.resetState(STREAM_TEST, e);
-            Evaluation ev = evaluateDetailed(net, test, x);
+            PairedTest pt = pairedTest(net, avg, test, x, STREAM_TEST, e);
+            if (avg != null) run.appendMetric("test_accuracy_last_by_epoch", pt.last());
+            Evaluation ev = pt.tested();
             acc = ev.accuracy();
-            run.metric("test_accuracy_tie_broken", ev.accuracyTieBroken());
-            run.metric("test_silent_fraction", ev.silentFraction());
-            run.metric("test_tied_fraction", ev.tiedFraction());
+            readoutMetrics(run, ev);
             run.metric("train_accuracy_running", (double) trainCorrect / order.length);
             double synops = (double) net.synops() / test.size();
             curveX.add((double) seen);
@@ -425,27 +417,22 @@ public final class ErbpExperiment extends ExperimentBase {
         if (finalMs > 0) {
             // the final model read out over a longer window; with averaging the last weights first, on the same spike trains
             net.testWindow(finalMs);
-            double lastFinal = Double.NaN;
+            PairedTest pt = pairedTest(net, avg, test, x, STREAM_FINAL_TEST, 0);
             if (avg != null) {
-                net.resetState(STREAM_FINAL_TEST, 0);
-                lastFinal = evaluate(net, test, x);
-                run.metric("test_accuracy_last_final_window", lastFinal);
+                run.metric("test_accuracy_last_final_window", pt.last());
                 avg.swap();
             }
-            net.resetState(STREAM_FINAL_TEST, 0);
-            Evaluation ev = evaluateDetailed(net, test, x);
-            if (avg != null) avg.swap();
             net.testWindow(cfg.testMs());
-            run.metric("test_accuracy_at_test_ms", acc);
+            Evaluation ev = pt.tested();
+            double atTestMs = acc;
             acc = ev.accuracy();
+            run.metric("test_accuracy_at_test_ms", atTestMs);
             run.metric("final_test_ms", finalMs);
-            run.metric("test_accuracy_tie_broken", ev.accuracyTieBroken());
-            run.metric("test_silent_fraction", ev.silentFraction());
-            run.metric("test_tied_fraction", ev.tiedFraction());
+            readoutMetrics(run, ev);
             run.progress(String.format("final test over %.0f ms presentations: accuracy %.4f%s (%d images; ties broken by drive %.4f, silent %.3f, tied %.3f), "
                             + "against %.4f over %.0f ms after the last epoch", finalMs, acc,
-                    avg == null ? "" : String.format(" with the weights' moving average, %.4f with the last weights", lastFinal),
-                    test.size(), ev.accuracyTieBroken(), ev.silentFraction(), ev.tiedFraction(), (double) run.metrics().get("test_accuracy_at_test_ms"), cfg.testMs()));
+                    avg == null ? "" : String.format(" with the weights' moving average, %.4f with the last weights", pt.last()),
+                    test.size(), ev.accuracyTieBroken(), ev.silentFraction(), ev.tiedFraction(), atTestMs, cfg.testMs()));
             run.writeMetrics();
         }
         if (p.getLong("probe_samples") > 0) {
@@ -623,6 +610,34 @@ public final class ErbpExperiment extends ExperimentBase {
         }
         double n = Math.max(1, d.size());
         return new Evaluation(ok / n, okTb / n, silent / n, tied / n);
+    }
+
+    /**
+     * One test pass of the tested model on state stream (stream, id), counting its synaptic events. With
+     * averaging, the last weights are tested first on the same images, input spike trains and random
+     * seeds (a paired comparison), and the average is left swapped in.
+     */
+    static PairedTest pairedTest(ErbpNetwork net, ParamAverage avg, Dataset d, float[] x, long stream, long id) {
+        double last = Double.NaN;
+        if (avg != null) {
+            net.resetState(stream, id);
+            last = evaluate(net, d, x);
+            avg.swap();
+        }
+        net.resetSynops();
+        net.resetState(stream, id);
+        return new PairedTest(last, evaluateDetailed(net, d, x));
+    }
+
+    /** A test pass: the last weights' accuracy (NaN without averaging) and the tested model's readout. */
+    record PairedTest(double last, Evaluation tested) {
+    }
+
+    /** The readout statistics of the test pass that {@code test_accuracy} reports. */
+    static void readoutMetrics(RunContext run, Evaluation ev) {
+        run.metric("test_accuracy_tie_broken", ev.accuracyTieBroken());
+        run.metric("test_silent_fraction", ev.silentFraction());
+        run.metric("test_tied_fraction", ev.tiedFraction());
     }
 
     /** Readout statistics of one test pass (fractions of the test images). */
