@@ -79,8 +79,12 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 .declare("fast_excludes_feedback", false, "the fast rule reads the voltage minus the feedback current's share of it (the leaky integral of K F e, which each neuron can hold separately)")
                 .declare("eps_reset_scale", 1.0, "with fast_reset=threshold, each neuron's self-weight (its reset) learns at this multiple of eps_fast "
                         + "(capped at a full step): a reset learned before the lateral weights keeps a zero or random start from running away", 1e-6, 1e6)
+                .declare("fast_stop_s", 0.0, "the fast rule stops after this much learning (s; 0: it learns throughout): the fast weights learn the balance, "
+                        + "then the slow weights learn the dynamics against fixed fast weights", 0, 1e12)
                 .declare("feedback_ramp_s", 0.0, "the feedback gain rises linearly from 0 to gain_k over this time from the feedback's start (s; 0: at once)", 0, 1e12)
                 .declare("feedback_before_slow", true, "the error feedback is on from the start of learning (false: only from slow_start_s, so that the fast weights first learn the balance on the command alone)")
+                .declare("diagnose_weights", false, "after the final test, run it again with the learned and the analytic weights swapped (fast/slow) "
+                        + "and with the learned slow weights restricted to the decoder's row space: which weights carry the error (metrics autonomous_nrmse_with_*)")
                 .declare("test_commands", quick ? 1L : 5L, "final autonomous test: fresh commands, errors averaged", 1, 1000)
                 .declare("learn_s", quick ? quickSize()[1] : fullLearnS(), "learning time (s, simulated)", 0, 1e9)
                 .declare("test_s", quick ? 5.0 : 10.0, "autonomous test run (s, simulated)", 1e-3, 1e9)
@@ -164,7 +168,8 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 p.getInt("checkpoints"), amp, p.getDouble("command_sigma_ms"), p.getDouble("command_block_ms"), seed,
                 BalancedProtocol.FastInit.parse(p.getString("fast_init")), p.getString("fast_reset").equals("threshold"), p.getInt("test_commands"),
                 p.getBoolean("fresh_error"), p.getBoolean("slow_aligned"), p.getBoolean("feedback_before_slow"),
-                p.getBoolean("fast_excludes_feedback"), Math.round(p.getDouble("feedback_ramp_s") * 1000 / dt), p.getDouble("eps_reset_scale"));
+                p.getBoolean("fast_excludes_feedback"), Math.round(p.getDouble("feedback_ramp_s") * 1000 / dt), p.getDouble("eps_reset_scale"),
+                p.getDouble("fast_stop_s") > 0 ? Math.round(p.getDouble("fast_stop_s") * 1000 / dt) : -1);
     }
 
     @Override
@@ -213,6 +218,8 @@ public abstract class BalancedExperiment extends ExperimentBase {
             run.metric("fit_eig_distance_learned", eigenDistance(eigA, eigFitT));
             run.metric("fit_eig_distance_analytic", eigenDistance(eigA, eigFitA));
         }
+        if (p.getBoolean("diagnose_weights"))
+            for (var e : BalancedProtocol.weightSwaps(cfg, r).entrySet()) run.metric(e.getKey(), e.getValue());
         run.metric("tracking_nrmse_learning", r.trackingNrmseFinal);
         run.metric("cv_isi_median_learning", r.cvLearning);
         run.metric("mean_rate_hz_learning", r.rateLearning);

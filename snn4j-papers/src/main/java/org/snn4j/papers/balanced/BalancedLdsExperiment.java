@@ -41,6 +41,31 @@ public final class BalancedLdsExperiment extends BalancedExperiment {
         return new double[] {80, 100, 20};   // 3-D: more neurons and weights to learn than the oscillator
     }
 
+    /**
+     * The base presets ({@code from-random}, {@code from-zero}) and {@code slow-system}: the slow rule alone on
+     * a slow, nearly integrating system (eigenvalues −0.1 ± 1i/s, 50 times below λ = 5/s), with the fast
+     * weights given at their optimum and a low feedback gain, K = 150/s: the slow rule's scale bias grows
+     * with K (docs/balanced.md, seventh session).
+     */
+    @Override
+    public java.util.List<org.snn4j.experiment.Preset> presets() {
+        java.util.List<org.snn4j.experiment.Preset> all = new java.util.ArrayList<>(super.presets());
+        java.util.Map<String, Object> slow = new java.util.LinkedHashMap<>();
+        slow.put("A", "-0.1,-1;1,-0.1");
+        slow.put("neurons", 100L);
+        slow.put("lambda", 5.0);
+        slow.put("tau_slow_ms", 200.0);
+        slow.put("eta_slow", 0.05);
+        slow.put("learn_s", 1800.0);
+        slow.put("gain_k", 150.0);
+        slow.put("eps_fast", 0.0);
+        slow.put("fast_init_noise", 0.0);
+        all.add(new org.snn4j.experiment.Preset("slow-system", "the slow rule alone on A = [-0.1, -1; 1, -0.1] (eigenvalues -0.1 +- 1i, "
+                + "lambda 5/s), fast weights given at D^T D + mu I, feedback gain K 150/s: over seeds 1-5 0.104 +- 0.032, "
+                + "0.87 +- 0.20 x the analytic network (docs/balanced.md)", slow));
+        return java.util.List.copyOf(all);
+    }
+
     /** A = −I/τ + ω [u]ₓ for the unit axis u. */
     public static LinearSystem rotationWithDecay(double freqHz, double decayS, double[] axis) {
         double nn = Math.sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);

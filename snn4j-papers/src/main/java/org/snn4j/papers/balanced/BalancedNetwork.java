@@ -142,6 +142,26 @@ public final class BalancedNetwork {
         return a;
     }
 
+    /**
+     * P = Dᵀ(DDᵀ)⁻¹D (N×N): the orthogonal projector on the decoder's row space, the patterns of rates
+     * that the readout x̂ = D r sees. Ω P keeps what a weight matrix does with those patterns and drops
+     * its response to the rest (the rate patterns the readout cannot see).
+     */
+    public static double[][] decoderProjector(double[][] d) {
+        int jj = d.length, nn = d[0].length;
+        double[][] g = new double[jj][jj];
+        for (int p = 0; p < jj; p++) for (int q = 0; q < jj; q++) for (int k = 0; k < nn; k++) g[p][q] += d[p][k] * d[q][k];
+        double[][] gi = invert(g, "D Dᵀ");
+        double[][] gd = multiply(gi, d);   // (DDᵀ)⁻¹ D, J×N
+        double[][] proj = new double[nn][nn];
+        for (int i = 0; i < nn; i++)
+            for (int p = 0; p < jj; p++) {
+                double v = d[p][i];
+                for (int k = 0; k < nn; k++) proj[i][k] += v * gd[p][k];
+            }
+        return proj;
+    }
+
     /** G⁻¹ D Ω Dᵀ G⁻¹. */
     private static double[][] project(double[][] d, double[][] gi, double[][] omega) {
         int jj = d.length, nn = d[0].length;
@@ -158,7 +178,8 @@ public final class BalancedNetwork {
         return multiply(multiply(gi, m), gi);
     }
 
-    private static double[][] multiply(double[][] x, double[][] y) {
+    /** x·y for small dense matrices. */
+    static double[][] multiply(double[][] x, double[][] y) {
         int a = x.length, b = y.length, c = y[0].length;
         double[][] z = new double[a][c];
         for (int p = 0; p < a; p++) for (int k = 0; k < b; k++) for (int q = 0; q < c; q++) z[p][q] += x[p][k] * y[k][q];

@@ -65,13 +65,15 @@ public final class BalancedProtocol {
      *                      moment the feedback starts (0: K at once)
      * @param resetRateScale the fast rule's self-weight learns at this multiple of its rate (with
      *                      {@code resetFromThreshold}; {@link RecurrentVoltageRule#resetRate}; 1: the same)
+     * @param fastStopSteps the fast rule stops at this step (−1: it learns throughout): the fast weights learn
+     *                      the balance first and are then left alone while the slow weights learn the dynamics
      */
     public record Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
                          double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                          long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
                          FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow,
                          boolean feedbackBeforeSlow, boolean fastExcludesFeedback, long feedbackRampSteps,
-                         double resetRateScale) {
+                         double resetRateScale, long fastStopSteps) {
         public Config {
             if (testCommands < 1) throw new IllegalArgumentException("test commands must be >= 1: " + testCommands);
         }
@@ -81,7 +83,7 @@ public final class BalancedProtocol {
                       double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                       long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed) {
             this(params, decoder, system, tauSlowMs, dtMs, gainK, etaSlow, epsFast, betaFast, decaySteps, slowStartSteps, fastInitNoise,
-                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false, true, false, 0, 1);
+                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, FastInit.OPTIMAL_PERTURBED, false, 1, false, false, true, false, 0, 1, -1);
         }
     }
 
@@ -126,6 +128,45 @@ public final class BalancedProtocol {
     }
 
     private BalancedProtocol() {
+    }
+
+    /**
+     * Where the learned network's error sits: the final test again (the same commands and noise streams)
+     * with one set of weights replaced. The slow weights act on the rates through Ω^s r; only the part of r
+     * in the decoder's row space (P r, P = Dᵀ(DDᵀ)⁻¹D) is the state x̂ = D r, the rest is which neurons
+     * happen to fire. Ω^s P keeps the learned response to the state and drops the response to the rest.
+     *
+     * @return mean autonomous errors over the test commands, {@code autonomous_nrmse_with_…}: learned fast
+     *         and analytic slow weights; analytic fast and learned slow; learned fast and the analytic slow
+     *         weights at the learned slow weights' best scale; learned fast and Ω^s P ({@code slow_row_space});
+     *         and {@code slow_weight_share_outside_row_space} = ‖Ω^s − Ω^s P‖/‖Ω^s‖
+     */
+    public static java.util.Map<String, Double> weightSwaps(Config cfg, Result r) {
+        double[][] d = cfg.decoder();
+        double[][] slowStar = cfg.system().analyticSlowWeights(d, cfg.params().lambda()), fastStar = BalancedNetwork.analyticFast(d, cfg.params());
+        double[][] slowRow = BalancedNetwork.multiply(r.omegaSlow, BalancedNetwork.decoderProjector(d));
+        double ab = 0, bb = 0;
+        for (int i = 0; i < slowStar.length; i++)
+            for (int k = 0; k < slowStar.length; k++) {
+                ab += r.omegaSlow[i][k] * slowStar[i][k];
+                bb += slowStar[i][k] * slowStar[i][k];
+            }
+        double scale = bb == 0 ? 0 : ab / bb;
+        double[][] slowScaled = new double[slowStar.length][];
+        for (int i = 0; i < slowStar.length; i++) {
+            slowScaled[i] = slowStar[i].clone();
+            for (int k = 0; k < slowScaled[i].length; k++) slowScaled[i][k] *= scale;
+        }
+        String[] names = {"learned_fast_analytic_slow", "analytic_fast_learned_slow", "learned_fast_scaled_analytic_slow", "slow_row_space"};
+        double[][][][] pairs = {{r.omegaFast, slowStar}, {fastStar, r.omegaSlow}, {r.omegaFast, slowScaled}, {r.omegaFast, slowRow}};
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (int v = 0; v < names.length; v++) {
+            double sum = 0;
+            for (int c = 0; c < cfg.testCommands(); c++) sum += autonomous(cfg, pairs[v][0], pairs[v][1], testStream(c), 0).nrmse;
+            out.put("autonomous_nrmse_with_" + names[v], sum / cfg.testCommands());
+        }
+        out.put("slow_weight_share_outside_row_space", relativeDistance(slowRow, r.omegaSlow));
+        return out;
     }
 
     /** A smoothed-noise command of the given amplitude from stream {@code id} of the seed. */
@@ -196,7 +237,7 @@ public final class BalancedProtocol {
         BalancedNetwork net = new BalancedNetwork(p, d, fast0, slow0, thr, cfg.tauSlowMs());
         BalancedInput in = new BalancedInput(net, cfg.system(), command(j, cfg.commandAmplitude(), cfg.sigmaMs(), cfg.blockMs(), cfg.dtMs(), cfg.seed(), 1),
                 cfg.gainK(), true, cfg.freshError());
-        LearningSchedule sched = new LearningSchedule(0, -1, cfg.decaySteps());
+        LearningSchedule sched = new LearningSchedule(0, cfg.fastStopSteps(), cfg.decaySteps());
         SlowErrorRule slowRule = SlowErrorRule.of(net, in, cfg.etaSlow(), new LearningSchedule(cfg.slowStartSteps(), -1, cfg.decaySteps()));
         if (cfg.alignedSlow()) slowRule.aligned(net.scn.population);
         IsiMeter isi = new IsiMeter(net.scn.population);

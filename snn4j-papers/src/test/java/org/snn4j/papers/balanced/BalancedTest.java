@@ -179,6 +179,61 @@ class BalancedTest {
                 "autonomous error: trained " + r.trained.nrmse + ", untrained " + r.untrained.nrmse);
     }
 
+    /** P = Dᵀ(DDᵀ)⁻¹D is the orthogonal projector on the decoder's row space: P² = P = Pᵀ, P Dᵀ = Dᵀ, trace J. */
+    @Test
+    void decoderProjectorProjectsOnTheRowSpace() {
+        double[][] d = ScnNetwork.randomDecoder(3, 12, 0.05, new Rng(3));
+        double[][] p = BalancedNetwork.decoderProjector(d), pp = BalancedNetwork.multiply(p, p);
+        double trace = 0;
+        for (int i = 0; i < 12; i++) {
+            trace += p[i][i];
+            for (int k = 0; k < 12; k++) {
+                assertEquals(p[i][k], pp[i][k], 1e-12);
+                assertEquals(p[i][k], p[k][i], 1e-12);
+            }
+            for (int q = 0; q < 3; q++) {
+                double v = 0;
+                for (int k = 0; k < 12; k++) v += p[i][k] * d[q][k];
+                assertEquals(d[q][i], v, 1e-15);
+            }
+        }
+        assertEquals(3, trace, 1e-12);
+    }
+
+    /**
+     * The weight swaps of the diagnostic: with the slow rule off and the fast weights fixed at the optimum the
+     * learned network is the untrained one and its fast weights are the analytic ones, so "learned fast,
+     * analytic slow" reproduces the analytic network's error and "analytic fast, learned slow" the learned
+     * (untrained) one, to the last digit (same commands, same noise); Ω^s = 0 has no share outside the row space.
+     */
+    @Test
+    void weightSwapsReproduceTheRunsTheyStandFor() {
+        BalancedProtocol.Config c = config(20, 2, 1, 0, 0, 4);
+        BalancedProtocol.Config cfg = new BalancedProtocol.Config(c.params(), c.decoder(), c.system(), c.tauSlowMs(), c.dtMs(), c.gainK(),
+                0, 0, c.betaFast(), c.decaySteps(), c.slowStartSteps(), 0, c.learnSteps(), c.testSteps(), c.checkpoints(), c.commandAmplitude(),
+                c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.OPTIMAL_PERTURBED, true, 2, false, false, true, false, 0, 1, -1);
+        BalancedProtocol.Result r = BalancedProtocol.run(cfg, null);
+        java.util.Map<String, Double> m = BalancedProtocol.weightSwaps(cfg, r);
+        assertEquals(BalancedProtocol.mean(r.analyticNrmse), m.get("autonomous_nrmse_with_learned_fast_analytic_slow"), 0);
+        assertEquals(BalancedProtocol.mean(r.trainedNrmse), m.get("autonomous_nrmse_with_analytic_fast_learned_slow"), 0);
+        assertEquals(BalancedProtocol.mean(r.trainedNrmse), m.get("autonomous_nrmse_with_slow_row_space"), 0);
+        assertTrue(Double.isNaN(m.get("slow_weight_share_outside_row_space")));
+    }
+
+    /** fast_stop: the fast rule stops at the given step; stopped at step 0 the fast weights end where they started. */
+    @Test
+    void fastRuleStopsWhenAsked() {
+        BalancedProtocol.Config c = config(20, 2, 1, 0.003, 0.1, 4);
+        java.util.function.LongFunction<BalancedProtocol.Config> withStop = stop -> new BalancedProtocol.Config(c.params(), c.decoder(), c.system(),
+                c.tauSlowMs(), c.dtMs(), c.gainK(), c.etaSlow(), c.epsFast(), c.betaFast(), c.decaySteps(), c.slowStartSteps(), c.fastInitNoise(),
+                c.learnSteps(), c.testSteps(), c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(),
+                BalancedProtocol.FastInit.OPTIMAL_PERTURBED, true, 1, false, false, true, false, 0, 1, stop);
+        BalancedProtocol.Result stopped = BalancedProtocol.run(withStop.apply(0), null), learning = BalancedProtocol.run(withStop.apply(-1), null);
+        for (int i = 0; i < 20; i++) assertArrayEquals(stopped.omegaFast0[i], stopped.omegaFast[i], 0);
+        double moved = BalancedProtocol.relativeDistance(learning.omegaFast, learning.omegaFast0);
+        assertTrue(moved > 1e-3, "the fast weights learn without the stop: moved " + moved);
+    }
+
     /** The quick experiment writes every metric the issue names. */
     @Test
     void quickExperimentWritesTheMetrics(@TempDir Path dir) throws Exception {
@@ -364,11 +419,11 @@ class BalancedTest {
         BalancedProtocol.Config c = config(20, 0, 1, 0.003, 0.1, 4);
         BalancedProtocol.Config zero = new BalancedProtocol.Config(c.params(), c.decoder(), c.system(), c.tauSlowMs(), c.dtMs(), c.gainK(),
                 c.etaSlow(), c.epsFast(), c.betaFast(), c.decaySteps(), c.slowStartSteps(), c.fastInitNoise(), c.learnSteps(), c.testSteps(),
-                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.ZERO, true, 1, false, false, true, false, 0, 1);
+                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.ZERO, true, 1, false, false, true, false, 0, 1, -1);
         for (double[] row : BalancedProtocol.initialFast(zero)) for (double v : row) assertEquals(0, v, 0);
         BalancedProtocol.Config rnd = new BalancedProtocol.Config(c.params(), c.decoder(), c.system(), c.tauSlowMs(), c.dtMs(), c.gainK(),
                 c.etaSlow(), c.epsFast(), c.betaFast(), c.decaySteps(), c.slowStartSteps(), c.fastInitNoise(), c.learnSteps(), c.testSteps(),
-                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.RANDOM, true, 1, false, false, true, false, 0, 1);
+                c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(), BalancedProtocol.FastInit.RANDOM, true, 1, false, false, true, false, 0, 1, -1);
         double[][] o = BalancedProtocol.initialFast(rnd), star = BalancedNetwork.analyticFast(c.decoder(), c.params());
         for (int i = 0; i < 20; i++) for (int k = 0; k < 20; k++) assertEquals(o[i][k], o[k][i], 0);
         double cos = 0, aa = 0, bb = 0;
