@@ -75,8 +75,9 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 .declare("o_gain", 20.0, "initial readout: s.d. o_gain/√n", 0, 1e6)
                 .declare("mu_analytic", 0.0, "quadratic rate cost μ of the analytic network (x² units)", 0, 1e6)
                 .declareChoice("init", "random", "initial W, U, I_0: random (w_gain, u_gain, i0_*), or scn: the spike-coding structure "
-                        + "of the initial random decoder O built in by hand (U = a·Oᵀ, W = −a·OᵀO, I_0 = −a|O_i|²/2τ_s, a = init_gain; needs input=x)",
-                        "random", "scn")
+                        + "of the initial random decoder O built in by hand (U = a·Oᵀ, W = −a·OᵀO, I_0 = −a|O_i|²/2τ_s, a = init_gain; needs input=x), "
+                        + "or scn-local: only its single-neuron parts (U, I_0 and each neuron's self-inhibition W_ii), the lateral weights W_ij random as with random",
+                        "random", "scn", "scn-local")
                 .declare("init_gain", 2.0, "init=scn: the gain a of the hand-built structure", 1e-6, 1e9)
                 .declareChoice("gain_per_neuron", "no", "hand-built structure and init=scn: yes scales neuron i's gain by "
                         + "mean|O|²/|O_i|² (the same self-loop W_ii for every neuron), no: one gain a", "no", "yes")
@@ -109,7 +110,7 @@ public final class ExactEncodingExperiment extends ExperimentBase {
     public void validate(Params p) {
         ExactXorExperiment.model(p);
         p.getDoubleList("handbuilt_gains", 1e-9, 1e9);
-        if (p.getString("init").equals("scn") && !inputX(p))
+        if (p.getString("init").startsWith("scn") && !inputX(p))
             throw new org.snn4j.util.InputException("exact-encoding: init=scn builds U = a·Oᵀ for the input x; add --set input=x");
         double dt = p.getDouble("dt_ms"), skip = p.getDouble("skip_ms");
         for (String k : new String[] {"trial_s", "test_s"})
@@ -143,8 +144,8 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 for (int q = 0; q < dims; q++) net.w[net.offU + i * dims + q] = p.getDouble("u_gain") * net.w[net.offO + q * n + i];
             net.sync();
         } else if (!uInit.equals("random")) throw new org.snn4j.util.InputException("u_init must be random or decoder, not '" + uInit + "'");
-        if (p.getString("init").equals("scn")) {
-            scnStructure(net, net, p.getDouble("init_gain"), tauS, perNeuron(p));
+        if (p.getString("init").startsWith("scn")) {
+            scnStart(net, p.getString("init").equals("scn-local"), p.getDouble("init_gain"), tauS, perNeuron(p));
             net.sync();
         }
         int maxSteps = Math.max(task.steps, test.steps);
@@ -372,6 +373,19 @@ public final class ExactEncodingExperiment extends ExperimentBase {
      * (neuron i's whole current, which keeps the sign of its coding error) has the gain a_i = a·mean_k|O_k|²/|O_i|², so
      * that every neuron's self-loop W_ii = −a·mean|O|² is the same. {@code src} may be {@code dst}; the caller syncs.
      */
+    /**
+     * The warm start from the hand-built structure of the net's own decoder; with {@code localOnly} only its
+     * single-neuron parts (U, I_0 and the self-inhibition W_ii), the lateral weights W_ij (i ≠ j) left as
+     * they were, so that the gradient has to find the interactions between neurons.
+     */
+    static void scnStart(QifNet net, boolean localOnly, double gain, double tauS, boolean perNeuron) {
+        int n = net.n;
+        double[] lateral = localOnly ? java.util.Arrays.copyOfRange(net.w, net.offW, net.offW + n * n) : null;
+        scnStructure(net, net, gain, tauS, perNeuron);
+        if (lateral != null)
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) if (i != j) net.w[net.offW + i * n + j] = lateral[i * n + j];
+    }
+
     static void scnStructure(QifNet src, QifNet dst, double gain, double tauS, boolean perNeuron) {
         int n = src.n, dims = src.nOut;
         double[] o = java.util.Arrays.copyOfRange(src.w, src.offO, src.offO + dims * n);

@@ -28,6 +28,19 @@ class EqualSpikesTest {
         }
     }
 
+    /** init=scn-local: the structure's U, I_0 and W_ii, and the lateral weights as they were. */
+    @Test
+    void localStartKeepsTheLateralWeights() {
+        QifNet net = new QifNet(5, 2, 2, 1.0, new QifGateParams(10, 20, 1, GateShape.COSINE)).randomize(Rng.stream(3, 0), 1, 0.3, 0, 0.05, 20);
+        QifNet full = net.withModel(net.model), local = net.withModel(net.model);
+        ExactEncodingExperiment.scnStart(full, false, 2.5, 20, false);
+        ExactEncodingExperiment.scnStart(local, true, 2.5, 20, false);
+        for (int k = 0; k < net.w.length; k++) {
+            boolean lateral = k >= net.offW && k < net.offW + 25 && (k - net.offW) / 5 != (k - net.offW) % 5;
+            assertEquals(lateral ? net.w[k] : full.w[k], local.w[k], 0, "parameter " + k);
+        }
+    }
+
     @Test
     void perNeuronGainsGiveEveryNeuronTheSameSelfLoopAndKeepEachRowsDirection() {
         QifNet net = new QifNet(6, 2, 2, 1.0, new QifGateParams(10, 20, 1, GateShape.COSINE)).randomize(Rng.stream(4, 0), 1, 0.3, 0, 0.05, 20);
