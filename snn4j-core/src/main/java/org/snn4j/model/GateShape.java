@@ -34,6 +34,19 @@ public enum GateShape {
         }
     }
 
+    /**
+     * The gate's mass beyond distance u ≥ 0 on one side of the spike phase, ∫_u^h g(u') du' (1/2 at u = 0,
+     * 0 for u ≥ h): the charge a phase still collects on its way from distance u to the spike.
+     */
+    public double tail(double u, double h) {
+        if (u >= h) return 0;
+        switch (this) {
+            case RECT: return (h - u) / (2 * h);
+            case TRIANGLE: return (h - u) * (h - u) / (2 * h * h);
+            default: return (h - u) / (2 * h) - Math.sin(Math.PI * u / h) / (2 * Math.PI);
+        }
+    }
+
     /** Parses "rect", "triangle" or "cosine" (case-insensitive); IllegalArgumentException otherwise. */
     public static GateShape parse(String s) {
         for (GateShape g : values()) if (g.name().equalsIgnoreCase(s.trim())) return g;

@@ -46,6 +46,19 @@ import java.util.List;
  * like the explicit one, which it equals where J = 0 and d = 0 (a neuron moving towards its spike with
  * I &lt; 1 and no self-coupling).
  *
+ * <p>Exact-phase variant ({@link #advanceExactPhase}): the phase follows the exact flow of the step's constant
+ * current, so that neither the firing rate nor the adjoint depends on how dt compares with τ_v/√|I|. With
+ * v = tan(θ/2) the equation is the QIF's τ_v dv/dt = v² + I, a Riccati equation whose flow over a step is a
+ * Möbius map: writing v = x/y,
+ * <pre>
+ *   [x'; y'] = [[c, I·k], [−k, c]] · [x; y],   c = cos(√I·t), k = sin(√I·t)/√I,   t = dt/τ_v
+ * </pre>
+ * (cosh and sinh/√|I| for I &lt; 0; c = 1, k = t at I = 0), from x = sin(θ/2), y = cos(θ/2); θ' = 2·atan2(x', y'),
+ * with a spike for each passage of θ through π (the flow crosses π only forwards). The synapse receives the
+ * gate's exact charge over the step, Q = G(θ') − G(θ) + spikes with G(θ) = ∫_{−π}^{θ} g, so that
+ * s' = s + (dt/τ_s)(Q/dt − s): the explicit step with g·f·dt replaced by the charge. The self-coupling
+ * is part of I (explicit).
+ *
  * <p>Variables: {@code theta} (rad), {@code s} (1/ms), {@code i} (the total input current I, read
  * every step and never reset by the kernel: whoever drives the population writes it, e.g. a hook
  * that sets I = W s + U x + I_0 before each step; a projection adding into it makes a step current).
@@ -102,9 +115,17 @@ public final class QifGate extends ArrayStateModel {
         selfCoupling = d;
     }
 
+    private boolean exactPhase;
+
+    /** Makes {@link #step} the exact-phase step ({@link #advanceExactPhase}); false restores the Euler steps. */
+    public void exactPhase(boolean on) {
+        exactPhase = on;
+    }
+
     @Override
     public void step(StepContext ctx) {
-        advance(p, ctx.dt(), theta, s, current, ctx.from(), ctx.to(), ctx, null, selfCoupling);
+        if (exactPhase) advanceExactPhase(p, ctx.dt(), theta, s, current, ctx.from(), ctx.to(), ctx);
+        else advance(p, ctx.dt(), theta, s, current, ctx.from(), ctx.to(), ctx, null, selfCoupling);
     }
 
     /**
@@ -149,6 +170,134 @@ public final class QifGate extends ArrayStateModel {
             s[i] = si + a * (g * f - si);
             theta[i] = wrap(th + dt * f, i, spikes);
         }
+    }
+
+    /**
+     * One exact-phase step (class comment) of flat indices [from, to): reads I from {@code cur}, updates θ
+     * and s in place and reports passages of θ through π to {@code spikes} (may be null; one report per step
+     * even if the phase turns more than once, which needs √I·dt/τ_v &gt; π).
+     */
+    public static void advanceExactPhase(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int from, int to,
+                                         StepContext spikes) {
+        final double t = dt / p.tauV(), a = dt / p.tauS(), invTs = 1 / p.tauS(), h = 0.5 * p.zoneWidth();
+        final GateShape shape = p.shape();
+        final double[] ck = new double[4];
+        for (int i = from; i < to; i++) {
+            double th = theta[i], in = cur[i], hx = Math.sin(0.5 * th), hy = Math.cos(0.5 * th);
+            flow(in, t, ck);
+            double c = ck[0], k = ck[1];
+            double xn = c * hx + in * k * hy, yn = -k * hx + c * hy;
+            int turns = turns(in, t, hx, hy, yn);
+            if (yn < 0) {
+                xn = -xn;
+                yn = -yn;
+            }
+            double thn = 2 * Math.atan2(xn, yn);
+            if (thn >= PI) thn -= TWO_PI;
+            double q = charge(shape, thn, h) - charge(shape, th, h) + turns;
+            s[i] = s[i] * (1 - a) + q * invTs;
+            theta[i] = thn;
+            if (turns > 0 && spikes != null) spikes.spike(i);
+        }
+    }
+
+    /**
+     * The exact vector-Jacobian product of {@link #advanceExactPhase}, with the same arguments and outputs as
+     * {@link #backward(QifGateParams, double, double[], double[], double[], int, double[], double[], double[], int, int, double[])}:
+     * with θ' = 2·atan2(x', y') and Q = G(θ') − G(θ) + spikes,
+     * <pre>
+     *   ∂s'/∂θ = (g(θ') ∂θ'/∂θ − g(θ))/τ_s,   ∂s'/∂I = g(θ') ∂θ'/∂I / τ_s,   ∂s'/∂s = 1 − dt/τ_s
+     *   ∂θ'/∂u = 2 (y' ∂x'/∂u − x' ∂y'/∂u)/(x'² + y'²),   ∂c/∂I = −t k/2,   ∂k/∂I = (t c − k)/(2I)
+     * </pre>
+     */
+    public static void backwardExactPhase(QifGateParams p, double dt, double[] theta, double[] s, double[] cur, int so,
+                                          double[] lamTheta, double[] lamS, double[] gI, int ao, int n, double[] gTau) {
+        final double t = dt / p.tauV(), a = dt / p.tauS(), invTs = 1 / p.tauS(), h = 0.5 * p.zoneWidth();
+        final GateShape shape = p.shape();
+        final double[] ck = new double[4];
+        double dTv = 0, dTs = 0;
+        for (int j = 0; j < n; j++) {
+            double th = theta[so + j], in = cur[so + j], hx = Math.sin(0.5 * th), hy = Math.cos(0.5 * th);
+            flow(in, t, ck);
+            double c = ck[0], k = ck[1], cI = ck[2], kI = ck[3];
+            double xn = c * hx + in * k * hy, yn = -k * hx + c * hy, r2 = xn * xn + yn * yn;
+            double dxTh = 0.5 * (c * hy - in * k * hx), dyTh = -0.5 * (k * hy + c * hx);
+            double dxI = cI * hx + (k + in * kI) * hy, dyI = -kI * hx + cI * hy;
+            double thTh = 2 * (yn * dxTh - xn * dyTh) / r2, thI = 2 * (yn * dxI - xn * dyI) / r2;
+            int turns = turns(in, t, hx, hy, yn);
+            double fx = xn, fy = yn;
+            if (fy < 0) {
+                fx = -fx;
+                fy = -fy;
+            }
+            double thn = 2 * Math.atan2(fx, fy);
+            if (thn >= PI) thn -= TWO_PI;
+            double gNew = gate(shape, thn, h), gOld = gate(shape, th, h);
+            double lt = lamTheta[ao + j], ls = lamS[ao + j];
+            double lth = lt + ls * gNew * invTs;             // adjoint of θ' through θ' itself and the charge G(θ')
+            gI[ao + j] = lth * thI;
+            lamTheta[ao + j] = lth * thTh - ls * gOld * invTs;
+            lamS[ao + j] = ls * (1 - a);
+            if (gTau != null) {
+                // ∂θ'/∂t with dc/dt = −I k, dk/dt = c; t = dt/τ_v
+                double dxT = in * (c * hy - k * hx), dyT = -c * hx - in * k * hy;
+                double thT = 2 * (yn * dxT - xn * dyT) / r2;
+                dTv -= lth * thT * t / p.tauV();
+                double q = charge(shape, thn, h) - charge(shape, th, h) + turns;
+                dTs -= ls * (q / dt - s[so + j]) * a / p.tauS();
+            }
+        }
+        if (gTau != null) {
+            gTau[0] += dTv;
+            gTau[1] += dTs;
+        }
+    }
+
+    /**
+     * c, k of the Möbius flow over t = dt/τ_v at current I and their I-derivatives, into out[0..3]: for small
+     * |I t²| from their power series (smooth through I = 0).
+     */
+    private static void flow(double in, double t, double[] out) {
+        double z = in * t * t;
+        double c, k, cI, kI;
+        if (Math.abs(z) < 1e-3) {
+            c = 1 - z / 2 + z * z / 24 - z * z * z / 720;
+            k = t * (1 - z / 6 + z * z / 120 - z * z * z / 5040);
+            kI = t * t * t * (-1.0 / 6 + z / 60 - z * z / 1680);
+        } else if (z > 0) {
+            double w = Math.sqrt(z), sq = Math.sqrt(in);
+            c = Math.cos(w);
+            k = Math.sin(w) / sq;
+            kI = (t * c - k) / (2 * in);
+        } else {
+            double w = Math.sqrt(-z), sq = Math.sqrt(-in);
+            c = Math.cosh(w);
+            k = Math.sinh(w) / sq;
+            kI = (t * c - k) / (2 * in);
+        }
+        cI = -0.5 * t * k;
+        out[0] = c;
+        out[1] = k;
+        out[2] = cI;
+        out[3] = kI;
+    }
+
+    /**
+     * Passages through π in a step that starts at half-angle (hx, hy) = (sin θ/2, cos θ/2) and ends with y' = yn:
+     * for I &gt; 0 the phase φ = atan(tan(θ/2)/√I) advances uniformly by √I·t and a passage is each crossing of
+     * π/2 + mπ; for I ≤ 0 at most one (the flow runs through π once, towards its rest phase).
+     */
+    private static int turns(double in, double t, double hx, double hy, double yn) {
+        if (in > 0) {
+            double sq = Math.sqrt(in), phi = Math.atan2(hx, hy * sq);
+            return (int) Math.floor((phi + sq * t) / PI + 0.5);
+        }
+        return yn < 0 ? 1 : 0;
+    }
+
+    /** G(θ) = ∫_{−π}^{θ} g: 0 at −π, 1/2 between the two halves of the zone, 1 at π. */
+    private static double charge(GateShape shape, double th, double h) {
+        return th < 0 ? 0.5 - shape.tail(PI + th, h) : 0.5 + shape.tail(PI - th, h);
     }
 
     /** g(θ) for a zone of half-width h around ±π (u = π − |θ| is the distance to it). */

@@ -166,4 +166,94 @@ class QifGateTest {
             assertTrue(spikes[0] > 0);
         }
     }
+
+    /**
+     * The exact-phase step at a coarse dt (1 ms, τ_v = 10 ms): after k steps at constant I the phase is the exact
+     * flow's, θ_k = 2 atan(√I tan(√I k dt/τ_v)) (mod 2π) for I &gt; 0, and θ_k = −2 atan(√|I| tanh(√|I| k dt/τ_v)) from 0 for
+     * I &lt; 0, however strong I is; the explicit step is off by far more there.
+     */
+    @Test
+    void exactPhaseStepFollowsTheExactFlowAtCoarseSteps() {
+        QifGateParams p = new QifGateParams(10, 10, 1, GateShape.COSINE);
+        for (double in : new double[] {0.25, 4, 100, 900, -0.5, -400}) {
+            QifGate m = new QifGate(p, 1);
+            m.current[0] = in;
+            for (int k = 1; k <= 7; k++) {
+                QifGate.advanceExactPhase(p, 1, m.theta, m.s, m.current, 0, 1, null);
+                double w = Math.sqrt(Math.abs(in)) * k / 10.0;
+                double expect = in > 0 ? 2 * Math.atan(Math.sqrt(in) * Math.tan(w)) : -2 * Math.atan(Math.sqrt(-in) * Math.tanh(w));
+                assertEquals(0, Math.IEEEremainder(m.theta[0] - expect, 2 * Math.PI), 1e-9, "I = " + in + ", step " + k);
+            }
+        }
+    }
+
+    /** Each passage through π delivers exactly one unit of charge with the exact-phase step, at any dt and any gate. */
+    @Test
+    void exactPhaseStepDeliversOneUnitPerSpikeAtAnyStep() {
+        double zone = 0.3, h = zone / 2;
+        for (GateShape shape : GateShape.values())
+            for (double dt : new double[] {0.1, 1, 3}) {
+                QifGateParams p = new QifGateParams(10, 10, zone, shape);
+                QifGate m = new QifGate(p, 1);
+                m.current[0] = 2;
+                double charge = 0;
+                int spikes = 0;
+                for (int k = 0, steps = (int) Math.round(600 / dt); k < steps; k++) {   // 600 ms: 27 periods
+                    double before = m.s[0], th = m.theta[0];
+                    QifGate.advanceExactPhase(p, dt, m.theta, m.s, m.current, 0, 1, null);
+                    if (m.theta[0] < th) spikes++;
+                    charge += 10 * (m.s[0] - before * (1 - dt / 10));   // the step's charge Q = τ_s (s' − (1 − dt/τ_s) s)
+                }
+                double th = m.theta[0], g = th < 0 ? 0.5 - shape.tail(Math.PI + th, h) : 0.5 + shape.tail(Math.PI - th, h);
+                assertTrue(spikes > 10, "spikes " + spikes);
+                assertEquals(spikes + g - 0.5, charge, 1e-9, shape + ", dt " + dt);   // from θ = 0, where G = 1/2
+            }
+    }
+
+    /**
+     * {@link QifGate#backwardExactPhase} is the exact vector-Jacobian product of the step: against central differences
+     * for θ, s, I, τ_v and τ_s, over states below, inside and across the spike, at negative, near-zero and positive I.
+     */
+    @Test
+    void exactPhaseBackwardMatchesCentralDifferences() {
+        double[] ths = {-2.9, -1.0, 0.3, 2.5, 3.0, 2.95}, ins = {-50, -0.5, 1e-6, 0.8, 30, 5};
+        int n = ths.length;
+        double[] alpha = {0.7, -1.3, 0.4, 1.1, -0.6, 0.9}, beta = {0.2, 0.5, -0.8, 1.4, 0.3, -1.0};
+        for (GateShape shape : new GateShape[] {GateShape.COSINE, GateShape.TRIANGLE}) {
+            double tv = 10, ts = 15, dt = 1, zone = 1.2;
+            java.util.function.Function<double[], Double> loss = v -> {   // v = θ (n), s (n), I (n), τ_v, τ_s
+                QifGateParams q = new QifGateParams(v[3 * n], v[3 * n + 1], zone, shape);
+                double[] th = java.util.Arrays.copyOfRange(v, 0, n), s = java.util.Arrays.copyOfRange(v, n, 2 * n), in = java.util.Arrays.copyOfRange(v, 2 * n, 3 * n);
+                QifGate.advanceExactPhase(q, dt, th, s, in, 0, n, null);
+                double l = 0;
+                for (int j = 0; j < n; j++) l += alpha[j] * th[j] + beta[j] * s[j];
+                return l;
+            };
+            double[] v = new double[3 * n + 2];
+            for (int j = 0; j < n; j++) {
+                v[j] = ths[j];
+                v[n + j] = 0.05 * (j + 1);
+                v[2 * n + j] = ins[j];
+            }
+            v[3 * n] = tv;
+            v[3 * n + 1] = ts;
+            double[] lamT = alpha.clone(), lamS = beta.clone(), gI = new double[n], gTau = new double[2];
+            QifGate.backwardExactPhase(new QifGateParams(tv, ts, zone, shape), dt, java.util.Arrays.copyOfRange(v, 0, n),
+                    java.util.Arrays.copyOfRange(v, n, 2 * n), java.util.Arrays.copyOfRange(v, 2 * n, 3 * n), 0, lamT, lamS, gI, 0, n, gTau);
+            double[] analytic = new double[v.length];
+            System.arraycopy(lamT, 0, analytic, 0, n);
+            System.arraycopy(lamS, 0, analytic, n, n);
+            System.arraycopy(gI, 0, analytic, 2 * n, n);
+            analytic[3 * n] = gTau[0];
+            analytic[3 * n + 1] = gTau[1];
+            for (int k = 0; k < v.length; k++) {
+                double e = 1e-6 * Math.max(1, Math.abs(v[k]));
+                double[] up = v.clone(), dn = v.clone();
+                up[k] += e;
+                dn[k] -= e;
+                double fd = (loss.apply(up) - loss.apply(dn)) / (2 * e);
+                assertEquals(fd, analytic[k], 1e-6 * Math.max(1, Math.abs(fd)), shape + ", parameter " + k);
+            }
+        }
+    }
 }

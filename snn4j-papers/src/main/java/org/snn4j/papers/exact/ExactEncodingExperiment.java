@@ -50,7 +50,7 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 .declare("tau_s_ms", 20.0, "synaptic time constant τ_s (ms) = the signal's τ_x = 1/λ", 1e-3, 1e4)
                 .declare("zone_width", 1.0, "gate active-zone width (rad)", 1e-6, 6.28)
                 .declareChoice("gate_shape", "cosine", "gate shape: rect, triangle or cosine", "rect", "triangle", "cosine")
-                .declareChoice("step", "explicit", ExactXorExperiment.STEP_HELP, "explicit", "semi-implicit")
+                .declareChoice("step", "explicit", ExactXorExperiment.STEP_HELP, "explicit", "semi-implicit", "exact-phase")
                 .declare("signal_sigma_ms", 30.0, "s.d. of the Gaussian smoothing kernel of the command (ms)", 0.1, 1e5)
                 .declare("signal_amplitude", 1000.0, "amplitude A of the command c (1/s)", 0, 1e9)
                 .declare("skip_ms", 50.0, "initial part of each trial left out of the loss and the error (ms)", 0, 1e6)
@@ -98,7 +98,24 @@ public final class ExactEncodingExperiment extends ExperimentBase {
      */
     @Override
     public java.util.List<org.snn4j.experiment.Preset> presets() {
-        return java.util.List.of(new org.snn4j.experiment.Preset("scn-warm",
+        java.util.Map<String, Object> lateral = new java.util.LinkedHashMap<>();
+        lateral.put("step", "exact-phase");
+        lateral.put("zone_width", 2.0);
+        lateral.put("input", "x");
+        lateral.put("init", "scn-local");
+        lateral.put("init_gain", 16.0);
+        lateral.put("lr_scale_o", 0.0);
+        lateral.put("lr_scale_w", 1000.0);
+        lateral.put("activity_cost", 1000.0);
+        lateral.put("iterations", 1000L);
+        lateral.put("batch", 16L);
+        lateral.put("diag_gradient_batches", 0L);
+        lateral.put("handbuilt_gains", "16,24,32");
+        return java.util.List.of(new org.snn4j.experiment.Preset("scn-lateral",
+                "the interactions between neurons learned from random: exact-phase step at dt = 1 ms, each neuron's own parts of the "
+                        + "spike-coding structure given (U = a O^T, I_0, its reset W_ii; a = 16) with the decoder O fixed, the lateral W_ij "
+                        + "from random, 1000 iterations of 16 trials with a strong activity cost (docs/exact-gradient.md)", lateral),
+                new org.snn4j.experiment.Preset("scn-warm",
                 "dt = 1 ms, semi-implicit step, 2 rad gate, input x; W, U, I_0 start from the hand-built spike-coding structure "
                         + "(a = 16) and train 100 iterations of 16 trials: 1.08 ± 0.20 × the analytic network at equal spikes, corr(W, -O^T O) "
                         + "0.992, seeds 1-10 (docs/exact-gradient.md)",
@@ -136,7 +153,7 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 p.getDouble("signal_amplitude"), p.getDouble("skip_ms"), inputX(p));
         EncodingTask test = new EncodingTask(run.seed(), 1, dims, dt, p.getDouble("test_s") * 1000, tauS, p.getDouble("signal_sigma_ms"),
                 p.getDouble("signal_amplitude"), p.getDouble("skip_ms"), inputX(p));
-        QifNet net = new QifNet(n, dims, dims, dt, ExactXorExperiment.model(p), ExactXorExperiment.semiImplicit(p)).randomize(Rng.stream(run.seed(), 0xe5cL),
+        QifNet net = new QifNet(n, dims, dims, dt, ExactXorExperiment.model(p), ExactXorExperiment.semiImplicit(p), ExactXorExperiment.exactPhase(p)).randomize(Rng.stream(run.seed(), 0xe5cL),
                 p.getDouble("w_gain"), p.getDouble("u_gain"), p.getDouble("i0_mean"), p.getDouble("i0_sd"), p.getDouble("o_gain"));
         String uInit = p.getString("u_init");
         if (uInit.equals("decoder")) {

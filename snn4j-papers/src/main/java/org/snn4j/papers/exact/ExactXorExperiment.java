@@ -48,7 +48,7 @@ public final class ExactXorExperiment extends ExperimentBase {
                 .declare("tau_s_ms", 80.0, "synaptic time constant τ_s (ms); 80 ms: a trial is 12.5 of them, the delays up to 7.5", 1e-3, 1e4)
                 .declare("zone_width", 1.0, "gate active-zone width around θ = π (rad)", 1e-6, 6.28)
                 .declareChoice("gate_shape", "cosine", "gate shape: rect, triangle or cosine", "rect", "triangle", "cosine")
-                .declareChoice("step", "explicit", STEP_HELP, "explicit", "semi-implicit")
+                .declareChoice("step", "explicit", STEP_HELP, "explicit", "semi-implicit", "exact-phase")
                 .declare("pulse_sigma_ms", 10.0, "s.d. of the Gaussian input pulses (ms)", 0.1, 1000)
                 .declare("t1_min_ms", 50.0, "earliest first pulse (ms)", 0, 1e6)
                 .declare("t1_max_ms", quick ? 100.0 : 150.0, "latest first pulse (ms)", 0, 1e6)
@@ -83,12 +83,18 @@ public final class ExactXorExperiment extends ExperimentBase {
     }
 
     /** Help text of the {@code step} parameter of both exact-gradient experiments. */
-    static final String STEP_HELP = "integration step: explicit Euler, or semi-implicit (θ's relaxation and each neuron's "
-            + "self-inhibition min(W_ii, 0) linearly implicit: stable for strong currents at dt = 1 ms; see QifGate)";
+    static final String STEP_HELP = "integration step: explicit Euler, semi-implicit (θ's relaxation and each neuron's "
+            + "self-inhibition min(W_ii, 0) linearly implicit: stable for strong currents at dt = 1 ms), or exact-phase (the phase "
+            + "follows the exact flow of the step's current, a Möbius map on tan(θ/2), and the synapse the gate's exact charge; see QifGate)";
 
     /** Whether {@code step} asks for the semi-implicit step. */
     static boolean semiImplicit(Params p) {
         return p.getString("step").equals("semi-implicit");
+    }
+
+    /** Whether {@code step} asks for the exact-phase step. */
+    static boolean exactPhase(Params p) {
+        return p.getString("step").equals("exact-phase");
     }
 
     static QifGateParams model(Params p) {
@@ -146,7 +152,7 @@ public final class ExactXorExperiment extends ExperimentBase {
         task.curriculumTrials = p.getLong("curriculum_trials");
         task.curriculumStart = p.getDouble("curriculum_start");
         int steps = (int) Math.round(trialMs / dt);
-        QifNet net = new QifNet(n, 2, 1, dt, model(p), semiImplicit(p)).randomize(Rng.stream(run.seed(), 0x1417L), p.getDouble("w_gain"),
+        QifNet net = new QifNet(n, 2, 1, dt, model(p), semiImplicit(p), exactPhase(p)).randomize(Rng.stream(run.seed(), 0x1417L), p.getDouble("w_gain"),
                 p.getDouble("u_gain"), p.getDouble("i0_mean"), p.getDouble("i0_sd"), p.getDouble("o_gain"));
         try (BatchGradient bg = new BatchGradient(net, steps, p.getInt("bptt_checkpoint_every"), p.getDouble("activity_cost"),
                 p.getInt("threads"))) {

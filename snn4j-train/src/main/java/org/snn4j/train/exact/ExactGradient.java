@@ -219,7 +219,8 @@ public final class ExactGradient {
                     for (int i = 0; i < n; i++) lamS[i] += c2 * sNext[i];
                 }
                 final double[] gI = segG[j];
-                QifGate.backward(net.model, net.dt, segTheta[j], sNow, segCur[j], 0, lamTheta, lamS, gI, 0, n, gradTau, segCos[j], selfW, gSelf);
+                if (net.exactPhase) QifGate.backwardExactPhase(net.model, net.dt, segTheta[j], sNow, segCur[j], 0, lamTheta, lamS, gI, 0, n, gradTau);
+                else QifGate.backward(net.model, net.dt, segTheta[j], sNow, segCur[j], 0, lamTheta, lamS, gI, 0, n, gradTau, segCos[j], selfW, gSelf);
                 for (int i = 0; i < n; i++) {
                     double g = gI[i];
                     grad[offI0 + i] += g;
@@ -268,7 +269,8 @@ public final class ExactGradient {
         ctx.k = k;
         ctx.record = record;
         // the core model's step kernel (what cell.step runs), also keeping cos θ for the adjoint when storing
-        QifGate.advance(net.model, net.dt, cell.theta, s, cur, 0, n, ctx, store >= 0 ? segCos[store] : null, selfW);
+        if (net.exactPhase) QifGate.advanceExactPhase(net.model, net.dt, cell.theta, s, cur, 0, n, ctx);
+        else QifGate.advance(net.model, net.dt, cell.theta, s, cur, 0, n, ctx, store >= 0 ? segCos[store] : null, selfW);
         double sum = 0;
         for (int i = 0; i < n; i++) sum += s[i] + cell.theta[i];
         if (!Double.isFinite(sum)) {

@@ -41,6 +41,8 @@ public final class QifNet {
     public final int offW, offU, offI0, offO;
     /** Whether the step is the semi-implicit one (see {@link QifGate}); false: explicit Euler. */
     public final boolean semiImplicit;
+    /** Whether the step is the exact-phase one ({@link QifGate#advanceExactPhase}); excludes {@link #semiImplicit}. */
+    public final boolean exactPhase;
     /** All trainable parameters. */
     public final double[] w;
     /**
@@ -56,6 +58,15 @@ public final class QifNet {
 
     /** @param semiImplicit use the semi-implicit step (see {@link QifGate}) */
     public QifNet(int n, int nIn, int nOut, double dtMs, QifGateParams model, boolean semiImplicit) {
+        this(n, nIn, nOut, dtMs, model, semiImplicit, false);
+    }
+
+    /**
+     * @param semiImplicit use the semi-implicit step (see {@link QifGate})
+     * @param exactPhase   use the exact-phase step instead ({@link QifGate#advanceExactPhase}; not with semiImplicit)
+     */
+    public QifNet(int n, int nIn, int nOut, double dtMs, QifGateParams model, boolean semiImplicit, boolean exactPhase) {
+        if (semiImplicit && exactPhase) throw new InputException("the step is either semi-implicit or exact-phase, not both");
         if (n <= 0 || nIn < 0 || nOut <= 0) throw new InputException("network sizes must be positive: n=" + n + " nIn=" + nIn + " nOut=" + nOut);
         if (!(dtMs > 0)) throw new InputException("dt must be positive: " + dtMs);
         this.n = n;
@@ -64,6 +75,7 @@ public final class QifNet {
         this.dt = dtMs;
         this.model = model;
         this.semiImplicit = semiImplicit;
+        this.exactPhase = exactPhase;
         offW = 0;
         offU = n * n;
         offI0 = offU + n * nIn;
@@ -125,6 +137,8 @@ public final class QifNet {
 
     /** The value of the model file's "step" entry for {@link #semiImplicit} (the name of files written since 2026-12-07). */
     public static final String STEP_SEMI_IMPLICIT = "semi-implicit-self";
+    /** The value of the model file's "step" entry for {@link #exactPhase}. */
+    public static final String STEP_EXACT_PHASE = "exact-phase";
 
     /** The model file format of {@link #save}. */
     public static final String FORMAT = "snn4j-exact-qif";
@@ -154,7 +168,7 @@ public final class QifNet {
         m.put("tau_s_ms", model.tauS());
         m.put("zone_width", model.zoneWidth());
         m.put("gate_shape", model.shape().name().toLowerCase());
-        m.put("step", semiImplicit ? STEP_SEMI_IMPLICIT : "explicit");
+        m.put("step", semiImplicit ? STEP_SEMI_IMPLICIT : exactPhase ? STEP_EXACT_PHASE : "explicit");
         t.f64("W", java.util.Arrays.copyOfRange(w, offW, offU), n, n).f64("U", java.util.Arrays.copyOfRange(w, offU, offI0), n, nIn)
                 .f64("I0", java.util.Arrays.copyOfRange(w, offI0, offO), n).f64("O", java.util.Arrays.copyOfRange(w, offO, w.length), nOut, n);
         return m;
@@ -182,10 +196,10 @@ public final class QifNet {
             QifGateParams p = new QifGateParams(ModelFile.num(m, "tau_v_ms", file), ModelFile.num(m, "tau_s_ms", file),
                     ModelFile.num(m, "zone_width", file), GateShape.parse(ModelFile.str(m, "gate_shape", file)));
             Object step = m.getOrDefault("step", "explicit");
-            if (!"explicit".equals(step) && !STEP_SEMI_IMPLICIT.equals(step))
-                throw new InputException(file + ": unknown step \"" + step + "\" (expected explicit or " + STEP_SEMI_IMPLICIT + ")");
+            if (!"explicit".equals(step) && !STEP_SEMI_IMPLICIT.equals(step) && !STEP_EXACT_PHASE.equals(step))
+                throw new InputException(file + ": unknown step \"" + step + "\" (expected explicit, " + STEP_SEMI_IMPLICIT + " or " + STEP_EXACT_PHASE + ")");
             return new QifNet((int) ModelFile.num(m, "n", file), (int) ModelFile.num(m, "n_in", file), (int) ModelFile.num(m, "n_out", file),
-                    ModelFile.num(m, "dt_ms", file), p, STEP_SEMI_IMPLICIT.equals(step));
+                    ModelFile.num(m, "dt_ms", file), p, STEP_SEMI_IMPLICIT.equals(step), STEP_EXACT_PHASE.equals(step));
         } catch (IllegalArgumentException e) {
             throw new InputException(file + ": malformed model file: " + e.getMessage());
         }
@@ -223,7 +237,7 @@ public final class QifNet {
 
     /** A copy with the same parameters and a different neuron model (e.g. for gradients w.r.t. τ). */
     public QifNet withModel(QifGateParams m) {
-        QifNet c = new QifNet(n, nIn, nOut, dt, m, semiImplicit);
+        QifNet c = new QifNet(n, nIn, nOut, dt, m, semiImplicit, exactPhase);
         System.arraycopy(w, 0, c.w, 0, w.length);
         c.sync();
         return c;
