@@ -15,7 +15,7 @@ import org.snn4j.util.Rng;
 class EqualSpikesTest {
     @Test
     void scnStructureIsTheCurrentFormOfTheAnalyticNetwork() {
-        QifNet net = new QifNet(5, 2, 2, 1.0, new QifGateParams(10, 20, 1, GateShape.COSINE)).randomize(Rng.stream(3, 0), 1, 0.3, 0, 0.05, 20);
+        QifNet net = randomNet(5, 3);
         double a = 2.5, tauS = 20;
         ExactEncodingExperiment.scnStructure(net, net, a, tauS, false);
         for (int i = 0; i < 5; i++) {
@@ -28,10 +28,15 @@ class EqualSpikesTest {
         }
     }
 
+    /** n neurons, 2 inputs and outputs, dt 1 ms, random weights of seed {@code seed}. */
+    private static QifNet randomNet(int n, long seed) {
+        return new QifNet(n, 2, 2, 1.0, new QifGateParams(10, 20, 1, GateShape.COSINE)).randomize(Rng.stream(seed, 0), 1, 0.3, 0, 0.05, 20);
+    }
+
     /** init=scn-local: the structure's U, I_0 and W_ii, and the lateral weights as they were. */
     @Test
     void localStartKeepsTheLateralWeights() {
-        QifNet net = new QifNet(5, 2, 2, 1.0, new QifGateParams(10, 20, 1, GateShape.COSINE)).randomize(Rng.stream(3, 0), 1, 0.3, 0, 0.05, 20);
+        QifNet net = randomNet(5, 3);
         QifNet full = net.withModel(net.model), local = net.withModel(net.model);
         ExactEncodingExperiment.scnStart(full, false, 2.5, 20, false);
         ExactEncodingExperiment.scnStart(local, true, 2.5, 20, false);
@@ -43,7 +48,7 @@ class EqualSpikesTest {
 
     @Test
     void perNeuronGainsGiveEveryNeuronTheSameSelfLoopAndKeepEachRowsDirection() {
-        QifNet net = new QifNet(6, 2, 2, 1.0, new QifGateParams(10, 20, 1, GateShape.COSINE)).randomize(Rng.stream(4, 0), 1, 0.3, 0, 0.05, 20);
+        QifNet net = randomNet(6, 4);
         QifNet one = net.withModel(net.model), per = net.withModel(net.model);
         ExactEncodingExperiment.scnStructure(net, one, 3, 20, false);
         ExactEncodingExperiment.scnStructure(net, per, 3, 20, true);
