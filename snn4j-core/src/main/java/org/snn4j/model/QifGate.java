@@ -181,11 +181,9 @@ public final class QifGate extends ArrayStateModel {
                                          StepContext spikes) {
         final double t = dt / p.tauV(), a = dt / p.tauS(), invTs = 1 / p.tauS(), h = 0.5 * p.zoneWidth();
         final GateShape shape = p.shape();
-        final double[] ck = new double[4];
         for (int i = from; i < to; i++) {
             double th = theta[i], in = cur[i], hx = Math.sin(0.5 * th), hy = Math.cos(0.5 * th);
-            flow(in, t, ck);
-            double c = ck[0], k = ck[1];
+            double z = in * t * t, c = flowC(z), k = flowK(z, t, in);
             double xn = c * hx + in * k * hy, yn = -k * hx + c * hy;
             int turns = turns(in, t, hx, hy, yn);
             if (yn < 0) {
@@ -214,12 +212,10 @@ public final class QifGate extends ArrayStateModel {
                                           double[] lamTheta, double[] lamS, double[] gI, int ao, int n, double[] gTau) {
         final double t = dt / p.tauV(), a = dt / p.tauS(), invTs = 1 / p.tauS(), h = 0.5 * p.zoneWidth();
         final GateShape shape = p.shape();
-        final double[] ck = new double[4];
         double dTv = 0, dTs = 0;
         for (int j = 0; j < n; j++) {
             double th = theta[so + j], in = cur[so + j], hx = Math.sin(0.5 * th), hy = Math.cos(0.5 * th);
-            flow(in, t, ck);
-            double c = ck[0], k = ck[1], cI = ck[2], kI = ck[3];
+            double z = in * t * t, c = flowC(z), k = flowK(z, t, in), cI = -0.5 * t * k, kI = flowKI(z, t, in, c, k);
             double xn = c * hx + in * k * hy, yn = -k * hx + c * hy, r2 = xn * xn + yn * yn;
             double dxTh = 0.5 * (c * hy - in * k * hx), dyTh = -0.5 * (k * hy + c * hx);
             double dxI = cI * hx + (k + in * kI) * hy, dyI = -kI * hx + cI * hy;
@@ -253,33 +249,22 @@ public final class QifGate extends ArrayStateModel {
         }
     }
 
-    /**
-     * c, k of the Möbius flow over t = dt/τ_v at current I and their I-derivatives, into out[0..3]: for small
-     * |I t²| from their power series (smooth through I = 0).
-     */
-    private static void flow(double in, double t, double[] out) {
-        double z = in * t * t;
-        double c, k, cI, kI;
-        if (Math.abs(z) < 1e-3) {
-            c = 1 - z / 2 + z * z / 24 - z * z * z / 720;
-            k = t * (1 - z / 6 + z * z / 120 - z * z * z / 5040);
-            kI = t * t * t * (-1.0 / 6 + z / 60 - z * z / 1680);
-        } else if (z > 0) {
-            double w = Math.sqrt(z), sq = Math.sqrt(in);
-            c = Math.cos(w);
-            k = Math.sin(w) / sq;
-            kI = (t * c - k) / (2 * in);
-        } else {
-            double w = Math.sqrt(-z), sq = Math.sqrt(-in);
-            c = Math.cosh(w);
-            k = Math.sinh(w) / sq;
-            kI = (t * c - k) / (2 * in);
-        }
-        cI = -0.5 * t * k;
-        out[0] = c;
-        out[1] = k;
-        out[2] = cI;
-        out[3] = kI;
+    /** c = cos(√z) (cosh(√−z) for z &lt; 0) of the Möbius flow, z = I t²; its power series near 0. */
+    private static double flowC(double z) {
+        if (Math.abs(z) < 1e-3) return 1 - z / 2 + z * z / 24 - z * z * z / 720;
+        return z > 0 ? Math.cos(Math.sqrt(z)) : Math.cosh(Math.sqrt(-z));
+    }
+
+    /** k = sin(√I t)/√I (sinh(√−I t)/√−I for I &lt; 0), z = I t²; its power series near 0. */
+    private static double flowK(double z, double t, double in) {
+        if (Math.abs(z) < 1e-3) return t * (1 - z / 6 + z * z / 120 - z * z * z / 5040);
+        return z > 0 ? Math.sin(Math.sqrt(z)) / Math.sqrt(in) : Math.sinh(Math.sqrt(-z)) / Math.sqrt(-in);
+    }
+
+    /** ∂k/∂I = (t c − k)/(2I), from its power series near I = 0 (dc/dI = −t k/2 needs none). */
+    private static double flowKI(double z, double t, double in, double c, double k) {
+        if (Math.abs(z) < 1e-3) return t * t * t * (-1.0 / 6 + z / 60 - z * z / 1680);
+        return (t * c - k) / (2 * in);
     }
 
     /**
