@@ -76,8 +76,9 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                 .declare("mu_analytic", 0.0, "quadratic rate cost μ of the analytic network (x² units)", 0, 1e6)
                 .declareChoice("init", "random", "initial W, U, I_0: random (w_gain, u_gain, i0_*), or scn: the spike-coding structure "
                         + "of the initial random decoder O built in by hand (U = a·Oᵀ, W = −a·OᵀO, I_0 = −a|O_i|²/2τ_s, a = init_gain; needs input=x), "
-                        + "or scn-local: only its single-neuron parts (U, I_0 and each neuron's self-inhibition W_ii), the lateral weights W_ij random as with random",
-                        "random", "scn", "scn-local")
+                        + "or scn-local: only its single-neuron parts (U, I_0 and each neuron's self-inhibition W_ii), the lateral weights W_ij random as with random, "
+                        + "or scn-self: only I_0 and W_ii, the input weights U random as well",
+                        "random", "scn", "scn-local", "scn-self")
                 .declare("init_gain", 2.0, "init=scn: the gain a of the hand-built structure", 1e-6, 1e9)
                 .declareChoice("gain_per_neuron", "no", "hand-built structure and init=scn: yes scales neuron i's gain by "
                         + "mean|O|²/|O_i|² (the same self-loop W_ii for every neuron), no: one gain a", "no", "yes")
@@ -162,7 +163,8 @@ public final class ExactEncodingExperiment extends ExperimentBase {
             net.sync();
         } else if (!uInit.equals("random")) throw new org.snn4j.util.InputException("u_init must be random or decoder, not '" + uInit + "'");
         if (p.getString("init").startsWith("scn")) {
-            scnStart(net, p.getString("init").equals("scn-local"), p.getDouble("init_gain"), tauS, perNeuron(p));
+            String init = p.getString("init");
+            scnStart(net, !init.equals("scn"), init.equals("scn-self"), p.getDouble("init_gain"), tauS, perNeuron(p));
             net.sync();
         }
         int maxSteps = Math.max(task.steps, test.steps);
@@ -396,11 +398,17 @@ public final class ExactEncodingExperiment extends ExperimentBase {
      * they were, so that the gradient has to find the interactions between neurons.
      */
     static void scnStart(QifNet net, boolean localOnly, double gain, double tauS, boolean perNeuron) {
+        scnStart(net, localOnly, false, gain, tauS, perNeuron);
+    }
+
+    /** As above; with {@code keepInput} the input weights U also stay as they were (only I_0 and W_ii are built). */
+    static void scnStart(QifNet net, boolean localOnly, boolean keepInput, double gain, double tauS, boolean perNeuron) {
         int n = net.n;
-        double[] lateral = localOnly ? java.util.Arrays.copyOfRange(net.w, net.offW, net.offW + n * n) : null;
+        double[] before = net.w.clone();
         scnStructure(net, net, gain, tauS, perNeuron);
-        if (lateral != null)
-            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) if (i != j) net.w[net.offW + i * n + j] = lateral[i * n + j];
+        if (localOnly)
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) if (i != j) net.w[net.offW + i * n + j] = before[net.offW + i * n + j];
+        if (keepInput) System.arraycopy(before, net.offU, net.w, net.offU, net.offI0 - net.offU);
     }
 
     static void scnStructure(QifNet src, QifNet dst, double gain, double tauS, boolean perNeuron) {

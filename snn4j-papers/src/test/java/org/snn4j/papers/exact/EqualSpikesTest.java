@@ -33,16 +33,20 @@ class EqualSpikesTest {
         return new QifNet(n, 2, 2, 1.0, new QifGateParams(10, 20, 1, GateShape.COSINE)).randomize(Rng.stream(seed, 0), 1, 0.3, 0, 0.05, 20);
     }
 
-    /** init=scn-local: the structure's U, I_0 and W_ii, and the lateral weights as they were. */
+    /** init=scn-local: the structure's U, I_0 and W_ii, and the lateral weights as they were; scn-self keeps U too. */
     @Test
     void localStartKeepsTheLateralWeights() {
         QifNet net = randomNet(5, 3);
         QifNet full = net.withModel(net.model), local = net.withModel(net.model);
         ExactEncodingExperiment.scnStart(full, false, 2.5, 20, false);
         ExactEncodingExperiment.scnStart(local, true, 2.5, 20, false);
+        QifNet self = net.withModel(net.model);   // init=scn-self: the input weights kept as well
+        ExactEncodingExperiment.scnStart(self, true, true, 2.5, 20, false);
         for (int k = 0; k < net.w.length; k++) {
             boolean lateral = k >= net.offW && k < net.offW + 25 && (k - net.offW) / 5 != (k - net.offW) % 5;
+            boolean input = k >= net.offU && k < net.offI0;
             assertEquals(lateral ? net.w[k] : full.w[k], local.w[k], 0, "parameter " + k);
+            assertEquals(lateral || input ? net.w[k] : full.w[k], self.w[k], 0, "parameter " + k);
         }
     }
 
