@@ -186,12 +186,7 @@ public final class QifGate extends ArrayStateModel {
             double z = in * t * t, c = flowC(z), k = flowK(z, t, in);
             double xn = c * hx + in * k * hy, yn = -k * hx + c * hy;
             int turns = turns(in, t, hx, hy, yn);
-            if (yn < 0) {
-                xn = -xn;
-                yn = -yn;
-            }
-            double thn = 2 * Math.atan2(xn, yn);
-            if (thn >= PI) thn -= TWO_PI;
+            double thn = phase(xn, yn);
             double q = charge(shape, thn, h) - charge(shape, th, h) + turns;
             s[i] = s[i] * (1 - a) + q * invTs;
             theta[i] = thn;
@@ -220,14 +215,7 @@ public final class QifGate extends ArrayStateModel {
             double dxTh = 0.5 * (c * hy - in * k * hx), dyTh = -0.5 * (k * hy + c * hx);
             double dxI = cI * hx + (k + in * kI) * hy, dyI = -kI * hx + cI * hy;
             double thTh = 2 * (yn * dxTh - xn * dyTh) / r2, thI = 2 * (yn * dxI - xn * dyI) / r2;
-            int turns = turns(in, t, hx, hy, yn);
-            double fx = xn, fy = yn;
-            if (fy < 0) {
-                fx = -fx;
-                fy = -fy;
-            }
-            double thn = 2 * Math.atan2(fx, fy);
-            if (thn >= PI) thn -= TWO_PI;
+            double thn = phase(xn, yn);
             double gNew = gate(shape, thn, h), gOld = gate(shape, th, h);
             double lt = lamTheta[ao + j], ls = lamS[ao + j];
             double lth = lt + ls * gNew * invTs;             // adjoint of θ' through θ' itself and the charge G(θ')
@@ -239,7 +227,7 @@ public final class QifGate extends ArrayStateModel {
                 double dxT = in * (c * hy - k * hx), dyT = -c * hx - in * k * hy;
                 double thT = 2 * (yn * dxT - xn * dyT) / r2;
                 dTv -= lth * thT * t / p.tauV();
-                double q = charge(shape, thn, h) - charge(shape, th, h) + turns;
+                double q = charge(shape, thn, h) - charge(shape, th, h) + turns(in, t, hx, hy, yn);
                 dTs -= ls * (q / dt - s[so + j]) * a / p.tauS();
             }
         }
@@ -278,6 +266,12 @@ public final class QifGate extends ArrayStateModel {
             return (int) Math.floor((phi + sq * t) / PI + 0.5);
         }
         return yn < 0 ? 1 : 0;
+    }
+
+    /** θ' in [−π, π) from the half-angle vector (x', y') = ±(sin θ'/2, cos θ'/2): both signs name the same phase. */
+    private static double phase(double x, double y) {
+        double th = y < 0 ? 2 * Math.atan2(-x, -y) : 2 * Math.atan2(x, y);
+        return th >= PI ? th - TWO_PI : th;
     }
 
     /** G(θ) = ∫_{−π}^{θ} g: 0 at −π, 1/2 between the two halves of the zone, 1 at π. */

@@ -194,11 +194,11 @@ public abstract class BalancedExperiment extends ExperimentBase {
         run.metric("target_met", learned <= 0.2 && ratio <= 1.5 ? 1 : 0);   // issue 17: nrmse <= 0.2 and <= 1.5 x analytic
         run.metric("test_commands", r.trainedNrmse.length);
         run.metric("slow_weight_distance", r.slowDistance[last]);
-        run.metric("slow_weight_scale", bestScale(r.omegaSlow, slowStar));
+        run.metric("slow_weight_scale", BalancedProtocol.bestScale(r.omegaSlow, slowStar));
         run.metric("slow_weight_distance_unscaled", r.slowDistanceUnscaled[last]);
         run.metric("fast_weight_distance", r.fastDistance[last]);
         run.metric("fast_weight_distance_initial", r.fastDistance[0]);
-        run.metric("fast_weight_scale", bestScale(r.omegaFast, fastStar));
+        run.metric("fast_weight_scale", BalancedProtocol.bestScale(r.omegaFast, fastStar));
         run.metric("fast_weight_distance_unscaled", r.fastDistanceUnscaled[last]);
         run.metric("fast_weight_distance_unscaled_initial", r.fastDistanceUnscaled[0]);
         run.metric("fast_diag_ratio", diagRatio(r.omegaFast, fastStar));
@@ -253,7 +253,7 @@ public abstract class BalancedExperiment extends ExperimentBase {
                         + "(ratio %.3f to the analytic weights' %.4f; worst command %.4f), untrained %.4f. Slow weights: scale %.4f against Dᵀ(A + λI)D, "
                         + "distance %.4f at that scale and %.4f without rescaling; fast weights %.4f from DᵀD + μI at the best scale (initially %.4f), "
                         + "%.4f without rescaling (initially %.4f), diagonal %.4f of the optimum's.", r.trainedNrmse.length, learned, ratio, analytic,
-                max(r.trainedNrmse), BalancedProtocol.mean(r.untrainedNrmse), bestScale(r.omegaSlow, slowStar), r.slowDistance[last],
+                max(r.trainedNrmse), BalancedProtocol.mean(r.untrainedNrmse), BalancedProtocol.bestScale(r.omegaSlow, slowStar), r.slowDistance[last],
                 r.slowDistanceUnscaled[last], r.fastDistance[last], r.fastDistance[0], r.fastDistanceUnscaled[last], r.fastDistanceUnscaled[0],
                 diagRatio(r.omegaFast, fastStar)));
         run.note("Eigenvalues (1/s) of A: " + eigenText(eigA) + "; of the system the learned weights implement, A_eff = Γ⁻¹ G⁻¹DΩˢDᵀG⁻¹ − λI "
@@ -305,16 +305,6 @@ public abstract class BalancedExperiment extends ExperimentBase {
             if (e[1][p] != 0) sb.append(String.format(" %s %.3fi", e[1][p] < 0 ? "−" : "+", Math.abs(e[1][p])));
         }
         return sb.toString();
-    }
-
-    static double bestScale(double[][] a, double[][] b) {
-        double ab = 0, bb = 0;
-        for (int i = 0; i < a.length; i++)
-            for (int k = 0; k < a[i].length; k++) {
-                ab += a[i][k] * b[i][k];
-                bb += b[i][k] * b[i][k];
-            }
-        return bb == 0 ? Double.NaN : ab / bb;
     }
 
     private static void plots(RunContext run, BalancedProtocol.Config cfg, BalancedProtocol.Result r) throws IOException {

@@ -131,9 +131,7 @@ public final class BalancedNetwork {
      */
     public static double[][] effectiveSystem(double[][] d, double[][] omegaFast, double[][] omegaSlow, double lambda, double mu) {
         int jj = d.length;
-        double[][] g = new double[jj][jj];
-        for (int p = 0; p < jj; p++) for (int q = 0; q < jj; q++) for (int k = 0; k < d[p].length; k++) g[p][q] += d[p][k] * d[q][k];
-        double[][] gi = invert(g, "D Dᵀ");
+        double[][] gi = invert(gram(d), "D Dᵀ");
         double[][] gamma = project(d, gi, omegaFast), b = project(d, gi, omegaSlow);
         for (int p = 0; p < jj; p++) for (int q = 0; q < jj; q++) gamma[p][q] -= mu * gi[p][q];
         double[][] gammaInv = invert(gamma, "the fast weights' readout gain");
@@ -149,10 +147,7 @@ public final class BalancedNetwork {
      */
     public static double[][] decoderProjector(double[][] d) {
         int jj = d.length, nn = d[0].length;
-        double[][] g = new double[jj][jj];
-        for (int p = 0; p < jj; p++) for (int q = 0; q < jj; q++) for (int k = 0; k < nn; k++) g[p][q] += d[p][k] * d[q][k];
-        double[][] gi = invert(g, "D Dᵀ");
-        double[][] gd = multiply(gi, d);   // (DDᵀ)⁻¹ D, J×N
+        double[][] gd = multiply(invert(gram(d), "D Dᵀ"), d);   // (DDᵀ)⁻¹ D, J×N
         double[][] proj = new double[nn][nn];
         for (int i = 0; i < nn; i++)
             for (int p = 0; p < jj; p++) {
@@ -160,6 +155,14 @@ public final class BalancedNetwork {
                 for (int k = 0; k < nn; k++) proj[i][k] += v * gd[p][k];
             }
         return proj;
+    }
+
+    /** G = D Dᵀ (J×J). */
+    private static double[][] gram(double[][] d) {
+        int jj = d.length;
+        double[][] g = new double[jj][jj];
+        for (int p = 0; p < jj; p++) for (int q = 0; q < jj; q++) for (int k = 0; k < d[p].length; k++) g[p][q] += d[p][k] * d[q][k];
+        return g;
     }
 
     /** G⁻¹ D Ω Dᵀ G⁻¹. */

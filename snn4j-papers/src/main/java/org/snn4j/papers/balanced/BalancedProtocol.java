@@ -145,13 +145,7 @@ public final class BalancedProtocol {
         double[][] d = cfg.decoder();
         double[][] slowStar = cfg.system().analyticSlowWeights(d, cfg.params().lambda()), fastStar = BalancedNetwork.analyticFast(d, cfg.params());
         double[][] slowRow = BalancedNetwork.multiply(r.omegaSlow, BalancedNetwork.decoderProjector(d));
-        double ab = 0, bb = 0;
-        for (int i = 0; i < slowStar.length; i++)
-            for (int k = 0; k < slowStar.length; k++) {
-                ab += r.omegaSlow[i][k] * slowStar[i][k];
-                bb += slowStar[i][k] * slowStar[i][k];
-            }
-        double scale = bb == 0 ? 0 : ab / bb;
+        double scale = bestScale(r.omegaSlow, slowStar);
         double[][] slowScaled = new double[slowStar.length][];
         for (int i = 0; i < slowStar.length; i++) {
             slowScaled[i] = slowStar[i].clone();
@@ -379,6 +373,17 @@ public final class BalancedProtocol {
                 bb += b[i][k] * b[i][k];
             }
         return bb == 0 ? Double.NaN : Math.sqrt(dd / bb);
+    }
+
+    /** The scale s that brings s·b closest to a (least squares), NaN when b = 0. */
+    static double bestScale(double[][] a, double[][] b) {
+        double ab = 0, bb = 0;
+        for (int i = 0; i < a.length; i++)
+            for (int k = 0; k < a[i].length; k++) {
+                ab += a[i][k] * b[i][k];
+                bb += b[i][k] * b[i][k];
+            }
+        return bb == 0 ? Double.NaN : ab / bb;
     }
 
     /** An autonomous run (feedback off) from rest on command stream {@code stream}. */

@@ -387,21 +387,11 @@ public final class ExactEncodingExperiment extends ExperimentBase {
     }
 
     /**
-     * Writes into {@code dst} the spike-coding structure of {@code src}'s readout O in current form (input x):
-     * U = a·Oᵀ, W = −a·OᵀO (diagonal included: the self-reset), I_0 = −a|O_i|²/(2τ_s). With {@code perNeuron}, row i
-     * (neuron i's whole current, which keeps the sign of its coding error) has the gain a_i = a·mean_k|O_k|²/|O_i|², so
-     * that every neuron's self-loop W_ii = −a·mean|O|² is the same. {@code src} may be {@code dst}; the caller syncs.
+     * The warm start from the hand-built structure of the net's own decoder. With {@code localOnly} only its
+     * single-neuron parts (U, I_0 and the self-inhibition W_ii) are built and the lateral weights W_ij (i ≠ j)
+     * stay as they were, so that the gradient has to find the interactions between neurons; with
+     * {@code keepInput} the input weights U stay as well (only I_0 and W_ii are built). The caller syncs.
      */
-    /**
-     * The warm start from the hand-built structure of the net's own decoder; with {@code localOnly} only its
-     * single-neuron parts (U, I_0 and the self-inhibition W_ii), the lateral weights W_ij (i ≠ j) left as
-     * they were, so that the gradient has to find the interactions between neurons.
-     */
-    static void scnStart(QifNet net, boolean localOnly, double gain, double tauS, boolean perNeuron) {
-        scnStart(net, localOnly, false, gain, tauS, perNeuron);
-    }
-
-    /** As above; with {@code keepInput} the input weights U also stay as they were (only I_0 and W_ii are built). */
     static void scnStart(QifNet net, boolean localOnly, boolean keepInput, double gain, double tauS, boolean perNeuron) {
         int n = net.n;
         double[] before = net.w.clone();
@@ -411,6 +401,12 @@ public final class ExactEncodingExperiment extends ExperimentBase {
         if (keepInput) System.arraycopy(before, net.offU, net.w, net.offU, net.offI0 - net.offU);
     }
 
+    /**
+     * Writes into {@code dst} the spike-coding structure of {@code src}'s readout O in current form (input x):
+     * U = a·Oᵀ, W = −a·OᵀO (diagonal included: the self-reset), I_0 = −a|O_i|²/(2τ_s). With {@code perNeuron}, row i
+     * (neuron i's whole current, which keeps the sign of its coding error) has the gain a_i = a·mean_k|O_k|²/|O_i|², so
+     * that every neuron's self-loop W_ii = −a·mean|O|² is the same. {@code src} may be {@code dst}; the caller syncs.
+     */
     static void scnStructure(QifNet src, QifNet dst, double gain, double tauS, boolean perNeuron) {
         int n = src.n, dims = src.nOut;
         double[] o = java.util.Arrays.copyOfRange(src.w, src.offO, src.offO + dims * n);

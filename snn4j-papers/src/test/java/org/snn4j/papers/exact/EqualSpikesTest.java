@@ -38,8 +38,8 @@ class EqualSpikesTest {
     void localStartKeepsTheLateralWeights() {
         QifNet net = randomNet(5, 3);
         QifNet full = net.withModel(net.model), local = net.withModel(net.model);
-        ExactEncodingExperiment.scnStart(full, false, 2.5, 20, false);
-        ExactEncodingExperiment.scnStart(local, true, 2.5, 20, false);
+        ExactEncodingExperiment.scnStart(full, false, false, 2.5, 20, false);
+        ExactEncodingExperiment.scnStart(local, true, false, 2.5, 20, false);
         QifNet self = net.withModel(net.model);   // init=scn-self: the input weights kept as well
         ExactEncodingExperiment.scnStart(self, true, true, 2.5, 20, false);
         for (int k = 0; k < net.w.length; k++) {
