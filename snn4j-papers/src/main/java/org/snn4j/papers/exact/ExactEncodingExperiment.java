@@ -216,6 +216,15 @@ public final class ExactEncodingExperiment extends ExperimentBase {
                     ov[c2++] = -s;
                 }
             double corr = pearson(wv, ov);
+            // learned input weights against the decoder (U = a·Oᵀ in the spike-coding structure): without this
+            // alignment the lateral structure −OᵀO is not the optimum the gradient can find
+            double[] uv = new double[n * dims], otv = new double[n * dims];
+            for (int i = 0; i < n; i++)
+                for (int q = 0; q < dims; q++) {
+                    uv[i * dims + q] = net.w[net.offU + i * dims + q];
+                    otv[i * dims + q] = net.w[net.offO + q * n + i];
+                }
+            double uCorr = pearson(uv, otv);
 
             // diagnostics: (1) the noise of the W gradient at the trained weights, over gradient_batches fresh batches
             int gb = p.getInt("diag_gradient_batches");
@@ -240,6 +249,7 @@ public final class ExactEncodingExperiment extends ExperimentBase {
             run.metric("mu_analytic_equal_spikes", equalA[2]);
             run.metric("nrmse_ratio_equal_spikes", nrmse / equalA[0]);
             run.metric("w_corr_analytic", corr);
+            run.metric("u_corr_decoder", uCorr);
             run.metric("neurons", n);
             run.metric("train_trials", (long) done * batch);
             run.metric("train_s", trainS);
@@ -260,8 +270,8 @@ public final class ExactEncodingExperiment extends ExperimentBase {
             run.metric("handbuilt_ratio_equal_spikes", hand[0] / handA[0]);
             run.metric("target_ratio_equal_spikes_1_5", nrmse <= 1.5 * equalA[0]);
             run.metric("target_w_corr_0_6", corr >= 0.6);
-            run.progress(String.format("nrmse %.4f (analytic %.4f), %.2f vs %.2f spikes/neuron/s, corr(W, -O^T O) = %.3f", nrmse, nrmseA,
-                    rate, rateA, corr));
+            run.progress(String.format("nrmse %.4f (analytic %.4f), %.2f vs %.2f spikes/neuron/s, corr(W, -O^T O) = %.3f, corr(U, O^T) = %.3f",
+                    nrmse, nrmseA, rate, rateA, corr, uCorr));
 
             net.save(run.out().resolve("model.safetensors"), run.modelProvenance("encoding task"));
 

@@ -20,7 +20,7 @@ class ExactEncodingExperimentTest {
         assertTrue((Double) m.get("loss_drop_factor") >= 2.5, "loss drop factor " + m.get("loss_drop_factor"));
         // the analytic network with the learned decoder tracks the signal (its error is an upper bound's sanity check)
         assertTrue((Double) m.get("nrmse_analytic") < 0.3, "analytic nrmse " + m.get("nrmse_analytic"));
-        for (String k : new String[] {"nrmse", "nrmse_analytic", "spikes_per_neuron_s", "spikes_per_neuron_s_analytic", "w_corr_analytic",
+        for (String k : new String[] {"nrmse", "nrmse_analytic", "spikes_per_neuron_s", "spikes_per_neuron_s_analytic", "w_corr_analytic", "u_corr_decoder",
                 "w_grad_snr", "nrmse_handbuilt_scn_structure"})
             assertTrue(m.containsKey(k) && Double.isFinite(((Number) m.get(k)).doubleValue()), k + " = " + m.get(k));
         // the W-gradient noise diagnostic: 4 batches; a pure-noise gradient gives an SNR of about 1/√4 = 0.5 (measured 0.59)
