@@ -81,6 +81,8 @@ public abstract class BalancedExperiment extends ExperimentBase {
                         + "(capped at a full step): a reset learned before the lateral weights keeps a zero or random start from running away", 1e-6, 1e6)
                 .declare("fast_stop_s", 0.0, "the fast rule stops after this much learning (s; 0: it learns throughout): the fast weights learn the balance, "
                         + "then the slow weights learn the dynamics against fixed fast weights", 0, 1e12)
+                .declare("fast_lateral_gain", 1.0, "the fast rule's lateral targets use beta_fast times this gain (1: the published rule; "
+                        + "an experiment on the rule's scale bias at small lambda, docs/balanced.md)", 1e-3, 1e3)
                 .declare("feedback_ramp_s", 0.0, "the feedback gain rises linearly from 0 to gain_k over this time from the feedback's start (s; 0: at once)", 0, 1e12)
                 .declare("feedback_before_slow", true, "the error feedback is on from the start of learning (false: only from slow_start_s, so that the fast weights first learn the balance on the command alone)")
                 .declare("diagnose_weights", false, "after the final test, run it again with the learned and the analytic weights swapped (fast/slow) "
@@ -169,7 +171,7 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 BalancedProtocol.FastInit.parse(p.getString("fast_init")), p.getString("fast_reset").equals("threshold"), p.getInt("test_commands"),
                 p.getBoolean("fresh_error"), p.getBoolean("slow_aligned"), p.getBoolean("feedback_before_slow"),
                 p.getBoolean("fast_excludes_feedback"), Math.round(p.getDouble("feedback_ramp_s") * 1000 / dt), p.getDouble("eps_reset_scale"),
-                p.getDouble("fast_stop_s") > 0 ? Math.round(p.getDouble("fast_stop_s") * 1000 / dt) : -1);
+                p.getDouble("fast_stop_s") > 0 ? Math.round(p.getDouble("fast_stop_s") * 1000 / dt) : -1, p.getDouble("fast_lateral_gain"));
     }
 
     @Override

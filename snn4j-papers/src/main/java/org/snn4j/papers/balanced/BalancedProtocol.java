@@ -67,15 +67,29 @@ public final class BalancedProtocol {
      *                      {@code resetFromThreshold}; {@link RecurrentVoltageRule#resetRate}; 1: the same)
      * @param fastStopSteps the fast rule stops at this step (−1: it learns throughout): the fast weights learn
      *                      the balance first and are then left alone while the slow weights learn the dynamics
+     * @param fastLateralGain the fast rule's lateral targets use β times this gain ({@link RecurrentVoltageRule#lateralGain};
+     *                      1: the published rule)
      */
     public record Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
                          double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                          long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
                          FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow,
                          boolean feedbackBeforeSlow, boolean fastExcludesFeedback, long feedbackRampSteps,
-                         double resetRateScale, long fastStopSteps) {
+                         double resetRateScale, long fastStopSteps, double fastLateralGain) {
         public Config {
             if (testCommands < 1) throw new IllegalArgumentException("test commands must be >= 1: " + testCommands);
+        }
+
+        /** The configuration with the published fast rule (lateral gain 1). */
+        public Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
+                      double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
+                      long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
+                      FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow,
+                      boolean feedbackBeforeSlow, boolean fastExcludesFeedback, long feedbackRampSteps,
+                      double resetRateScale, long fastStopSteps) {
+            this(params, decoder, system, tauSlowMs, dtMs, gainK, etaSlow, epsFast, betaFast, decaySteps, slowStartSteps, fastInitNoise,
+                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, fastInit, resetFromThreshold, testCommands,
+                    freshError, alignedSlow, feedbackBeforeSlow, fastExcludesFeedback, feedbackRampSteps, resetRateScale, fastStopSteps, 1);
         }
 
         /** The configuration of the paper's protocol before issue 17 (perturbed start, voltage reset, one test command). */
@@ -241,7 +255,7 @@ public final class BalancedProtocol {
         sim.add(in).add(slowRule);
         if (cfg.epsFast() > 0)
             sim.add(new RecurrentVoltageRule(net.scn, cfg.epsFast(), cfg.betaFast(), p.mu(), sched, null, cfg.resetFromThreshold())
-                    .resetRate(cfg.resetRateScale()).excluding(cfg.fastExcludesFeedback() ? in.feedbackVoltage() : null));
+                    .resetRate(cfg.resetRateScale()).lateralGain(cfg.fastLateralGain()).excluding(cfg.fastExcludesFeedback() ? in.feedbackVoltage() : null));
         DecodingErrorMonitor track = new DecodingErrorMonitor(j, net::readout, in::x);   // per segment
         sim.add(net.slow).add(isi).add(track);
 

@@ -37,6 +37,8 @@ public final class RecurrentVoltageRule implements StepHook {
     private final LearningSchedule schedule;
     /** Rate of the self-weight relative to the rule's ({@link #resetRate}). */
     private double resetScale = 1;
+    /** Multiplier of β in the lateral targets ({@link #lateralGain}). */
+    private double lateralGain = 1;
     private final int[] dale;
     private final boolean resetFromThreshold;
     private double[] excluded;
@@ -85,6 +87,17 @@ public final class RecurrentVoltageRule implements StepHook {
     }
 
     /**
+     * Multiplies β in the lateral targets β (V_i + μ r_i), i ≠ k, by {@code gain} (1 by default: the rule as
+     * published); the self-weight's target is unchanged. An experiment on the rule's bias: its lateral fixed
+     * point lies below the optimum's scale where λ is small (docs/balanced.md), and a gain above 1 moves it up.
+     */
+    public RecurrentVoltageRule lateralGain(double gain) {
+        if (!(gain > 0) || Double.isInfinite(gain)) throw new IllegalArgumentException("lateral gain must be > 0: " + gain);
+        this.lateralGain = gain;
+        return this;
+    }
+
+    /**
      * The rule reads V − {@code part} instead of V: {@code part} (live, one entry per neuron) is a
      * component of each neuron's own voltage that the neuron knows separately, e.g. the leaky integral
      * of an external teaching current (a separate input compartment), which then does not enter the
@@ -123,9 +136,10 @@ public final class RecurrentVoltageRule implements StepHook {
             int base = k * n;
             int sign = dale == null ? 0 : dale[k];
             double self = c[base + k];
+            double betaLateral = beta * lateralGain;
             for (int i = 0; i < n; i++) {
                 double vi = ex == null ? v[i] : v[i] - ex[i];
-                double w = c[base + i] - eps * (beta * (vi + mu * r[i]) + c[base + i] + (i == k ? mu : 0));
+                double w = c[base + i] - eps * ((i == k ? beta : betaLateral) * (vi + mu * r[i]) + c[base + i] + (i == k ? mu : 0));
                 if (!Double.isFinite(w))
                     throw new InputException("SCN recurrent learning diverged at step " + step + ": Omega[" + i + "][" + k + "] = " + (-w));
                 if (i != k && (sign > 0 && w < 0 || sign < 0 && w > 0)) w = 0;

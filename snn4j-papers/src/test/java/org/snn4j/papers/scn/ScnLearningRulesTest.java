@@ -56,6 +56,21 @@ class ScnLearningRulesTest {
         assertEquals(2, rec.updates());
     }
 
+    /** The lateral gain scales the lateral targets only: the self-weight's update is the published rule's. */
+    @Test
+    void lateralGainScalesOnlyTheLateralTargets() {
+        ScnParams p = new ScnParams(50, 0.1, 0, 0, 0, SpikeRule.ONE_PER_STEP);
+        ScnNetwork net = new ScnNetwork(p, new double[][] {{1, -1}}, new double[][] {{1.2, 0.4}, {0.3, 1.2}}, new double[] {0.5, 0.5});
+        ScnInput in = new ScnInput(net, ScnSignal.steps(new double[][] {{20}}, 1000, 50));
+        Simulation sim = new Simulation(net.network, 1.0, 1, 1);
+        sim.add(in).add(new RecurrentVoltageRule(net, 0.1, 2, 0.1, LearningSchedule.constant()).lateralGain(1.5));
+        sim.run(1);
+        double[][] om = net.omega();
+        assertEquals(1.29, om[0][0], 1e-12);          // as with gain 1 (the test above)
+        assertEquals(0.3 + 0.1 * (1.5 * -2.0 - 0.3), om[1][0], 1e-12);   // gain 1 gives 0.07: β(V_1 + μ r_1) = −2
+        assertEquals(0.4, om[0][1], 0);
+    }
+
     @Test
     void scheduleScalesTheRate() {
         LearningSchedule s = new LearningSchedule(10, 100, 20);
