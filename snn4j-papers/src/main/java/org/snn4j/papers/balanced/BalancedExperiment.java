@@ -241,6 +241,7 @@ public abstract class BalancedExperiment extends ExperimentBase {
         run.metric("command_amplitude", cfg.commandAmplitude());
         run.metric("run_s", r.runS);
         run.writeMetrics();
+        BalancedProtocol.save(run.out().resolve("model.safetensors"), cfg, r, run.modelProvenance("balanced " + cfg.system().dims() + "-D system"));
 
         plots(run, cfg, r);
         run.note(String.format("A %d-D system dx/dt = A x + c(t), A = [%s] (1/s), is learned by %d neurons (decoder norm %.3g, λ = %.3g/s, "

@@ -101,6 +101,42 @@ public final class BalancedProtocol {
         }
     }
 
+    /** The file format of {@link #save}. */
+    public static final String FORMAT = "snn4j-balanced-network";
+
+    /**
+     * Saves the learned network with its provenance atomically, in snn4j's model file format
+     * ({@link org.snn4j.io.ModelFile}: safetensors, format {@value #FORMAT}, version 1), so that the learned weights can
+     * be compared with the optimum offline: tensors (F64) {@code decoder} [J, N], {@code omega_fast} [N, N] and
+     * {@code omega_slow} [N, N] (the learned weights, Ω[i][k] from neuron k to neuron i), {@code omega_fast_initial}
+     * [N, N] and {@code A} [J, J] (the target system, 1/s); metadata: λ (1/s), μ, τ_slow and dt (ms).
+     */
+    public static void save(java.nio.file.Path file, Config cfg, Result r, org.snn4j.io.ModelProvenance provenance) throws java.io.IOException {
+        double[][] d = cfg.decoder(), a = cfg.system().matrix();
+        int j = d.length, n = d[0].length;
+        org.snn4j.io.SafeTensors.Builder t = org.snn4j.io.SafeTensors.builder()
+                .f64("decoder", flat(d), j, n)
+                .f64("omega_fast", flat(r.omegaFast), n, n)
+                .f64("omega_slow", flat(r.omegaSlow), n, n)
+                .f64("omega_fast_initial", flat(r.omegaFast0), n, n)
+                .f64("A", flat(a), j, j);
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("neurons", (long) n);
+        body.put("dims", (long) j);
+        body.put("lambda_per_s", cfg.params().lambda());
+        body.put("mu", cfg.params().mu());
+        body.put("tau_slow_ms", cfg.tauSlowMs());
+        body.put("dt_ms", cfg.dtMs());
+        org.snn4j.io.ModelFile.write(file, FORMAT, 1, provenance.toMap(), body, t);
+    }
+
+    private static double[] flat(double[][] m) {
+        int c = m[0].length;
+        double[] f = new double[m.length * c];
+        for (int i = 0; i < m.length; i++) System.arraycopy(m[i], 0, f, i * c, c);
+        return f;
+    }
+
     /** Where the fast weights start. */
     public enum FastInit {
         /** Ω^f* = DᵀD + μI plus symmetric Gaussian noise off the diagonal ({@code fastInitNoise} relative to its RMS off-diagonal entry). */

@@ -252,6 +252,18 @@ class BalancedTest {
             assertTrue(m.get(k) instanceof Number, "metric " + k + ": " + m.get(k));
         for (String f : List.of("trajectories_after.png", "phase_plane.png", "weight_distance.png", "raster_after.png", "report.md"))
             assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        // the saved network is the one the metrics describe: its decoder and A are the run's, and its slow weights give the reported scale
+        BalancedProtocol.Config cfg = e.config(p, 11);
+        org.snn4j.io.ModelFile.Contents c = org.snn4j.io.ModelFile.read(dir.resolve("model.safetensors"), BalancedProtocol.FORMAT, 1, "balanced network");
+        int n = cfg.decoder()[0].length, j = cfg.decoder().length;
+        double[] d = c.tensors().doubles("decoder"), a = c.tensors().doubles("A"), slow = c.tensors().doubles("omega_slow");
+        for (int q = 0; q < j; q++) for (int i = 0; i < n; i++) assertEquals(cfg.decoder()[q][i], d[q * n + i], 0);
+        for (int q = 0; q < j; q++) for (int r = 0; r < j; r++) assertEquals(cfg.system().matrix()[q][r], a[q * j + r], 0);
+        double[][] slowM = new double[n][n];
+        for (int i = 0; i < n; i++) System.arraycopy(slow, i * n, slowM[i], 0, n);
+        assertEquals(((Number) m.get("slow_weight_scale")).doubleValue(),
+                BalancedProtocol.bestScale(slowM, cfg.system().analyticSlowWeights(cfg.decoder(), cfg.params().lambda())), 1e-12);
+        assertEquals(n * n, c.tensors().doubles("omega_fast").length);
         Params bad = e.defaults(true);
         bad.applyAssignment("A=1, 2; 3");
         assertThrows(InputException.class, () -> e.config(bad, 1));
