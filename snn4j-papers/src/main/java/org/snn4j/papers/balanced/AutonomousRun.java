@@ -51,6 +51,17 @@ public final class AutonomousRun {
     public static Result run(ScnParams params, double[][] d, double[][] omegaFast, double[][] omegaSlow, double[] thresholds,
                              double tauSlowMs, LinearSystem system, ScnSignal command, boolean feedback, double gainK,
                              double dtMs, long steps, long seed, int keepEvery, long rasterSteps) {
+        return run(params, d, omegaFast, omegaSlow, thresholds, tauSlowMs, system, command, feedback, gainK, dtMs, steps, seed, keepEvery,
+                rasterSteps, null);
+    }
+
+    /**
+     * As above, with the error measured on the readout {@code readout} r (J×N) instead of D r (null: D); the
+     * network itself, its feed-forward weights and thresholds, is the same.
+     */
+    public static Result run(ScnParams params, double[][] d, double[][] omegaFast, double[][] omegaSlow, double[] thresholds,
+                             double tauSlowMs, LinearSystem system, ScnSignal command, boolean feedback, double gainK,
+                             double dtMs, long steps, long seed, int keepEvery, long rasterSteps, double[][] readout) {
         BalancedNetwork net = new BalancedNetwork(params, d, omegaFast, omegaSlow, thresholds, tauSlowMs);
         BalancedInput in = new BalancedInput(net, system, command, gainK, feedback);
         int n = net.n, j = net.j;
@@ -68,7 +79,7 @@ public final class AutonomousRun {
         SpikeMonitor mon = new SpikeMonitor(net.scn.population, 50_000_000);
         IntBuffer rs = new IntBuffer(1024), rn = new IntBuffer(1024);
         Simulation sim = new Simulation(net.scn.network, dtMs, seed, 1);
-        DecodingErrorMonitor err = new DecodingErrorMonitor(j, net::readout, in::x);
+        DecodingErrorMonitor err = new DecodingErrorMonitor(j, readout == null ? net::readout : out -> net.scn.readout(readout, out), in::x);
         sim.add(in).add(net.slow).add(bal).add(mon).add(err).add(new StepHook() {
             @Override
             public void afterStep(Simulation s, long step) {

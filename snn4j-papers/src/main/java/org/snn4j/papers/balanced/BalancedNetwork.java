@@ -141,6 +141,22 @@ public final class BalancedNetwork {
     }
 
     /**
+     * The decoder that fast weights Ω^f keep the voltages consistent with: M = (DDᵀ)⁻¹ D (Ω^f − μI) (J×N), the
+     * least-squares fit of Ω^f − μI = Dᵀ M column by column. A spike of neuron k moves every voltage by −Dᵀ m_k, as if
+     * the estimate had moved by m_k; the analytic weights give M = D. With learned fast weights the network tracks
+     * x with M r, and the readout D r is off by (D − M) r.
+     */
+    public static double[][] fastReadout(double[][] d, double[][] omegaFast, double mu) {
+        int nn = d[0].length;
+        double[][] om = new double[nn][];
+        for (int i = 0; i < nn; i++) {
+            om[i] = omegaFast[i].clone();
+            om[i][i] -= mu;
+        }
+        return multiply(multiply(invert(gram(d), "D Dᵀ"), d), om);
+    }
+
+    /**
      * P = Dᵀ(DDᵀ)⁻¹D (N×N): the orthogonal projector on the decoder's row space, the patterns of rates
      * that the readout x̂ = D r sees. Ω P keeps what a weight matrix does with those patterns and drops
      * its response to the rest (the rate patterns the readout cannot see).

@@ -210,6 +210,12 @@ public final class BalancedProtocol {
             out.put("autonomous_nrmse_with_" + names[v], sum / cfg.testCommands());
         }
         out.put("slow_weight_share_outside_row_space", relativeDistance(slowRow, r.omegaSlow));
+        // the learned network read out with the decoder its fast weights imply (M, BalancedNetwork.fastReadout) instead of D
+        double[][] m = BalancedNetwork.fastReadout(d, r.omegaFast, cfg.params().mu());
+        double sum = 0;
+        for (int c = 0; c < cfg.testCommands(); c++) sum += autonomous(cfg, r.omegaFast, r.omegaSlow, testStream(c), 0, m).nrmse;
+        out.put("autonomous_nrmse_with_fast_readout", sum / cfg.testCommands());
+        out.put("fast_readout_distance", relativeDistance(m, d));
         return out;
     }
 
@@ -438,10 +444,15 @@ public final class BalancedProtocol {
 
     /** An autonomous run (feedback off) from rest on command stream {@code stream}. */
     static AutonomousRun.Result autonomous(Config cfg, double[][] fast, double[][] slow, long stream, long rasterSteps) {
+        return autonomous(cfg, fast, slow, stream, rasterSteps, null);
+    }
+
+    /** The same, with the error measured on {@code readout} r (null: the decoder's D r). */
+    static AutonomousRun.Result autonomous(Config cfg, double[][] fast, double[][] slow, long stream, long rasterSteps, double[][] readout) {
         int j = cfg.decoder().length;
         int keep = (int) Math.max(1, Math.round(5 / cfg.dtMs()));   // one sample per 5 ms
         return AutonomousRun.run(cfg.params(), cfg.decoder(), fast, slow, BalancedNetwork.analyticThresholds(cfg.decoder(), cfg.params()),
                 cfg.tauSlowMs(), cfg.system(), command(j, cfg.commandAmplitude(), cfg.sigmaMs(), cfg.blockMs(), cfg.dtMs(), cfg.seed(), stream),
-                false, 0, cfg.dtMs(), cfg.testSteps(), Rng.stream(cfg.seed(), 0xA070L, stream).nextLong(), keep, rasterSteps);
+                false, 0, cfg.dtMs(), cfg.testSteps(), Rng.stream(cfg.seed(), 0xA070L, stream).nextLong(), keep, rasterSteps, readout);
     }
 }

@@ -218,6 +218,23 @@ class BalancedTest {
         assertEquals(BalancedProtocol.mean(r.trainedNrmse), m.get("autonomous_nrmse_with_analytic_fast_learned_slow"), 0);
         assertEquals(BalancedProtocol.mean(r.trainedNrmse), m.get("autonomous_nrmse_with_slow_row_space"), 0);
         assertTrue(Double.isNaN(m.get("slow_weight_share_outside_row_space")));
+        // the analytic fast weights imply the decoder itself, so reading out with it changes nothing but rounding
+        assertEquals(0, m.get("fast_readout_distance"), 1e-12);
+        assertEquals(BalancedProtocol.mean(r.trainedNrmse), m.get("autonomous_nrmse_with_fast_readout"), 1e-9);
+    }
+
+    /** Fast weights Dᵀ M + μI (columns in the decoder's row space) give back M, whatever M is. */
+    @Test
+    void fastReadoutRecoversTheDecoderOfTheFastWeights() {
+        double[][] d = ScnNetwork.randomDecoder(2, 12, DN, new Rng(3)), mm = ScnNetwork.randomDecoder(2, 12, DN, new Rng(4));
+        double mu = 0.3;
+        double[][] om = new double[12][12];
+        for (int i = 0; i < 12; i++) {
+            for (int k = 0; k < 12; k++) om[i][k] = d[0][i] * mm[0][k] + d[1][i] * mm[1][k];
+            om[i][i] += mu;
+        }
+        double[][] got = BalancedNetwork.fastReadout(d, om, mu);
+        for (int q = 0; q < 2; q++) for (int k = 0; k < 12; k++) assertEquals(mm[q][k], got[q][k], 1e-10 * DN);
     }
 
     /** fast_stop: the fast rule stops at the given step; stopped at step 0 the fast weights end where they started. */
