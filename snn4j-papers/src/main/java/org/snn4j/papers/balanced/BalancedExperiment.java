@@ -52,6 +52,8 @@ public abstract class BalancedExperiment extends ExperimentBase {
         declareSystem(p, quick);
         p.declare("A", "", "system matrix A (1/s): rows separated by ';', entries by ',' (empty: the experiment's default system)")
                 .declare("neurons", quick ? (long) quickSize()[0] : fullNeurons(), "neurons N", 2, 2048)
+                .declareChoice("decoder", "random", "decoding directions: random (Gaussian), or spread evenly (J = 2: 2π/N apart; "
+                        + "more dimensions: pushed apart on the sphere), which removes the fast rule's rotation of each neuron's weights", "random", "spread")
                 .declare("decoder_norm", quick ? 0.05 : 0.03, "norm of every decoder column D_i (random directions)", 1e-9, 1e6)
                 .declare("lambda", 20.0, "leak of voltages and rates, lambda (1/s)", 1e-6, 1e6)
                 .declare("tau_slow_ms", 50.0, "time constant of the slow synapses (ms; 1000/lambda for the analytic identity)", 1e-6, 1e9)
@@ -160,7 +162,8 @@ public abstract class BalancedExperiment extends ExperimentBase {
         ScnParams.SpikeRule r = rule(p.getString("spike_rule"));
         double t = (dn * dn + mu) / 2;
         ScnParams sp = new ScnParams(lambda, mu, 0, p.getDouble("sigma_v_rel") * t, p.getDouble("sigma_t_rel") * t, r);
-        double[][] d = ScnNetwork.randomDecoder(j, n, dn, Rng.stream(seed, 0xDEC0L));
+        double[][] d = p.getString("decoder").equals("spread") ? ScnNetwork.spreadDecoder(j, n, dn, Rng.stream(seed, 0xDEC0L))
+                : ScnNetwork.randomDecoder(j, n, dn, Rng.stream(seed, 0xDEC0L));
         double amp = BalancedProtocol.calibrate(sys, p.getDouble("x_rms"), p.getDouble("command_sigma_ms"), p.getDouble("command_block_ms"),
                 dt, Math.max(1, Math.round(p.getDouble("calibration_s") * 1000 / dt)), seed);
         return new BalancedProtocol.Config(sp, d, sys, p.getDouble("tau_slow_ms"), dt, p.getDouble("gain_k"), p.getDouble("eta_slow"),

@@ -98,6 +98,61 @@ public final class ScnNetwork {
         return d;
     }
 
+    /**
+     * A decoder J×N whose directions are spread evenly: the random decoder's unit directions pushed apart by
+     * their mutual Coulomb repulsion on the sphere (J = 2: exactly N directions 2π/N apart, at a random offset),
+     * then scaled to norm {@code norm}. Random directions leave some sectors denser than others, and the
+     * fast voltage rule's fixed point turns each neuron's weights towards the denser side (docs/balanced.md).
+     */
+    public static double[][] spreadDecoder(int j, int n, double norm, Rng rng) {
+        double[][] d = randomDecoder(j, n, 1, rng);
+        if (j == 2) {
+            double offset = Math.atan2(d[1][0], d[0][0]);
+            for (int k = 0; k < n; k++) {
+                double a = offset + 2 * Math.PI * k / n;
+                d[0][k] = norm * Math.cos(a);
+                d[1][k] = norm * Math.sin(a);
+            }
+            return d;
+        }
+        if (j > 1 && n > 1) {
+            double[][] f = new double[n][j];
+            for (int it = 0; it < 500; it++) {
+                double maxF = 0;
+                for (int a = 0; a < n; a++) {
+                    java.util.Arrays.fill(f[a], 0);
+                    for (int b = 0; b < n; b++) {
+                        if (a == b) continue;
+                        double r2 = 0;
+                        for (int q = 0; q < j; q++) r2 += (d[q][a] - d[q][b]) * (d[q][a] - d[q][b]);
+                        double w = 1 / ((r2 + 1e-12) * Math.sqrt(r2 + 1e-12));
+                        for (int q = 0; q < j; q++) f[a][q] += w * (d[q][a] - d[q][b]);
+                    }
+                    double radial = 0, t = 0;
+                    for (int q = 0; q < j; q++) radial += f[a][q] * d[q][a];
+                    for (int q = 0; q < j; q++) {
+                        f[a][q] -= radial * d[q][a];   // tangential part only
+                        t += f[a][q] * f[a][q];
+                    }
+                    maxF = Math.max(maxF, Math.sqrt(t));
+                }
+                if (maxF == 0) break;
+                double step = 0.05 * Math.pow(0.99, it) / maxF;   // the strongest push moves 0.05 rad, shrinking
+                for (int a = 0; a < n; a++) {
+                    double s = 0;
+                    for (int q = 0; q < j; q++) {
+                        d[q][a] += step * f[a][q];
+                        s += d[q][a] * d[q][a];
+                    }
+                    s = Math.sqrt(s);
+                    for (int q = 0; q < j; q++) d[q][a] /= s;
+                }
+            }
+        }
+        for (int k = 0; k < n; k++) for (int q = 0; q < j; q++) d[q][k] *= norm;
+        return d;
+    }
+
     /** Ω as a matrix, Ω[i][k]. */
     public double[][] omega() {
         double[][] o = new double[n][n];

@@ -257,4 +257,44 @@ class SpikeCodingNetworkTest {
         }
         assertEquals(0, m.error(), 1e-12);
     }
+
+    /**
+     * The spread decoder: in 2-D exactly N directions 2π/N apart; in 3-D the directions pushed apart, so the closest
+     * pair is much farther apart than in the random decoder it starts from; every column has the asked norm.
+     */
+    @Test
+    void spreadDecoderSpacesTheDirectionsEvenly() {
+        double[][] d2 = ScnNetwork.spreadDecoder(2, 40, 0.03, new Rng(5));
+        double[] ang = new double[40];
+        for (int k = 0; k < 40; k++) {
+            assertEquals(0.03, Math.hypot(d2[0][k], d2[1][k]), 1e-15);
+            ang[k] = Math.atan2(d2[1][k], d2[0][k]);
+        }
+        java.util.Arrays.sort(ang);
+        for (int k = 0; k < 40; k++) {
+            double gap = (k + 1 < 40 ? ang[k + 1] : ang[0] + 2 * Math.PI) - ang[k];
+            assertEquals(2 * Math.PI / 40, gap, 1e-12);
+        }
+        double[][] r3 = ScnNetwork.randomDecoder(3, 30, 2, new Rng(6)), s3 = ScnNetwork.spreadDecoder(3, 30, 2, new Rng(6));
+        for (int k = 0; k < 30; k++) assertEquals(2, Math.sqrt(s3[0][k] * s3[0][k] + s3[1][k] * s3[1][k] + s3[2][k] * s3[2][k]), 1e-12);
+        double minR = minAngle(r3), minS = minAngle(s3);
+        // 30 points spread on the sphere are about 0.66 rad apart (Tammes); random ones come much closer
+        assertTrue(minS > 0.55 && minS > 2 * minR, "closest pair: spread " + minS + " rad, random " + minR + " rad");
+    }
+
+    private static double minAngle(double[][] d) {
+        double min = Math.PI;
+        int n = d[0].length;
+        for (int a = 0; a < n; a++)
+            for (int b = a + 1; b < n; b++) {
+                double dot = 0, na = 0, nb = 0;
+                for (int q = 0; q < d.length; q++) {
+                    dot += d[q][a] * d[q][b];
+                    na += d[q][a] * d[q][a];
+                    nb += d[q][b] * d[q][b];
+                }
+                min = Math.min(min, Math.acos(Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)))));
+            }
+        return min;
+    }
 }
