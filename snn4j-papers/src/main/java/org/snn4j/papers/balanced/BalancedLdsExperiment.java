@@ -45,7 +45,8 @@ public final class BalancedLdsExperiment extends BalancedExperiment {
      * The base presets ({@code from-random}, {@code from-zero}) and {@code slow-system}: the slow rule alone on
      * a slow, nearly integrating system (eigenvalues −0.1 ± 1i/s, 50 times below λ = 5/s), with the fast
      * weights given at their optimum and a low feedback gain, K = 150/s: the slow rule's scale bias grows
-     * with K (docs/balanced.md, seventh session).
+     * with K (docs/balanced.md, seventh session). {@code slow-system-learned}: the same system with the fast weights
+     * learned too, on an evenly spread decoder (docs/balanced.md, eighth session).
      */
     @Override
     public java.util.List<org.snn4j.experiment.Preset> presets() {
@@ -63,6 +64,15 @@ public final class BalancedLdsExperiment extends BalancedExperiment {
         all.add(new org.snn4j.experiment.Preset("slow-system", "the slow rule alone on A = [-0.1, -1; 1, -0.1] (eigenvalues -0.1 +- 1i, "
                 + "lambda 5/s), fast weights given at D^T D + mu I, feedback gain K 150/s: over seeds 1-5 0.104 +- 0.032, "
                 + "0.87 +- 0.20 x the analytic network (docs/balanced.md)", slow));
+        java.util.Map<String, Object> full = new java.util.LinkedHashMap<>(slow);
+        full.put("eps_fast", 0.003);
+        full.put("fast_init_noise", 0.1);
+        full.put("decoder", "spread");
+        full.put("fast_lateral_gain", 1.02);
+        full.put("learn_s", 3600.0);
+        all.add(new org.snn4j.experiment.Preset("slow-system-learned", "both rules learning on the slow system of slow-system: the fast weights "
+                + "from 10 % noise with the voltage rule, decoding directions spread evenly, the rule's lateral targets x1.02 (its noise "
+                + "bias), 3600 s (docs/balanced.md)", full));
         return java.util.List.copyOf(all);
     }
 

@@ -27,10 +27,10 @@ class ScnLearningRulesTest {
      */
     @Test
     void rulesMatchTheFormulasOnAHandComputedCase() {
-        ScnParams p = new ScnParams(50, 0.1, 0, 0, 0, SpikeRule.ONE_PER_STEP);
-        ScnNetwork net = new ScnNetwork(p, new double[][] {{1, -1}}, new double[][] {{1.2, 0.4}, {0.3, 1.2}}, new double[] {0.5, 0.5});
-        ScnInput in = new ScnInput(net, ScnSignal.steps(new double[][] {{20}}, 1000, 50));
-        Simulation sim = new Simulation(net.network, 1.0, 1, 1);
+        HandCase c = new HandCase();
+        ScnNetwork net = c.net;
+        ScnInput in = c.in;
+        Simulation sim = c.sim;
         FeedforwardHebbianRule ff = new FeedforwardHebbianRule(net, in, 0.1, 0.5, LearningSchedule.constant());
         RecurrentVoltageRule rec = new RecurrentVoltageRule(net, 0.1, 2, 0.1, LearningSchedule.constant());
         sim.add(in).add(ff).add(rec);
@@ -59,16 +59,21 @@ class ScnLearningRulesTest {
     /** The lateral gain scales the lateral targets only: the self-weight's update is the published rule's. */
     @Test
     void lateralGainScalesOnlyTheLateralTargets() {
-        ScnParams p = new ScnParams(50, 0.1, 0, 0, 0, SpikeRule.ONE_PER_STEP);
-        ScnNetwork net = new ScnNetwork(p, new double[][] {{1, -1}}, new double[][] {{1.2, 0.4}, {0.3, 1.2}}, new double[] {0.5, 0.5});
-        ScnInput in = new ScnInput(net, ScnSignal.steps(new double[][] {{20}}, 1000, 50));
-        Simulation sim = new Simulation(net.network, 1.0, 1, 1);
-        sim.add(in).add(new RecurrentVoltageRule(net, 0.1, 2, 0.1, LearningSchedule.constant()).lateralGain(1.5));
-        sim.run(1);
-        double[][] om = net.omega();
+        HandCase c = new HandCase();
+        c.sim.add(c.in).add(new RecurrentVoltageRule(c.net, 0.1, 2, 0.1, LearningSchedule.constant()).lateralGain(1.5));
+        c.sim.run(1);
+        double[][] om = c.net.omega();
         assertEquals(1.29, om[0][0], 1e-12);          // as with gain 1 (the test above)
         assertEquals(0.3 + 0.1 * (1.5 * -2.0 - 0.3), om[1][0], 1e-12);   // gain 1 gives 0.07: β(V_1 + μ r_1) = −2
         assertEquals(0.4, om[0][1], 0);
+    }
+
+    /** The two-neuron network of the hand-computed case (see the comment above its test). */
+    private static final class HandCase {
+        final ScnNetwork net = new ScnNetwork(new ScnParams(50, 0.1, 0, 0, 0, SpikeRule.ONE_PER_STEP), new double[][] {{1, -1}},
+                new double[][] {{1.2, 0.4}, {0.3, 1.2}}, new double[] {0.5, 0.5});
+        final ScnInput in = new ScnInput(net, ScnSignal.steps(new double[][] {{20}}, 1000, 50));
+        final Simulation sim = new Simulation(net.network, 1.0, 1, 1);
     }
 
     @Test
@@ -83,10 +88,10 @@ class ScnLearningRulesTest {
 
     @Test
     void divergenceStopsWithTheStepAndTheWeight() {
-        ScnParams p = new ScnParams(50, 0.1, 0, 0, 0, SpikeRule.ONE_PER_STEP);
-        ScnNetwork net = new ScnNetwork(p, new double[][] {{1, -1}}, new double[][] {{1.2, 0.4}, {0.3, 1.2}}, new double[] {0.5, 0.5});
-        ScnInput in = new ScnInput(net, ScnSignal.steps(new double[][] {{20}}, 1000, 50));
-        Simulation sim = new Simulation(net.network, 1.0, 1, 1);
+        HandCase c = new HandCase();
+        ScnNetwork net = c.net;
+        ScnInput in = c.in;
+        Simulation sim = c.sim;
         sim.add(in).add(new FeedforwardHebbianRule(net, in, Double.MAX_VALUE, 1e300, LearningSchedule.constant()));
         InputException e = assertThrows(InputException.class, () -> sim.run(5));
         assertTrue(e.getMessage().contains("step 0") && e.getMessage().contains("F[0][0]"), e.getMessage());
