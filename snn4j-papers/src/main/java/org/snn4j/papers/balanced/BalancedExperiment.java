@@ -53,7 +53,7 @@ public abstract class BalancedExperiment extends ExperimentBase {
         p.declare("A", "", "system matrix A (1/s): rows separated by ';', entries by ',' (empty: the experiment's default system)")
                 .declare("neurons", quick ? (long) quickSize()[0] : fullNeurons(), "neurons N", 2, 2048)
                 .declareChoice("decoder", "random", "decoding directions: random (Gaussian), or spread evenly (J = 2: 2π/N apart; "
-                        + "more dimensions: pushed apart on the sphere): the fast rule then turns each neuron's weights 10 times less (docs/balanced.md)", "random", "spread")
+                        + "more dimensions: pushed apart on the sphere): the fast rule then turns each neuron's weights about 9 times less (docs/balanced.md)", "random", "spread")
                 .declare("decoder_norm", quick ? 0.05 : 0.03, "norm of every decoder column D_i (random directions)", 1e-9, 1e6)
                 .declare("lambda", 20.0, "leak of voltages and rates, lambda (1/s)", 1e-6, 1e6)
                 .declare("tau_slow_ms", 50.0, "time constant of the slow synapses (ms; 1000/lambda for the analytic identity)", 1e-6, 1e9)
