@@ -70,6 +70,7 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 .declare("eps_fast", 0.003, "fast (voltage rule) learning rate (0: fast weights fixed)", 0, 1)
                 .declare("beta_fast", 2.0, "voltage scale beta of the fast rule (2: fixed point at the scale of DᵀD + mu I; Brendel et al.'s 1/0.9 shrinks it to ~0.63)", -1e6, 1e6)
                 .declare("lr_decay_s", quick ? 0.0 : fullLearnS() / 6, "learning rates decay as 1/(1 + t/this) (s; 0: constant; default at full size: learn_s/6, so the rates end at 1/7)", 0, 1e12)
+                .declare("fast_lr_decay_s", -1.0, "the fast rate alone decays as 1/(1 + t/this) (s; negative: as lr_decay_s; 0: constant): a fast rule that learns the balance from nothing at a high rate and ends slow", -1, 1e12)
                 .declare("slow_start_s", quick ? quickSize()[2] : 50.0, "the slow rule starts after this much learning (s; the fast rule from the start)", 0, 1e12)
                 .declareChoice("fast_init", "optimal-perturbed", "initial fast weights: optimal-perturbed (DᵀD + μI plus fast_init_noise), zero (no lateral weights, no reset) or random (symmetric Gaussian, no structure)",
                         "optimal-perturbed", "zero", "random")
@@ -174,7 +175,8 @@ public abstract class BalancedExperiment extends ExperimentBase {
                 BalancedProtocol.FastInit.parse(p.getString("fast_init")), p.getString("fast_reset").equals("threshold"), p.getInt("test_commands"),
                 p.getBoolean("fresh_error"), p.getBoolean("slow_aligned"), p.getBoolean("feedback_before_slow"),
                 p.getBoolean("fast_excludes_feedback"), Math.round(p.getDouble("feedback_ramp_s") * 1000 / dt), p.getDouble("eps_reset_scale"),
-                p.getDouble("fast_stop_s") > 0 ? Math.round(p.getDouble("fast_stop_s") * 1000 / dt) : -1, p.getDouble("fast_lateral_gain"));
+                p.getDouble("fast_stop_s") > 0 ? Math.round(p.getDouble("fast_stop_s") * 1000 / dt) : -1, p.getDouble("fast_lateral_gain"),
+                p.getDouble("fast_lr_decay_s") >= 0 ? p.getDouble("fast_lr_decay_s") * 1000 / dt : -1);
     }
 
     @Override

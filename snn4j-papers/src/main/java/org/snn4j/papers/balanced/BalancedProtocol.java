@@ -69,15 +69,36 @@ public final class BalancedProtocol {
      *                      the balance first and are then left alone while the slow weights learn the dynamics
      * @param fastLateralGain the fast rule's lateral targets use β times this gain ({@link RecurrentVoltageRule#lateralGain};
      *                      1: the published rule)
+     * @param fastDecaySteps the fast rate alone decays as 1/(1 + t/fastDecaySteps) (negative: as {@code decaySteps}; 0:
+     *                      constant): a fast rule that starts fast, to learn the balance from nothing, and ends slow, so
+     *                      that its noise does not set the final shape of the fast weights
      */
     public record Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
                          double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                          long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
                          FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow,
                          boolean feedbackBeforeSlow, boolean fastExcludesFeedback, long feedbackRampSteps,
-                         double resetRateScale, long fastStopSteps, double fastLateralGain) {
+                         double resetRateScale, long fastStopSteps, double fastLateralGain, double fastDecaySteps) {
         public Config {
             if (testCommands < 1) throw new IllegalArgumentException("test commands must be >= 1: " + testCommands);
+        }
+
+        /** The configuration with the fast rate decaying as the slow one. */
+        public Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
+                      double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
+                      long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
+                      FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow,
+                      boolean feedbackBeforeSlow, boolean fastExcludesFeedback, long feedbackRampSteps,
+                      double resetRateScale, long fastStopSteps, double fastLateralGain) {
+            this(params, decoder, system, tauSlowMs, dtMs, gainK, etaSlow, epsFast, betaFast, decaySteps, slowStartSteps, fastInitNoise,
+                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, fastInit, resetFromThreshold, testCommands,
+                    freshError, alignedSlow, feedbackBeforeSlow, fastExcludesFeedback, feedbackRampSteps, resetRateScale, fastStopSteps,
+                    fastLateralGain, -1);
+        }
+
+        /** The decay of the fast rate (steps): its own, or the common one. */
+        public double fastRateDecaySteps() {
+            return fastDecaySteps >= 0 ? fastDecaySteps : decaySteps;
         }
 
         /** The configuration with the published fast rule (lateral gain 1). */
@@ -287,7 +308,7 @@ public final class BalancedProtocol {
         BalancedNetwork net = new BalancedNetwork(p, d, fast0, slow0, thr, cfg.tauSlowMs());
         BalancedInput in = new BalancedInput(net, cfg.system(), command(j, cfg.commandAmplitude(), cfg.sigmaMs(), cfg.blockMs(), cfg.dtMs(), cfg.seed(), 1),
                 cfg.gainK(), true, cfg.freshError());
-        LearningSchedule sched = new LearningSchedule(0, cfg.fastStopSteps(), cfg.decaySteps());
+        LearningSchedule sched = new LearningSchedule(0, cfg.fastStopSteps(), cfg.fastRateDecaySteps());
         SlowErrorRule slowRule = SlowErrorRule.of(net, in, cfg.etaSlow(), new LearningSchedule(cfg.slowStartSteps(), -1, cfg.decaySteps()));
         if (cfg.alignedSlow()) slowRule.aligned(net.scn.population);
         IsiMeter isi = new IsiMeter(net.scn.population);

@@ -251,6 +251,31 @@ class BalancedTest {
         assertTrue(moved > 1e-3, "the fast weights learn without the stop: moved " + moved);
     }
 
+    /**
+     * fast_lr_decay_s: the fast rate decays on its own clock. Given as the common decay it changes nothing, bit for bit;
+     * a much faster decay moves the fast weights less; the slow weights' rate is not touched by it.
+     */
+    @Test
+    void fastRateDecaysOnItsOwnClock() {
+        BalancedProtocol.Config c = config(20, 2, 1, 0.003, 0.1, 4);
+        java.util.function.DoubleFunction<BalancedProtocol.Config> withDecay = decay -> new BalancedProtocol.Config(c.params(), c.decoder(),
+                c.system(), c.tauSlowMs(), c.dtMs(), c.gainK(), c.etaSlow(), c.epsFast(), c.betaFast(), c.decaySteps(), c.slowStartSteps(),
+                c.fastInitNoise(), c.learnSteps(), c.testSteps(), c.checkpoints(), c.commandAmplitude(), c.sigmaMs(), c.blockMs(), c.seed(),
+                BalancedProtocol.FastInit.OPTIMAL_PERTURBED, true, 1, false, false, true, false, 0, 1, -1, 1, decay);
+        assertEquals(c.decaySteps(), withDecay.apply(-1).fastRateDecaySteps());
+        assertEquals(7.0, withDecay.apply(7).fastRateDecaySteps());
+        BalancedProtocol.Result common = BalancedProtocol.run(withDecay.apply(-1), null), same = BalancedProtocol.run(withDecay.apply(c.decaySteps()), null),
+                fast = BalancedProtocol.run(withDecay.apply(10), null);
+        for (int i = 0; i < 20; i++) assertArrayEquals(common.omegaFast[i], same.omegaFast[i], 0);
+        double movedCommon = BalancedProtocol.relativeDistance(common.omegaFast, common.omegaFast0),
+                movedFast = BalancedProtocol.relativeDistance(fast.omegaFast, fast.omegaFast0);
+        assertTrue(movedFast < 0.5 * movedCommon, "a fast-decaying rate moves the fast weights less: " + movedFast + " vs " + movedCommon);
+        BalancedExperiment e = new BalancedOscillatorExperiment();
+        Params p = e.defaults(true);
+        p.applyAssignment("fast_lr_decay_s=2");
+        assertEquals(2 * 1000 / p.getDouble("dt_ms"), e.config(p, 1).fastRateDecaySteps(), 1e-9);
+    }
+
     /** The quick experiment writes every metric the issue names. */
     @Test
     void quickExperimentWritesTheMetrics(@TempDir Path dir) throws Exception {
