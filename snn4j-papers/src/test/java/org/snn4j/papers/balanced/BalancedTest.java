@@ -253,7 +253,7 @@ class BalancedTest {
 
     /**
      * fast_lr_decay_s: the fast rate decays on its own clock. Given as the common decay it changes nothing, bit for bit;
-     * a much faster decay moves the fast weights less; the slow weights' rate is not touched by it.
+     * a much faster decay moves the fast weights less; the experiment passes the option through in steps.
      */
     @Test
     void fastRateDecaysOnItsOwnClock() {
