@@ -83,25 +83,12 @@ public final class BalancedProtocol {
             if (testCommands < 1) throw new IllegalArgumentException("test commands must be >= 1: " + testCommands);
         }
 
-        /** The configuration with the fast rate decaying as the slow one. */
-        public Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
-                      double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
-                      long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
-                      FastInit fastInit, boolean resetFromThreshold, int testCommands, boolean freshError, boolean alignedSlow,
-                      boolean feedbackBeforeSlow, boolean fastExcludesFeedback, long feedbackRampSteps,
-                      double resetRateScale, long fastStopSteps, double fastLateralGain) {
-            this(params, decoder, system, tauSlowMs, dtMs, gainK, etaSlow, epsFast, betaFast, decaySteps, slowStartSteps, fastInitNoise,
-                    learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, fastInit, resetFromThreshold, testCommands,
-                    freshError, alignedSlow, feedbackBeforeSlow, fastExcludesFeedback, feedbackRampSteps, resetRateScale, fastStopSteps,
-                    fastLateralGain, -1);
-        }
-
         /** The decay of the fast rate (steps): its own, or the common one. */
         public double fastRateDecaySteps() {
             return fastDecaySteps >= 0 ? fastDecaySteps : decaySteps;
         }
 
-        /** The configuration with the published fast rule (lateral gain 1). */
+        /** The configuration with the published fast rule (lateral gain 1) and one decay for both rates. */
         public Config(ScnParams params, double[][] decoder, LinearSystem system, double tauSlowMs, double dtMs, double gainK,
                       double etaSlow, double epsFast, double betaFast, double decaySteps, long slowStartSteps, double fastInitNoise, long learnSteps,
                       long testSteps, int checkpoints, double commandAmplitude, double sigmaMs, double blockMs, long seed,
@@ -110,7 +97,7 @@ public final class BalancedProtocol {
                       double resetRateScale, long fastStopSteps) {
             this(params, decoder, system, tauSlowMs, dtMs, gainK, etaSlow, epsFast, betaFast, decaySteps, slowStartSteps, fastInitNoise,
                     learnSteps, testSteps, checkpoints, commandAmplitude, sigmaMs, blockMs, seed, fastInit, resetFromThreshold, testCommands,
-                    freshError, alignedSlow, feedbackBeforeSlow, fastExcludesFeedback, feedbackRampSteps, resetRateScale, fastStopSteps, 1);
+                    freshError, alignedSlow, feedbackBeforeSlow, fastExcludesFeedback, feedbackRampSteps, resetRateScale, fastStopSteps, 1, -1);
         }
 
         /** The configuration of the paper's protocol before issue 17 (perturbed start, voltage reset, one test command). */
