@@ -14,6 +14,7 @@ import org.snn4j.util.InputException;
 import org.snn4j.io.Checkpoint;
 import org.snn4j.io.ModelFile;
 import org.snn4j.io.SafeTensors;
+import org.snn4j.train.optim.Optimizer;
 import org.snn4j.train.optim.ParamAverage;
 
 /**
@@ -25,7 +26,8 @@ import org.snn4j.train.optim.ParamAverage;
  * epoch) ({@link ErbpNetwork#resetState}), the checkpoint needs no neuron state and no random
  * generator: it holds the plastic weights of every layer (tensors {@code weights.L}, F64), those of
  * the 8-bit twin ({@code weights_8bit.L}) when {@code compare_8bit} is on, the moving averages of the weights
- * ({@code weights_average.L}) when {@code weight_average} is on, the epochs done, the samples seen, the training
+ * ({@code weights_average.L}) when {@code weight_average} is on, the optimiser's state ({@code optimizer.NAME}
+ * tensors and {@code optimizer_steps}) when {@code optimizer} is on, the epochs done, the samples seen, the training
  * seconds so far, the learning curves and per-epoch accuracies, the metrics written so far, and the
  * baselines' results (their accuracies and per-epoch curves, so that a resume does not train the
  * MLPs again). A resumed run therefore ends with the weights and accuracies of an uninterrupted one,
@@ -112,10 +114,15 @@ final class ErbpCheckpoint {
      * Copies the saved weights into the networks (the twin's too when both have one): sizes are
      * checked against the networks, so a checkpoint of another architecture is refused.
      */
-    void restore(ErbpNetwork net, ErbpNetwork net8, ParamAverage avg) {
+    void restore(ErbpNetwork net, ErbpNetwork net8, ParamAverage avg, Optimizer opt) {
         restore(net, layers, "weights");
         if (avg != null)
             for (int l = 1; l <= net.layers(); l++) saved.tensors().doubles("weights_average." + l, avg.average(l - 1));
+        if (opt != null) {
+            for (Map.Entry<String, Object> e : opt.state().entrySet())
+                saved.tensors().doubles("optimizer." + e.getKey(), (double[]) e.getValue());
+            opt.steps((long) ModelFile.num(saved.meta(), "optimizer_steps", file));
+        }
         if ((net8 == null) != (layers8 == 0))
             throw new InputException(file + ": checkpoint " + (net8 == null ? "has" : "has no") + " 8-bit twin weights, the run "
                     + (net8 == null ? "has no twin" : "has one"));
@@ -132,7 +139,7 @@ final class ErbpCheckpoint {
      * plus the given counters, the run's metrics and the networks' weights.
      */
     void save(Path dir, Map<String, Object> settings, int epochsDone, long seen, double trainSeconds, double accAt10k,
-              Map<String, Object> runMetrics, ErbpNetwork net, ErbpNetwork net8, ParamAverage avg) {
+              Map<String, Object> runMetrics, ErbpNetwork net, ErbpNetwork net8, ParamAverage avg, Optimizer opt) {
         if (avg != null && avg.swapped()) throw new IllegalStateException("the weights' averages are swapped in: swap back before saving");
         this.epochsDone = epochsDone;
         this.seen = seen;
@@ -158,6 +165,10 @@ final class ErbpCheckpoint {
         m.put("layers_8bit", (long) (net8 == null ? 0 : tensors(net8, "weights_8bit", t)));
         if (avg != null)
             for (int k = 1; k <= net.layers(); k++) t.f64("weights_average." + k, avg.average(k - 1));
+        if (opt != null) {
+            for (Map.Entry<String, Object> e : opt.state().entrySet()) t.f64("optimizer." + e.getKey(), (double[]) e.getValue());
+            m.put("optimizer_steps", opt.steps());
+        }
         Path f = dir.resolve(FILE);
         try {
             ModelFile.write(f, FORMAT, 2, ModelFile.provenance(Map.of("epochs_done", (long) epochsDone)), m, t);

@@ -16,6 +16,7 @@ import org.snn4j.experiment.RunContext;
 import org.snn4j.papers.ann.Mlp;
 import org.snn4j.papers.ann.MlpTrainer;
 import org.snn4j.plot.Figure;
+import org.snn4j.train.optim.Optimizer;
 import org.snn4j.train.optim.ParamAverage;
 import org.snn4j.train.optim.ParamSet;
 import org.snn4j.util.AtomicFiles;
@@ -99,7 +100,10 @@ public final class ErbpExperiment extends ExperimentBase {
                         + "the last tau training presentations (each synapse keeps its own average, from the initial weights on; the last weights are "
                         + "still tested, metric test_accuracy_last_by_epoch, and so are the evaluations within an epoch); not the paper's", 0, 1e9)
                 .declare("ann_only", false, "train and test only the artificial baselines, then stop (no eRBP network, no checkpoint)")
-                .declare("ann_boxcar", 0.0, "0: the baselines learn with the activation's derivative; b > 0: with eRBP's boxcar |a| < b instead", 0, 1e9);
+                .declare("ann_boxcar", 0.0, "0: the baselines learn with the activation's derivative; b > 0: with eRBP's boxcar |a| < b instead", 0, 1e9)
+                .declareChoice("optimizer", "none", "none (the paper's: each update eta*U added as its spike arrives) or sgd / adam: the rule's "
+                        + "updates summed over each training presentation, sign reversed, as the gradient of one optimiser step (one per "
+                        + "presentation) at learning rate eta (x eta_decay per epoch; Adam wants about 1e-4); not the paper's", "none", "sgd", "adam");
     }
 
     static int[] parseHidden(Params p) {
@@ -157,6 +161,10 @@ public final class ErbpExperiment extends ExperimentBase {
                     + " needs weight_bits=32 and compare_8bit=false");
         if (p.getDouble("learn_delay_ms") >= p.getDouble("train_ms"))
             throw new InputException("erbp: learn_delay_ms leaves no learning in a " + p.getDouble("train_ms") + " ms presentation");
+        if (!p.getString("optimizer").equals("none") && (!p.getString("apply").equals("event") || p.getInt("weight_bits") != 32
+                || p.getBoolean("compare_8bit")))
+            throw new InputException("erbp: optimizer=" + p.getString("optimizer") + " applies each presentation's summed updates itself: it needs "
+                    + "apply=event (the default), weight_bits=32 and compare_8bit=false");
         if (p.getDouble("weight_average") > 0 && (p.getInt("weight_bits") != 32 || p.getBoolean("compare_8bit")))
             throw new InputException("erbp: weight_average needs weight_bits=32 and compare_8bit=false (an average is off the low-precision grid)");
         if (p.getDouble("weight_average") > 0 && p.getDouble("weight_average") < 1)
@@ -266,12 +274,22 @@ public final class ErbpExperiment extends ExperimentBase {
                 .withLabelCurrent(p.getDouble("label_current")).withErrorWeights(p.getDouble("w_label"), p.getDouble("w_error"))
                 .withApply(ErbpRule.Apply.valueOf(p.getString("apply").toUpperCase(java.util.Locale.ROOT)));
         if (p.getDouble("eta") > 0) cfg = cfg.withEta(p.getDouble("eta"));
+        // an optimiser applies the rule's summed updates once per presentation (the rule writes them as gradients)
+        boolean optimised = !p.getString("optimizer").equals("none");
+        if (optimised) cfg = cfg.withApply(ErbpRule.Apply.GRADIENT);
         ErbpNetwork net = new ErbpNetwork(cfg);
+        ParamSet plastic = plasticWeights(net);
+        Optimizer opt = null;
+        if (optimised) {
+            opt = Optimizer.create(p.getString("optimizer"), cfg.eta(), 0);
+            opt.initialise(plastic);
+            for (int l = 0; l < net.rules().size(); l++) net.rules().get(l).gradientInto(plastic.get(l).doubleGrads());
+        }
         // optional twin with 8-bit weights: same initial weights (same seed, rounded), same data order
         ErbpNetwork net8 = p.getBoolean("compare_8bit") && cfg.weightBits() == 32 ? new ErbpNetwork(cfg.withWeightBits(8)) : null;
         // Polyak averaging of the plastic weights: the run tests the average, training moves the weights
         double avgTau = p.getDouble("weight_average");
-        ParamAverage avg = avgTau > 0 ? new ParamAverage(plasticWeights(net)) : null;
+        ParamAverage avg = avgTau > 0 ? new ParamAverage(plastic) : null;
         double etaDecay = p.getDouble("eta_decay");
         int shift = p.getInt("augment_shift");
         long evalEvery = p.getLong("eval_every");
@@ -282,10 +300,10 @@ public final class ErbpExperiment extends ExperimentBase {
         double trainSeconds = ck.trainSeconds, acc = 0, acc8 = Double.NaN, accAt10k = ck.accAt10k;
         List<Double> accByEpoch = ck.accByEpoch, acc8ByEpoch = ck.acc8ByEpoch;
         if (resumed) {
-            ck.restore(net, net8, avg);
+            ck.restore(net, net8, avg, opt);
             if (!accByEpoch.isEmpty()) acc = accByEpoch.get(accByEpoch.size() - 1);
             if (!acc8ByEpoch.isEmpty()) acc8 = acc8ByEpoch.get(acc8ByEpoch.size() - 1);
-            if (!annSaved) ck.save(run.out(), settings, ck.epochsDone, seen, trainSeconds, accAt10k, run.metrics(), net, net8, avg);
+            if (!annSaved) ck.save(run.out(), settings, ck.epochsDone, seen, trainSeconds, accAt10k, run.metrics(), net, net8, avg, opt);
         } else {
             curveX.add(0.0);
             net.resetState(STREAM_TEST, 0);
@@ -294,7 +312,7 @@ public final class ErbpExperiment extends ExperimentBase {
                 net8.resetState(STREAM_TEST, 0);
                 curveY8.add(evaluate(net8, evalSet, x));
             }
-            ck.save(run.out(), settings, 0, seen, trainSeconds, accAt10k, run.metrics(), net, net8, avg);
+            ck.save(run.out(), settings, 0, seen, trainSeconds, accAt10k, run.metrics(), net, net8, avg, opt);
         }
         // record one training presentation for the raster
         ErbpNetwork.Recorder rec = null;
@@ -302,6 +320,7 @@ public final class ErbpExperiment extends ExperimentBase {
         for (int e = ck.epochsDone + 1; e <= epochs; e++) {
             double etaE = cfg.eta() * Math.pow(etaDecay, e - 1);
             for (ErbpRule r : net.rules()) r.setEta(etaE);
+            if (opt != null) opt.learningRate(etaE);
             if (net8 != null) for (ErbpRule r : net8.rules()) r.setEta(etaE);
             int[] order = Dataset.permutation(train.size(), Rng.stream(seed, 0x0DE7, e));
             // each epoch starts from a state that depends only on (seed, e): resumable from the weights alone
@@ -326,6 +345,10 @@ public final class ErbpExperiment extends ExperimentBase {
                 if (net.present(x, train.label(order[k]), true) == train.label(order[k])) trainCorrect++;
                 if (recordIt) net.stopRecording();
                 if (net8 != null) net8.present(x, train.label(order[k]), true);
+                if (opt != null) {
+                    opt.step();
+                    for (int l = 0; l < plastic.size(); l++) java.util.Arrays.fill(plastic.get(l).doubleGrads(), 0);
+                }
                 if (avg != null) avg.update(1 / avgTau);
                 seen++;
                 boolean last = k == order.length - 1;
@@ -411,7 +434,7 @@ public final class ErbpExperiment extends ExperimentBase {
             run.metric("weight_bits", cfg.weightBits());
             run.metric("state_bits", cfg.stateBits());
             run.writeMetrics();
-            ck.save(run.out(), settings, e, seen, trainSeconds, accAt10k, run.metrics(), net, net8, avg);
+            ck.save(run.out(), settings, e, seen, trainSeconds, accAt10k, run.metrics(), net, net8, avg, opt);
         }
         double finalMs = p.getDouble("final_test_ms");
         if (finalMs > 0) {
@@ -580,7 +603,10 @@ public final class ErbpExperiment extends ExperimentBase {
         return run.metrics().get(key) instanceof double[] d && d.length > 0 ? d[d.length - 1] : Double.NaN;
     }
 
-    /** The plastic weights of every layer as a parameter set, for {@link ParamAverage} (the gradients stay zero: the rule is local). */
+    /**
+     * The plastic weights of every layer as a parameter set, for {@link ParamAverage} and the optional
+     * optimiser (the gradients stay zero unless the rules write their updates there: {@code optimizer}).
+     */
     static ParamSet plasticWeights(ErbpNetwork net) {
         ParamSet.Builder b = ParamSet.builder();
         for (int l = 1; l <= net.layers(); l++) b.add("weights." + l, net.weights(l), new double[net.weights(l).length]);

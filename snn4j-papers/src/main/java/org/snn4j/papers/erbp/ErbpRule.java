@@ -37,6 +37,8 @@ import org.snn4j.util.Rng;
  * targets, their extra spikes lower U, and its own later spikes read that lowered U: a covariance
  * that could act like a weight decay growing with the presynaptic rate; RATE removes it. Neither
  * variant changed the accuracy measurably on Fashion-MNIST (docs/erbp.md); they are diagnostics.
+ * {@link Apply#GRADIENT} hands the presentation's summed updates to an optimiser instead (the
+ * experiment's {@code optimizer}: Adam on eRBP's error signal).
  *
  * <p>Per step, the rule first computes m_i = η U_i · [b_min &lt; I_i &lt; b_max] for the post slice
  * (the state after this step's delivery), then adds m to the row of each presynaptic spike: one
@@ -64,7 +66,13 @@ public final class ErbpRule implements StepHook {
         /** The same updates, summed per synapse and added at the end of the presentation. */
         PRESENTATION,
         /** η · (gated transmitted spikes) · (mean U over the presentation), at the end of the presentation. */
-        RATE
+        RATE,
+        /**
+         * The updates with η = 1, summed per synapse with their sign reversed into a gradient array
+         * ({@link #gradientInto}) for an optimiser to apply after the presentation; the weights are
+         * not touched here and η is the optimiser's.
+         */
+        GRADIENT
     }
 
     private final Projection projection;
@@ -77,7 +85,10 @@ public final class ErbpRule implements StepHook {
     private double eta;
     private final double[] m;
     private Apply apply = Apply.EVENT;
-    /** PRESENTATION: the summed updates per synapse; RATE: the gated transmitted spikes per synapse (null for EVENT). */
+    /**
+     * PRESENTATION: the summed updates per synapse; RATE: the gated transmitted spikes per synapse;
+     * GRADIENT: the caller's gradient array (null for EVENT).
+     */
     private double[] pending;
     /** RATE: Σ U per post neuron over the learning steps, and their number. */
     private double[] uSum;
@@ -143,7 +154,7 @@ public final class ErbpRule implements StepHook {
         java.util.Objects.requireNonNull(a, "apply");
         if (a != Apply.EVENT && delta != 0) throw new IllegalStateException("low-precision weights need apply = EVENT");
         apply = a;
-        pending = a == Apply.EVENT ? null : new double[w.length];
+        pending = a == Apply.EVENT || a == Apply.GRADIENT ? null : new double[w.length];
         uSum = a == Apply.RATE ? new double[cols] : null;
         uSteps = 0;
     }
@@ -153,11 +164,24 @@ public final class ErbpRule implements StepHook {
     }
 
     /**
+     * {@link Apply#GRADIENT}: from now on each gated update U_i of a transmitted spike j → i is
+     * subtracted from {@code grad[j·cols + i]} (input-major, as the weights), a loss gradient for an
+     * optimiser; the caller applies it and zeros the array between presentations.
+     *
+     * @param grad an array of the weights' length
+     */
+    public void gradientInto(double[] grad) {
+        if (apply != Apply.GRADIENT) throw new IllegalStateException("gradientInto needs apply = GRADIENT, not " + apply);
+        if (grad.length != w.length) throw new IllegalArgumentException("gradient has " + grad.length + " values, the weights " + w.length);
+        pending = grad;
+    }
+
+    /**
      * Ends a presentation's learning: adds what {@link Apply#PRESENTATION} or {@link Apply#RATE}
      * collected to the weights and starts collecting afresh (nothing to do for {@link Apply#EVENT}).
      */
     public void flush() {
-        if (apply == Apply.EVENT) return;
+        if (apply == Apply.EVENT || apply == Apply.GRADIENT) return;
         if (apply == Apply.PRESENTATION) {
             for (int k = 0; k < w.length; k++) w[k] += pending[k];
         } else if (uSteps > 0) {
@@ -263,8 +287,10 @@ public final class ErbpRule implements StepHook {
         IntBuffer s = preSpikes;
         int n = s.size();
         if (n == 0) return;
+        if (apply == Apply.GRADIENT && pending == null) throw new IllegalStateException("apply = GRADIENT: gradientInto first");
         final boolean rate = apply == Apply.RATE;
-        final double lo = bMin, hi = bMax, eta = this.eta;
+        // GRADIENT: the update with η = 1 and its sign reversed (a descent direction's negative)
+        final double lo = bMin, hi = bMax, eta = apply == Apply.GRADIENT ? -1 : this.eta;
         final boolean toward = this.toward;
         boolean any = false;
         int open = 0, below = 0;

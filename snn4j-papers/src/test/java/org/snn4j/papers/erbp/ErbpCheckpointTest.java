@@ -91,6 +91,8 @@ class ErbpCheckpointTest {
         assertEquals(tensors(ca, "weights"), tensors(cb, "weights"), "same weights, bit for bit");
         assertEquals(tensors(ca, "weights_8bit"), tensors(cb, "weights_8bit"));
         assertEquals(tensors(ca, "weights_average"), tensors(cb, "weights_average"));
+        assertEquals(tensors(ca, "optimizer"), tensors(cb, "optimizer"));
+        assertEquals(Json.write(ca.meta().get("optimizer_steps")), Json.write(cb.meta().get("optimizer_steps")));
         for (String k : new String[] {"curve_x", "curve_y", "curve_y_8bit", "accuracy_by_epoch", "ann_accuracy", "ann_curves"})
             assertEquals(Json.write(ca.meta().get(k)), Json.write(cb.meta().get(k)), k);
         for (String k : new String[] {"test_accuracy", "test_accuracy_8bit", "test_accuracy_rbp_ann", "test_accuracy_bp_ann", "epochs",
@@ -136,6 +138,15 @@ class ErbpCheckpointTest {
     void resumedRunWithWeightAverageEqualsUninterruptedRun() throws Exception {
         // the moving averages travel in the checkpoint; the probe and the training-image test use the average
         resumeEqualsUninterrupted("variant=times", "weight_average=30", "train_eval_samples=20", "ann_epochs=0", "probe_samples=20");
+    }
+
+    @Test
+    void resumedRunWithAdamEqualsUninterruptedRun() throws Exception {
+        // the optimiser's moments and step count travel in the checkpoint
+        resumeEqualsUninterrupted("variant=times", "optimizer=adam", "eta=1e-3", "ann_epochs=0");
+        ModelFile.Contents c = checkpoint(tmp.resolve("b"));
+        assertTrue(tensors(c, "optimizer").contains("optimizer.weights.1.m:"), "the moments are saved");
+        assertTrue(((Number) c.meta().get("optimizer_steps")).longValue() > 0);
     }
 
     /**

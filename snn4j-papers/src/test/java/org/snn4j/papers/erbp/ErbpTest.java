@@ -2,6 +2,7 @@ package org.snn4j.papers.erbp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -117,6 +118,35 @@ class ErbpTest {
             rule.flush();
             assertEquals(expected, w.get(0, 0), 1e-15, apply + ": a second flush adds nothing");
         }
+    }
+
+    @Test
+    void gradientApplyWritesTheNegatedUnitRateUpdatesAndLeavesTheWeights() {
+        // as above; GRADIENT: the same updates with η = 1 and the sign reversed, into the caller's array
+        double[] u0 = {0.4, 0.7, -0.2};
+        RuleBench b = RuleBench.of(new double[][] {{1.05, 2.05}, {}}, new double[] {0.5, 3.0, -3.0}, u0, 1e-3, ErbpRule.Gate.BOXCAR);
+        TwoCompartmentParams p = b.params();
+        ErbpRule rule = b.rule();
+        assertThrows(IllegalStateException.class, () -> rule.gradientInto(new double[b.w().w.length]), "needs apply = GRADIENT");
+        rule.setApply(ErbpRule.Apply.GRADIENT);
+        assertThrows(IllegalStateException.class, () -> b.sim().run(12), "a spike with no gradient array bound");
+        RuleBench c = RuleBench.of(new double[][] {{1.05, 2.05}, {}}, new double[] {0.5, 3.0, -3.0}, u0, 1e-3, ErbpRule.Gate.BOXCAR);
+        ErbpRule r = c.rule();
+        r.setApply(ErbpRule.Apply.GRADIENT);
+        double[] g = new double[c.w().w.length];
+        r.gradientInto(g);
+        assertThrows(IllegalArgumentException.class, () -> r.gradientInto(new double[g.length + 1]));
+        double eU = Math.exp(-0.1 / p.tauU()), sum = 0;
+        for (int s = 0; s < 30; s++) {
+            c.sim().run(1);
+            if (s == 10 || s == 20) sum += u0[0] * Math.pow(eU, s + 1);
+        }
+        r.flush();
+        assertEquals(-sum, g[0], 1e-15, "post 0: minus the summed U of the two gated spikes");
+        assertEquals(0.0, g[1], "above the gate");
+        assertEquals(0.0, g[2], "below the gate");
+        assertEquals(0.0, g[3], "no presynaptic spike");
+        for (double v : c.w().w) assertEquals(0.0, v, "the weights are the optimiser's to change");
     }
 
     @Test
