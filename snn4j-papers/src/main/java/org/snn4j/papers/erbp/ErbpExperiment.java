@@ -103,7 +103,7 @@ public final class ErbpExperiment extends ExperimentBase {
                 .declare("ann_boxcar", 0.0, "0: the baselines learn with the activation's derivative; b > 0: with eRBP's boxcar |a| < b instead", 0, 1e9)
                 .declareChoice("optimizer", "none", "none (the paper's: each update eta*U added as its spike arrives) or sgd / adam: the rule's "
                         + "updates summed over each training presentation, sign reversed, as the gradient of one optimiser step (one per "
-                        + "presentation) at learning rate eta (x eta_decay per epoch; Adam wants about 1e-4); not the paper's", "none", "sgd", "adam");
+                        + "presentation) at learning rate eta (x eta_decay per epoch; --preset fashion-adam: Adam at 1e-3, the tuned RBP network's rate); not the paper's", "none", "sgd", "adam");
     }
 
     static int[] parseHidden(Params p) {
